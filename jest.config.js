@@ -1,0 +1,11 @@
+/** Type-checking runs once in `npm run build` (part of `npm test`); ts-jest only transpiles. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/integration/'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};
