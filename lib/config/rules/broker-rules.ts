@@ -1,0 +1,225 @@
+import {
+  BROKER_NAME_PATTERN,
+  DEPLOYMENT_MODES_BY_ENGINE,
+  ENGINE_VERSIONS,
+  GROUP_NAME_PATTERN,
+  INSTANCE_TYPE_RULES,
+  MAX_GROUPS_PER_USER,
+  MAX_INGRESS_RULES_PER_SECURITY_GROUP,
+  MAX_TAGS_PER_BROKER,
+  PROTOCOL_PORTS,
+  SOURCES,
+  STORAGE_BY_ENGINE_MODE,
+  SUBNETS_BY_MODE,
+  TIME_OF_DAY_PATTERN,
+  TIME_ZONE_PATTERN,
+  USERNAME_PATTERN,
+  USERS_PER_BROKER,
+} from '../amazon-mq-catalog';
+import { brokerName, clientProtocols, resolveBroker } from '../resolve';
+import type { BrokerConfig } from '../schema';
+import { at, list, parseIpv4Cidr, type Problem } from './problem';
+import type { BrokerRule, BrokerRuleContext } from './rule';
+
+/** Builds a rule whose findings all carry its id. */
+function brokerRule(
+  id: string,
+  source: string,
+  check: (b: BrokerConfig, ctx: BrokerRuleContext, report: (path: string, value: unknown, message: string) => void) => void,
+): BrokerRule {
+  return {
+    id,
+    source,
+    check(b, ctx) {
+      const problems: Problem[] = [];
+      check(b, ctx, (path, value, message) => problems.push({ path, value, message, rule: id }));
+      return problems;
+    },
+  };
+}
+
+const p = (ctx: BrokerRuleContext, ...rest: Array<string | number>) => at('brokers', ctx.index, ...rest);
+
+function availableSubnets(ctx: BrokerRuleContext): number {
+  const n = ctx.config.network;
+  return n.mode === 'create' ? n.availabilityZones.length : n.subnetIds.length;
+}
+
+export const BROKER_RULES: readonly BrokerRule[] = [
+  brokerRule('broker-name', SOURCES.cfnBroker, (b, ctx, report) => {
+    const full = brokerName(b, ctx.config.environment);
+    if (!BROKER_NAME_PATTERN.test(full)) {
+      report(
+        p(ctx, 'name'),
+        b.name,
+        `gives the Amazon MQ name "${full}", which is not accepted; allowed: 1 to 50 letters, digits, "-" and "_" in all (the name plus "-${ctx.config.environment}")`,
+      );
+    }
+  }),
+
+  brokerRule('engine-version', SOURCES.activeMqVersions, (b, ctx, report) => {
+    const allowed = ENGINE_VERSIONS[b.engine];
+    if (!allowed.includes(b.engineVersion)) {
+      report(p(ctx, 'engineVersion'), b.engineVersion, `is not accepted for new ${b.engine} brokers; allowed: ${list(allowed)} (major.minor only; older versions are at or past end of support)`);
+    }
+  }),
+
+  brokerRule('deployment-mode', SOURCES.cfnBroker, (b, ctx, report) => {
+    const allowed = DEPLOYMENT_MODES_BY_ENGINE[b.engine];
+    if (!allowed.includes(b.deploymentMode)) {
+      report(p(ctx, 'deploymentMode'), b.deploymentMode, `is not a ${b.engine} deployment mode; allowed: ${list(allowed)}`);
+    }
+  }),
+
+  brokerRule('instance-type', SOURCES.activeMqInstances, (b, ctx, report) => {
+    const forEngine = INSTANCE_TYPE_RULES.filter((r) => r.engine === b.engine);
+    const known = ENGINE_VERSIONS[b.engine].includes(b.engineVersion) && DEPLOYMENT_MODES_BY_ENGINE[b.engine].includes(b.deploymentMode);
+    // With a bad version or mode (reported by their own rules) only the engine can be checked.
+    const fits = known ? forEngine.filter((r) => r.versions.includes(b.engineVersion) && r.modes.includes(b.deploymentMode)) : forEngine;
+    if (!fits.some((r) => r.instanceTypes.includes(b.instanceType))) {
+      const allowed = [...new Set(fits.flatMap((r) => r.instanceTypes))];
+      const scope = known ? `${b.engine} ${b.engineVersion} ${b.deploymentMode}` : `${b.engine}`;
+      report(p(ctx, 'instanceType'), b.instanceType, `is not available for ${scope}; allowed: ${list(allowed)}`);
+    }
+  }),
+
+  brokerRule('storage-type', SOURCES.activeStandby, (b, ctx, report) => {
+    const r = resolveBroker(b, ctx.config.environment);
+    const byMode = STORAGE_BY_ENGINE_MODE[b.engine][b.deploymentMode] ?? ['EBS', 'EFS'];
+    const byInstance = INSTANCE_TYPE_RULES.find((i) => i.engine === b.engine && i.instanceTypes.includes(b.instanceType))?.storage ?? ['EBS', 'EFS'];
+    const allowed = byMode.filter((s) => byInstance.includes(s));
+    if (!allowed.includes(r.storageType)) {
+      report(p(ctx, 'storageType'), r.storageType, `is not supported by ${b.engine} ${b.deploymentMode} on ${b.instanceType}; allowed: ${list(allowed)}`);
+    }
+  }),
+
+  brokerRule('subnets', SOURCES.cfnBroker, (b, ctx, report) => {
+    const need = SUBNETS_BY_MODE[b.deploymentMode].min;
+    const have = availableSubnets(ctx);
+    if (have < need) {
+      report(p(ctx, 'deploymentMode'), b.deploymentMode, `needs ${need} private subnets in different availability zones; the network has ${have}`);
+    }
+  }),
+
+  brokerRule('users-count', SOURCES.cfnBroker, (b, ctx, report) => {
+    const { min, max } = USERS_PER_BROKER[b.engine];
+    if (b.users.length < min || b.users.length > max) {
+      const allowed = min === max ? `exactly ${min}` : `${min} to ${max}`;
+      report(p(ctx, 'users'), b.users.map((u) => u.username), `has ${b.users.length} users; ${b.engine} brokers take ${allowed} at creation`);
+    }
+  }),
+
+  brokerRule('username', SOURCES.cfnUser, (b, ctx, report) => {
+    const seen = new Set<string>();
+    b.users.forEach((u, i) => {
+      const path = p(ctx, 'users', i, 'username');
+      if (!USERNAME_PATTERN[b.engine].test(u.username)) {
+        const chars = b.engine === 'ACTIVEMQ' ? 'letters, digits, "-", ".", "_" and "~"' : 'letters, digits, "-", "." and "_"';
+        report(path, u.username, `is not a valid ${b.engine} username; allowed: 2 to 100 ${chars}`);
+      } else if (b.engine === 'RABBITMQ' && u.username.toLowerCase() === 'guest') {
+        report(path, u.username, 'is reserved by RabbitMQ; allowed: any other username');
+      }
+      if (seen.has(u.username)) report(path, u.username, 'is a duplicate; allowed: each username once');
+      seen.add(u.username);
+    });
+  }),
+
+  brokerRule('activemq-only-user-fields', SOURCES.cfnUser, (b, ctx, report) => {
+    b.users.forEach((u, i) => {
+      if (b.engine === 'RABBITMQ') {
+        if (u.consoleAccess !== undefined) report(p(ctx, 'users', i, 'consoleAccess'), u.consoleAccess, 'does not apply to RabbitMQ users; allowed: remove the field');
+        if (u.groups !== undefined) report(p(ctx, 'users', i, 'groups'), u.groups, 'does not apply to RabbitMQ users; allowed: remove the field');
+        return;
+      }
+      const groups = u.groups ?? [];
+      if (groups.length > MAX_GROUPS_PER_USER) {
+        report(p(ctx, 'users', i, 'groups'), groups, `has ${groups.length} groups; allowed: at most ${MAX_GROUPS_PER_USER}`);
+      }
+      groups.forEach((g, j) => {
+        if (!GROUP_NAME_PATTERN.test(g)) report(p(ctx, 'users', i, 'groups', j), g, 'is not a valid group name; allowed: 2 to 100 letters, digits, "-", ".", "_" and "~"');
+      });
+    });
+  }),
+
+  brokerRule('audit-logs', SOURCES.cfnLogs, (b, ctx, report) => {
+    if (b.engine === 'RABBITMQ' && b.logs?.audit !== undefined) {
+      report(p(ctx, 'logs', 'audit'), b.logs.audit, 'does not apply to RabbitMQ brokers (Amazon MQ rejects the Audit key); allowed: remove the field');
+    }
+  }),
+
+  brokerRule('maintenance-window', SOURCES.cfnMaintenance, (b, ctx, report) => {
+    const w = b.maintenanceWindow;
+    if (!w) return;
+    if (!TIME_OF_DAY_PATTERN.test(w.timeOfDay)) {
+      report(p(ctx, 'maintenanceWindow', 'timeOfDay'), w.timeOfDay, 'is not a 24-hour time; allowed: "HH:MM" from "00:00" to "23:59"');
+    }
+    if (w.timeZone !== undefined && !TIME_ZONE_PATTERN.test(w.timeZone)) {
+      report(p(ctx, 'maintenanceWindow', 'timeZone'), w.timeZone, 'is not a time zone; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"');
+    }
+  }),
+
+  brokerRule('protocols', SOURCES.cfnBroker, (b, ctx, report) => {
+    const allowed = Object.keys(PROTOCOL_PORTS[b.engine]);
+    const check = (path: string, protocols: readonly string[] | undefined) => {
+      (protocols ?? []).forEach((proto, i) => {
+        if (!allowed.includes(proto)) report(at(path, i), proto, `is not a ${b.engine} protocol; allowed: ${list(allowed)}`);
+      });
+      if (protocols && new Set(protocols).size !== protocols.length) report(path, protocols, 'lists a protocol twice; allowed: each protocol once');
+    };
+    check(p(ctx, 'protocols'), b.protocols);
+    if (b.protocols && b.protocols.length === 0) report(p(ctx, 'protocols'), b.protocols, `is empty; allowed: at least one of ${list(allowed)}`);
+    const brokerProtocols = resolveBroker(b, ctx.config.environment).protocols;
+    (b.clients ?? []).forEach((c, i) => {
+      check(p(ctx, 'clients', i, 'protocols'), c.protocols);
+      (c.protocols ?? []).forEach((proto, j) => {
+        if (allowed.includes(proto) && !brokerProtocols.includes(proto)) {
+          report(p(ctx, 'clients', i, 'protocols', j), proto, `is not enabled on this broker; allowed: ${list(brokerProtocols)} (or add it to brokers[${ctx.index}].protocols)`);
+        }
+      });
+    });
+  }),
+
+  brokerRule('clients', SOURCES.vpcQuotas, (b, ctx, report) => {
+    const names = new Set<string>();
+    (b.clients ?? []).forEach((c, i) => {
+      const path = p(ctx, 'clients', i);
+      if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(c.name)) report(at(path, 'name'), c.name, 'is not a client name; allowed: 1 to 64 letters, digits, spaces, ".", "_" and "-"');
+      if (names.has(c.name)) report(at(path, 'name'), c.name, 'is a duplicate; allowed: each client name once per broker');
+      names.add(c.name);
+      if ((c.cidr === undefined) === (c.securityGroupId === undefined)) {
+        report(path, { cidr: c.cidr, securityGroupId: c.securityGroupId }, 'must name exactly one of cidr or securityGroupId');
+      }
+      if (c.cidr !== undefined) {
+        const parsed = parseIpv4Cidr(c.cidr);
+        if (/\/0+$/.test(c.cidr)) report(at(path, 'cidr'), c.cidr, 'opens the broker to the world; allowed: the CIDR of a named client network (never 0.0.0.0/0 or ::/0)');
+        else if (!parsed) report(at(path, 'cidr'), c.cidr, 'is not an IPv4 CIDR; allowed: "a.b.c.d/n", for example "10.20.0.0/16"');
+        else if (parsed.prefix < 8) report(at(path, 'cidr'), c.cidr, 'opens the broker to the world or a large part of it; allowed: a named client range with a prefix of /8 or longer (never 0.0.0.0/0)');
+      }
+      if (c.securityGroupId !== undefined && !/^sg-[0-9a-f]{8,17}$/.test(c.securityGroupId)) {
+        report(at(path, 'securityGroupId'), c.securityGroupId, 'is not a security group id; allowed: "sg-" and 8 or 17 hex digits');
+      }
+    });
+  }),
+
+  brokerRule('security-group-rules', SOURCES.vpcQuotas, (b, ctx, report) => {
+    const r = resolveBroker(b, ctx.config.environment);
+    const rules = r.clients.reduce((n, c) => n + clientProtocols(r, c).length, 0);
+    if (rules > MAX_INGRESS_RULES_PER_SECURITY_GROUP) {
+      report(p(ctx, 'clients'), `${r.clients.length} clients`, `need ${rules} inbound rules; allowed: at most ${MAX_INGRESS_RULES_PER_SECURITY_GROUP} per security group (fewer clients or protocols per client)`);
+    }
+  }),
+
+  brokerRule('tags', SOURCES.quotas, (b, ctx, report) => {
+    const tags = { ...(ctx.config.tags ?? {}), ...(b.tags ?? {}) };
+    const count = Object.keys(tags).length + 2; // plus mq-platform:environment and mq-platform:broker
+    if (count > MAX_TAGS_PER_BROKER) {
+      report(p(ctx, 'tags'), `${count} tags`, `is too many with the environment's and ours; allowed: at most ${MAX_TAGS_PER_BROKER} per broker`);
+    }
+    for (const [key, value] of Object.entries(b.tags ?? {})) {
+      if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(key) || key.toLowerCase().startsWith('aws:')) {
+        report(p(ctx, 'tags', key), key, 'is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"');
+      }
+      if (value.length > 256) report(p(ctx, 'tags', key), value, 'is too long; allowed: at most 256 characters');
+    }
+  }),
+];

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { BROKER_RULES } from './rules/broker-rules';
+import { ENVIRONMENT_RULES } from './rules/environment-rules';
+import { at, formatProblem, list, type Problem } from './rules/problem';
+import { BrokerSchema, ConfigSchema, type BrokerConfig, type MqPlatformConfig } from './schema';
+
+/** Thrown when a config has problems; the message lists every one, one per line. */
+export class ConfigValidationError extends Error {
+  constructor(
+    public readonly source: string,
+    public readonly problems: readonly Problem[],
+  ) {
+    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/**
+ * Checks a parsed JSON config: shape first (types, enums, unknown keys), then every rule of the
+ * tables in ./rules on whatever parsed, so that one run reports all problems at once.
+ */
+export function validateConfig(raw: unknown): { config?: MqPlatformConfig; problems: Problem[] } {
+  const parsed = ConfigSchema.safeParse(raw);
+  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZodIssue(i, raw));
+
+  // Rules run on every part that parsed, even when another part did not; unknown keys, already
+  // reported, are dropped so that they do not hide the rest of their object.
+  const cleaned = parsed.success ? raw : withoutUnknownKeys(raw, parsed.error.issues);
+  const top = ConfigSchema.extend({ brokers: z.array(z.unknown()) }).safeParse(cleaned);
+  const rawBrokers: unknown[] = Array.isArray((cleaned as { brokers?: unknown })?.brokers) ? (cleaned as { brokers: unknown[] }).brokers : [];
+  const brokers = rawBrokers.map((b) => BrokerSchema.safeParse(b));
+  if (top.success) {
+    const config = { ...top.data, brokers: rawBrokers as BrokerConfig[] } as MqPlatformConfig;
+    for (const rule of ENVIRONMENT_RULES) problems.push(...rule.check(config));
+    brokers.forEach((b, index) => {
+      if (!b.success) return;
+      for (const rule of BROKER_RULES) problems.push(...rule.check(b.data, { config, index }));
+    });
+  }
+  return { config: parsed.success && problems.length === 0 ? parsed.data : undefined, problems: sortProblems(problems) };
+}
+
+/** Stable order: by path as it appears in the file, then message. */
+function sortProblems(problems: Problem[]): Problem[] {
+  const key = (p: Problem) => p.path.replace(/\[(\d+)\]/g, (_, n: string) => `[${n.padStart(4, '0')}]`);
+  return problems.sort((a, b) => key(a).localeCompare(key(b)) || a.message.localeCompare(b.message));
+}
+
+function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
+  const path = at(...(issue.path as Array<string | number>));
+  const value = valueAt(raw, issue.path as Array<string | number>);
+  const rule = 'schema';
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeys(issue.path as Array<string | number>, raw);
+      return issue.keys.map((key) => ({
+        rule,
+        path: at(path, key),
+        value: valueAt(value, [key]),
+        message: `is not a known field; allowed: ${list(known)}`,
+      }));
+    }
+    case 'invalid_value':
+      return [{ rule, path, value, message: `is not accepted; allowed: ${list(issue.values.map(String))}` }];
+    case 'invalid_union':
+      if ('options' in issue && Array.isArray(issue.options)) {
+        return [{ rule, path, value, message: `is not accepted; allowed: ${list((issue.options as unknown[]).map(String))}` }];
+      }
+      return [{ rule, path, value, message: 'does not match any allowed form (see config/schema.json)' }];
+    case 'invalid_type':
+      return [{ rule, path, value, message: value === undefined ? `is required; allowed: a ${issue.expected}` : `is not a ${issue.expected}` }];
+    default:
+      return [{ rule, path, value, message: issue.message }];
+  }
+}
+
+function withoutUnknownKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  const copy: unknown = structuredClone(raw);
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const target = valueAt(copy, issue.path);
+    if (target && typeof target === 'object') for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
+  }
+  return copy;
+}
+
+function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+}
+
+/** The field names the schema allows at a path, to say what an unknown key could have been. */
+function knownKeys(path: ReadonlyArray<string | number>, raw: unknown): string[] {
+  let schema: any = ConfigSchema;
+  const pick = (s: any, value: unknown): any => {
+    while (s?.def?.type === 'optional' || s?.def?.type === 'default') s = s.def.innerType;
+    if (s?.def?.type === 'union' && s.def.discriminator) {
+      const d = (value as Record<string, unknown> | undefined)?.[s.def.discriminator];
+      s = s.options.find((o: any) => o.shape[s.def.discriminator].def.values.includes(d)) ?? s.options[0];
+    }
+    return s;
+  };
+  for (let i = 0; i < path.length; i++) {
+    schema = pick(schema, valueAt(raw, path.slice(0, i)));
+    schema = schema?.def?.type === 'array' ? schema.element : schema?.shape?.[path[i]];
+  }
+  schema = pick(schema, valueAt(raw, path));
+  return Object.keys(schema?.shape ?? {});
+}

@@ -1,0 +1,241 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as amazonmq from 'aws-cdk-lib/aws-amazonmq';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../config/amazon-mq-catalog';
+import type { DeploymentMode, StorageType } from '../../config/schema';
+import { BrokerCredentials } from './broker-credentials';
+import { PROTOCOL_LABELS, protocolPort, type Engine, type Protocol } from './protocols';
+
+/** A client allowed to reach the broker. */
+export interface MqBrokerClient {
+  /** Who the client is; goes into the security group rule description. */
+  readonly name: string;
+  /** Where it connects from: `ec2.Peer.ipv4(...)` or `ec2.Peer.securityGroupId(...)`. */
+  readonly peer: ec2.IPeer;
+  /** @default - every protocol of the broker */
+  readonly protocols?: readonly Protocol[];
+}
+
+export interface MqBrokerUser {
+  readonly username: string;
+  /** ActiveMQ only. @default false */
+  readonly consoleAccess?: boolean;
+  /** ActiveMQ only. @default - no groups */
+  readonly groups?: readonly string[];
+}
+
+export interface MqBrokerMaintenanceWindow {
+  readonly dayOfWeek: string;
+  /** 24-hour "HH:MM". */
+  readonly timeOfDay: string;
+  /** @default "UTC" */
+  readonly timeZone?: string;
+}
+
+export interface MqBrokerProps {
+  /** Amazon MQ broker name (1 to 50 of [A-Za-z0-9_-]). */
+  readonly brokerName: string;
+  readonly engine: Engine;
+  /** major.minor, for example "5.19" or "4.2". */
+  readonly engineVersion: string;
+  readonly deploymentMode: DeploymentMode;
+  readonly instanceType: string;
+  /** @default - EFS for ActiveMQ, EBS for RabbitMQ */
+  readonly storageType?: StorageType;
+  readonly vpc: ec2.IVpc;
+  /** @default - the VPC's private isolated subnets, one per AZ, as many as the mode needs */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly users: readonly MqBrokerUser[];
+  /** Name prefix of the users' secrets; the username is appended. @default `mq-platform/<brokerName>/` */
+  readonly secretNamePrefix?: string;
+  /** Protocols to open to the clients. @default - ActiveMQ OpenWire, STOMP, AMQP; RabbitMQ AMQP */
+  readonly protocols?: readonly Protocol[];
+  /** @default - no ingress at all */
+  readonly clients?: readonly MqBrokerClient[];
+  /** Key for the broker's storage and its secrets. @default - a new customer-managed key with rotation on */
+  readonly encryptionKey?: kms.IKey;
+  /** @default { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' } */
+  readonly maintenanceWindow?: MqBrokerMaintenanceWindow;
+  /** @default true */
+  readonly generalLogs?: boolean;
+  /** ActiveMQ only. @default true for ActiveMQ */
+  readonly auditLogs?: boolean;
+  /** What a stack deletion does to the broker, its key and its secrets. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An Amazon MQ broker (ActiveMQ or RabbitMQ, any mode) with its security group, customer-managed
+ * key and generated user credentials. Private, TLS-only, and reachable only by the named clients.
+ */
+export class MqBroker extends Construct implements ec2.IConnectable {
+  public readonly brokerName: string;
+  public readonly engine: Engine;
+  public readonly deploymentMode: DeploymentMode;
+  public readonly resource: amazonmq.CfnBroker;
+  public readonly connections: ec2.Connections;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly encryptionKey: kms.IKey;
+  /** One per user, in the order of `users`. */
+  public readonly credentials: readonly BrokerCredentials[];
+  public readonly protocols: readonly Protocol[];
+  /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. */
+  public readonly brokerId: string;
+  public readonly brokerArn: string;
+
+  constructor(scope: Construct, id: string, props: MqBrokerProps) {
+    super(scope, id);
+    this.brokerName = props.brokerName;
+    this.engine = props.engine;
+    this.deploymentMode = props.deploymentMode;
+    this.protocols = props.protocols ?? (props.engine === 'ACTIVEMQ' ? ['OPENWIRE', 'STOMP', 'AMQP'] : ['AMQP']);
+    const isActiveMq = props.engine === 'ACTIVEMQ';
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts Amazon MQ broker ${props.brokerName} and its credentials`,
+        enableKeyRotation: true,
+        alias: `alias/mq-platform/${props.brokerName}`,
+        removalPolicy,
+      });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Amazon MQ broker ${props.brokerName}: TLS ports from named clients only`,
+      allowAllOutbound: false, // brokers answer; they open no connections of their own
+    });
+    for (const client of props.clients ?? []) {
+      for (const protocol of client.protocols ?? this.protocols) {
+        this.securityGroup.addIngressRule(client.peer, protocolPort(props.engine, protocol), `${client.name} ${PROTOCOL_LABELS[protocol]}`);
+      }
+    }
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      defaultPort: protocolPort(props.engine, this.protocols[0] ?? 'AMQP'),
+    });
+
+    const secretNamePrefix = props.secretNamePrefix ?? `mq-platform/${props.brokerName}/`;
+    this.credentials = props.users.map(
+      (user) =>
+        new BrokerCredentials(this, `Credentials-${user.username}`, {
+          username: user.username,
+          secretName: `${secretNamePrefix}${user.username}`,
+          encryptionKey: this.encryptionKey,
+          removalPolicy,
+        }),
+    );
+
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true });
+    const maxSubnets = SUBNETS_BY_MODE[props.deploymentMode].max;
+
+    this.resource = new amazonmq.CfnBroker(this, 'Resource', {
+      brokerName: props.brokerName,
+      engineType: props.engine,
+      engineVersion: props.engineVersion,
+      deploymentMode: props.deploymentMode,
+      hostInstanceType: props.instanceType,
+      storageType: props.storageType ?? (isActiveMq ? 'EFS' : 'EBS'),
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: true, // required for ActiveMQ 5.18+ and RabbitMQ 3.13+
+      authenticationStrategy: 'SIMPLE',
+      subnetIds: subnets.subnetIds.slice(0, maxSubnets),
+      securityGroups: [this.securityGroup.securityGroupId],
+      encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: this.encryptionKey.keyArn },
+      maintenanceWindowStartTime: {
+        dayOfWeek: props.maintenanceWindow?.dayOfWeek ?? 'SUNDAY',
+        timeOfDay: props.maintenanceWindow?.timeOfDay ?? '03:00',
+        timeZone: props.maintenanceWindow?.timeZone ?? 'UTC',
+      },
+      // RabbitMQ rejects the Audit key altogether, even when false.
+      logs: isActiveMq
+        ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true }
+        : { general: props.generalLogs ?? true },
+      users: this.credentials.map((c, i) => {
+        const user = props.users[i];
+        return isActiveMq
+          ? { username: c.username, password: c.passwordReference, consoleAccess: user.consoleAccess ?? false, groups: user.groups ? [...user.groups] : undefined }
+          : { username: c.username, password: c.passwordReference };
+      }),
+    });
+    this.resource.applyRemovalPolicy(removalPolicy);
+    if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
+      Validations.of(this.resource).acknowledge({
+        id: 'CloudFormation-Validate::E3670',
+        reason: `${props.instanceType} is a current Amazon MQ for RabbitMQ instance type (rmq-broker-instance-types.html); the validator's instance data lacks it`,
+      });
+    }
+    this.brokerId = this.resource.ref;
+    this.brokerArn = this.resource.attrArn;
+  }
+
+  /** Endpoints of a protocol (`ssl://...:61617`, `amqps://...:5671`, console URLs, ...), one per instance. */
+  public endpoints(protocol: Protocol): string[] {
+    const r = this.resource;
+    switch (protocol) {
+      case 'OPENWIRE':
+        return r.attrOpenWireEndpoints;
+      case 'STOMP':
+        return r.attrStompEndpoints;
+      case 'AMQP':
+        return r.attrAmqpEndpoints;
+      case 'MQTT':
+        return r.attrMqttEndpoints;
+      case 'WSS':
+        return r.attrWssEndpoints;
+      case 'CONSOLE':
+        return r.attrConsoleUrLs;
+    }
+  }
+
+  /**
+   * The value of the `Broker` dimension Amazon MQ publishes: an ActiveMQ instance is `<name>-1`
+   * (and `<name>-2` for the standby); a RabbitMQ broker, cluster included, is its name.
+   * Source: https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security-logging-monitoring-cloudwatch.html
+   */
+  public brokerDimensions(): string[] {
+    if (this.engine === 'RABBITMQ') return [this.brokerName];
+    return this.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? [`${this.brokerName}-1`, `${this.brokerName}-2`] : [`${this.brokerName}-1`];
+  }
+
+  /** A metric of this broker in `AWS/AmazonMQ` (first instance for ActiveMQ; pass dimensionsMap to pick another). */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/AmazonMQ',
+      metricName,
+      dimensionsMap: { Broker: this.brokerDimensions()[0] },
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /** Percent CPU: `CpuUtilization` (ActiveMQ) or `SystemCpuUtilization` (RabbitMQ). */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(this.engine === 'ACTIVEMQ' ? 'CpuUtilization' : 'SystemCpuUtilization', { statistic: 'Maximum', ...props });
+  }
+
+  /** Lets a principal read every user's credentials (secret value and key decrypt). */
+  public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
+    const secrets = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resourceArns: this.credentials.map((c) => c.secret.secretArn),
+    });
+    return secrets.combine(this.encryptionKey.grantDecrypt(grantee));
+  }
+
+  /** Lets a principal describe the broker (endpoints, state) through the Amazon MQ API. */
+  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['mq:DescribeBroker'], resourceArns: [this.brokerArn] });
+  }
+
+  /** Lets a principal reboot the broker (credential changes on ActiveMQ take effect at reboot). */
+  public grantReboot(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['mq:RebootBroker'], resourceArns: [this.brokerArn] });
+  }
+}

@@ -1,0 +1,68 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface MqNetworkProps {
+  /** IPv4 CIDR of the VPC, for example "10.20.0.0/16". */
+  readonly cidr: string;
+  /** Named explicitly so that synth needs no lookup. */
+  readonly availabilityZones: readonly string[];
+  /** @default 24 */
+  readonly subnetCidrMask?: number;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly flowLogRetention?: logs.RetentionDays;
+  /** What a stack deletion does to the flow log group and its key. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A VPC for brokers: private isolated subnets only (no internet gateway, no NAT), flow logs to an
+ * encrypted log group, and a Secrets Manager interface endpoint so that code in the VPC reaches
+ * the broker credentials without leaving it.
+ */
+export class MqNetwork extends Construct {
+  public readonly vpc: ec2.Vpc;
+  public readonly secretsManagerEndpoint: ec2.InterfaceVpcEndpoint;
+  public readonly flowLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: MqNetworkProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr),
+      availabilityZones: [...props.availabilityZones],
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: props.subnetCidrMask ?? 24 },
+      ],
+      restrictDefaultSecurityGroup: true,
+    });
+
+    const key = new kms.Key(this, 'FlowLogKey', {
+      description: 'Encrypts the VPC flow logs of mq-platform',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts with the key on the log group's behalf.
+    key.grantEncryptDecrypt(new iam.ServicePrincipal('logs.amazonaws.com'));
+    this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: key,
+      removalPolicy,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+
+    this.secretsManagerEndpoint = this.vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      privateDnsEnabled: true,
+    });
+  }
+}

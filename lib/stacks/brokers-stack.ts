@@ -1,0 +1,97 @@
+import { CfnOutput, Fn, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { Construct } from 'constructs';
+import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
+import { clientProtocols } from '../config/resolve';
+import { AmazonMqLogPolicy } from '../constructs/broker/amazon-mq-log-policy';
+import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
+import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../constructs/broker/protocols';
+
+export interface BrokersStackProps extends StackProps {
+  readonly config: ResolvedConfig;
+  /** @default - the VPC named in config.network (mode "import"), imported by id without lookup */
+  readonly vpc?: ec2.IVpc;
+}
+
+/** The environment's brokers with their keys, secrets and security groups: the stateful stack. */
+export class BrokersStack extends Stack {
+  public readonly brokers: Readonly<Record<string, MqBroker>> = {};
+
+  constructor(scope: Construct, id: string, props: BrokersStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const vpc = props.vpc ?? importVpc(this, config);
+    const removalPolicy = config.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const logPolicy = config.brokers.some((b) => b.logs.general || b.logs.audit)
+      ? new AmazonMqLogPolicy(this, 'AmazonMqLogPolicy', { policyName: `mq-platform-${config.environment}-amazonmq-logs` })
+      : undefined;
+
+    const brokers: Record<string, MqBroker> = {};
+    for (const b of config.brokers) {
+      const broker = new MqBroker(this, b.name, {
+        brokerName: b.brokerName,
+        engine: b.engine,
+        engineVersion: b.engineVersion,
+        deploymentMode: b.deploymentMode,
+        instanceType: b.instanceType,
+        storageType: b.storageType,
+        vpc,
+        users: b.users,
+        secretNamePrefix: `mq-platform/${config.environment}/${b.name}/`,
+        protocols: b.protocols,
+        clients: b.clients.map((c) => toClient(b, c)),
+        maintenanceWindow: b.maintenanceWindow,
+        generalLogs: b.logs.general,
+        auditLogs: b.logs.audit,
+        removalPolicy,
+      });
+      if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
+
+      Tags.of(broker).add('mq-platform:environment', config.environment);
+      Tags.of(broker).add('mq-platform:broker', b.name);
+      for (const [key, value] of Object.entries(b.tags)) Tags.of(broker).add(key, value);
+      for (const c of broker.credentials) Tags.of(c).add('mq-platform:username', c.username);
+
+      addOutputs(this, b, broker);
+      brokers[b.name] = broker;
+    }
+    this.brokers = brokers;
+  }
+}
+
+function toClient(broker: ResolvedBroker, c: ResolvedBroker['clients'][number]): MqBrokerClient {
+  return {
+    name: c.name,
+    peer: c.cidr !== undefined ? ec2.Peer.ipv4(c.cidr) : ec2.Peer.securityGroupId(c.securityGroupId as string),
+    protocols: clientProtocols(broker, c),
+  };
+}
+
+function importVpc(scope: Construct, config: ResolvedConfig): ec2.IVpc {
+  const n = config.network;
+  if (n.mode !== 'import') throw new Error('BrokersStack needs props.vpc when the config creates the VPC');
+  return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+    vpcId: n.vpcId,
+    vpcCidrBlock: n.cidr,
+    availabilityZones: n.availabilityZones,
+    isolatedSubnetIds: n.subnetIds,
+  });
+}
+
+/** Output ids: the broker name in PascalCase, then what it is, e.g. `OrdersOpenWireEndpoints`. */
+function addOutputs(stack: Stack, b: ResolvedBroker, broker: MqBroker): void {
+  const prefix = b.name
+    .split(/[-_]/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+  const out = (id: string, value: string, description: string) => new CfnOutput(stack, `${prefix}${id}`, { value, description });
+  out('BrokerId', broker.brokerId, `Amazon MQ broker id of ${b.brokerName}`);
+  out('BrokerArn', broker.brokerArn, `Amazon MQ broker ARN of ${b.brokerName}`);
+  for (const protocol of b.protocols.filter((p) => p !== 'CONSOLE')) {
+    out(`${PROTOCOL_ATTRIBUTE_NAMES[protocol]}Endpoints`, Fn.join(',', broker.endpoints(protocol)), `${PROTOCOL_LABELS[protocol]} endpoints of ${b.brokerName}, comma-separated`);
+  }
+  out('ConsoleUrl', Fn.join(',', broker.endpoints('CONSOLE')), `Web console URL(s) of ${b.brokerName}`);
+  out('SecretArn', broker.credentials[0].secret.secretArn, `Secrets Manager secret of user ${broker.credentials[0].username} on ${b.brokerName}`);
+}

@@ -1,0 +1,23 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { MqNetwork } from '../constructs/network/mq-network';
+
+export interface NetworkStackProps extends StackProps {
+  readonly cidr: string;
+  readonly availabilityZones: readonly string[];
+  /** @default 24 */
+  readonly subnetCidrMask?: number;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly flowLogRetention?: logs.RetentionDays;
+}
+
+/** The environment's VPC, when mq-platform creates it. */
+export class NetworkStack extends Stack {
+  public readonly network: MqNetwork;
+
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
+    super(scope, id, props);
+    this.network = new MqNetwork(this, 'Network', props);
+  }
+}
