@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
@@ -71,12 +71,17 @@ function toClient(broker: ResolvedBroker, c: ResolvedBroker['clients'][number]):
 function importVpc(scope: Construct, config: ResolvedConfig): ec2.IVpc {
   const n = config.network;
   if (n.mode !== 'import') throw new Error('BrokersStack needs props.vpc when the config creates the VPC');
-  return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+  const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
     vpcId: n.vpcId,
     vpcCidrBlock: n.cidr,
     availabilityZones: n.availabilityZones,
     isolatedSubnetIds: n.subnetIds,
   });
+  Validations.of(vpc).acknowledge({
+    id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
+    reason: 'Brokers only need the subnet ids; nothing here reads the route tables of the imported subnets',
+  });
+  return vpc;
 }
 
 /** Output ids: the broker name in PascalCase, then what it is, e.g. `OrdersOpenWireEndpoints`. */

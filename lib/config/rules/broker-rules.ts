@@ -96,7 +96,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   brokerRule('subnets', SOURCES.cfnBroker, (b, ctx, report) => {
     const need = SUBNETS_BY_MODE[b.deploymentMode].min;
     const have = availableSubnets(ctx);
-    if (have < need) {
+    if (have > 0 && have < need) { // no subnets at all is the network rule's finding
       report(p(ctx, 'deploymentMode'), b.deploymentMode, `needs ${need} private subnets in different availability zones; the network has ${have}`);
     }
   }),

@@ -25,6 +25,7 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
 function checkAvailabilityZones(c: MqPlatformConfig, path: string, azs: readonly string[], report: (path: string, value: unknown, message: string) => void) {
+  if (!REGION_PATTERN.test(c.region)) return; // the region rule reports it
   azs.forEach((az, i) => {
     if (!new RegExp(`^${c.region}[a-z]$`).test(az)) {
       report(at(path, i), az, `is not an availability zone of ${c.region}; allowed: "${c.region}a", "${c.region}b", ...`);

@@ -59,10 +59,18 @@ export class MqNetwork extends Construct {
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 
+    // HTTPS from inside the VPC only; an endpoint answers and never opens connections.
+    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Secrets Manager interface endpoint: HTTPS from the VPC',
+      allowAllOutbound: false,
+    });
     this.secretsManagerEndpoint = this.vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       privateDnsEnabled: true,
+      securityGroups: [endpointSecurityGroup],
+      open: true,
     });
   }
 }

@@ -1,0 +1,172 @@
+import { ENGINE_VERSIONS, INSTANCE_TYPE_RULES } from '../../lib/config/amazon-mq-catalog';
+import { parseConfig } from '../../lib/config/load-config';
+import { formatProblem } from '../../lib/config/rules/problem';
+import { BROKER_RULES } from '../../lib/config/rules/broker-rules';
+import { ENVIRONMENT_RULES } from '../../lib/config/rules/environment-rules';
+import type { MqPlatformConfigInput } from '../../lib/config/schema';
+import { ConfigValidationError, validateConfig } from '../../lib/config/validate';
+import { minimalConfig, rawStageConfig, shippedStages } from '../support/configs';
+
+type Mutable = any; // test configs are edited freely, then validated
+const amq = (c: Mutable) => c.brokers[0];
+const rmq = (c: Mutable) => c.brokers[1];
+
+function problemsOf(edit: (c: Mutable) => void): string[] {
+  const config: Mutable = structuredClone(minimalConfig());
+  edit(config);
+  return validateConfig(config).problems.map(formatProblem);
+}
+
+describe('valid configs', () => {
+  test.each(shippedStages())('config/%s.json has no problems', (stage) => {
+    expect(validateConfig(rawStageConfig(stage)).problems.map(formatProblem)).toEqual([]);
+  });
+
+  test('the minimal test config has no problems', () => {
+    expect(problemsOf(() => undefined)).toEqual([]);
+  });
+
+  // Every instance type the catalog offers, in every version and mode it offers it for, is accepted.
+  const offered = INSTANCE_TYPE_RULES.flatMap((r) =>
+    r.instanceTypes.flatMap((t) => r.versions.flatMap((v) => r.modes.map((m) => [r.engine, v, m, t, r.storage[0]] as const))),
+  );
+  test.each(offered)('%s %s %s on %s (%s) is accepted', (engine, version, mode, instanceType, storageType) => {
+    const lines = problemsOf((c) => {
+      const b = engine === 'ACTIVEMQ' ? amq(c) : rmq(c);
+      Object.assign(b, { engineVersion: version, deploymentMode: mode, instanceType, storageType });
+    });
+    expect(lines).toEqual([]);
+  });
+
+  test('a security group client and an imported network are accepted', () => {
+    expect(
+      problemsOf((c) => {
+        c.network = { mode: 'import', vpcId: 'vpc-0a1b2c3d4e5f67890', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'] };
+        amq(c).clients = [{ name: 'svc', securityGroupId: 'sg-0123456789abcdef0', protocols: ['OPENWIRE'] }];
+        amq(c).maintenanceWindow = { dayOfWeek: 'MONDAY', timeOfDay: '23:30', timeZone: 'America/Los_Angeles' };
+      }),
+    ).toEqual([]);
+  });
+});
+
+/** One case per rule (and per branch of a rule): the exact line synth prints. */
+const cases: Array<[string, (c: Mutable) => void, string]> = [
+  // schema
+  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, tags, network, brokers'],
+  ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, tags'],
+  ['unknown network key', (c) => (c.network.natGateways = 1), 'network.natGateways: 1 is not a known field; allowed: mode, cidr, availabilityZones, subnetCidrMask, flowLogRetentionDays'],
+  ['missing field', (c) => delete amq(c).instanceType, 'brokers[0].instanceType: (missing) is required; allowed: a string'],
+  ['wrong type', (c) => (c.protected = 'yes'), 'protected: "yes" is not a boolean'],
+  ['unknown engine', (c) => (amq(c).engine = 'KAFKA'), 'brokers[0].engine: "KAFKA" is not accepted; allowed: ACTIVEMQ, RABBITMQ'],
+  ['unknown network mode', (c) => (c.network.mode = 'peer'), 'network.mode: "peer" is not accepted; allowed: create, import'],
+  ['unknown protocol', (c) => (amq(c).protocols = ['HTTP']), 'brokers[0].protocols[0]: "HTTP" is not accepted; allowed: OPENWIRE, STOMP, AMQP, MQTT, WSS, CONSOLE'],
+  ['unknown day', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUN', timeOfDay: '03:00' }), 'brokers[0].maintenanceWindow.dayOfWeek: "SUN" is not accepted; allowed: MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY'],
+  // environment rules
+  ['environment name', (c) => (c.environment = 'Prod_1'), 'environment: "Prod_1" is not an environment name; allowed: 1 to 20 lower-case letters, digits and "-", starting with a letter'],
+  ['region', (c) => (c.region = 'europe'), 'region: "europe" is not an AWS region name; allowed: for example "eu-west-1" or "us-east-2"'],
+  ['account', (c) => (c.account = '1234'), 'account: "1234" is not an AWS account id; allowed: 12 digits'],
+  ['vpc cidr', (c) => (c.network.cidr = '10.0.0.0/8'), 'network.cidr: "10.0.0.0/8" is not a VPC CIDR; allowed: an IPv4 block from /16 to /28, for example "10.20.0.0/16"'],
+  ['availability zone of another region', (c) => (c.network.availabilityZones[2] = 'us-east-1a'), 'network.availabilityZones[2]: "us-east-1a" is not an availability zone of eu-west-1; allowed: "eu-west-1a", "eu-west-1b", ...'],
+  ['availability zone twice', (c) => (c.network.availabilityZones[2] = 'eu-west-1a'), 'network.availabilityZones: ["eu-west-1a","eu-west-1b","eu-west-1a"] lists an availability zone twice; allowed: each zone once'],
+  ['no availability zones', (c) => ((c.network.availabilityZones = []), (c.brokers = [amq(c)])), 'network.availabilityZones: [] has the wrong number of zones; allowed: 1 to 6 (2 or 3 for multi-AZ brokers)'],
+  ['subnet mask', (c) => (c.network.subnetCidrMask = 15), 'network.subnetCidrMask: 15 does not fit 3 subnets in 10.0.0.0/16; allowed: 18 to 28'],
+  ['flow log retention', (c) => (c.network.flowLogRetentionDays = 100), 'network.flowLogRetentionDays: 100 is not a CloudWatch Logs retention; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
+  ['imported vpc id', (c) => (c.network = { mode: 'import', vpcId: 'vpc-1', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'] }), 'network.vpcId: "vpc-1" is not a VPC id; allowed: "vpc-" and 8 or 17 hex digits'],
+  ['imported vpc cidr', (c) => (c.network = { mode: 'import', vpcId: 'vpc-0a1b2c3d', cidr: '10.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'] }), 'network.cidr: "10.0.0/16" is not an IPv4 CIDR; allowed: "a.b.c.d/n"'],
+  ['imported subnet id', (c) => (c.network = { mode: 'import', vpcId: 'vpc-0a1b2c3d', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'sn-2'] }), 'network.subnetIds[1]: "sn-2" is not a subnet id; allowed: "subnet-" and 8 or 17 hex digits'],
+  ['imported subnets per zone', (c) => (c.network = { mode: 'import', vpcId: 'vpc-0a1b2c3d', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d', 'subnet-2a2b3c4d'] }), 'network.subnetIds: ["subnet-0a1b2c3d","subnet-1a2b3c4d","subnet-2a2b3c4d"] must list one subnet per availability zone, in the same order (2 zones given)'],
+  ['no brokers', (c) => (c.brokers = []), 'brokers: [] is empty; allowed: 1 or more brokers'],
+  ['too many brokers', (c) => (c.brokers = Array.from({ length: 201 }, (_, i) => ({ ...amq(c), name: `b${i}` }))), 'brokers: "201 brokers" is more than Amazon MQ allows; allowed: at most 200 per account and region'],
+  ['duplicate broker name', (c) => (rmq(c).name = 'amq'), 'brokers[1].name: "amq" is a duplicate; allowed: each broker name once per environment'],
+  // broker rules
+  ['broker name characters', (c) => (amq(c).name = 'my.broker'), 'brokers[0].name: "my.broker" gives the Amazon MQ name "my.broker-test", which is not accepted; allowed: 1 to 50 letters, digits, "-" and "_" in all (the name plus "-test")'],
+  ['broker name length', (c) => (amq(c).name = 'x'.repeat(46)), `brokers[0].name: "${'x'.repeat(46)}" gives the Amazon MQ name "${'x'.repeat(46)}-test", which is not accepted; allowed: 1 to 50 letters, digits, "-" and "_" in all (the name plus "-test")`],
+  ['patch version', (c) => (rmq(c).engineVersion = '3.13.7'), 'brokers[1].engineVersion: "3.13.7" is not accepted for new RABBITMQ brokers; allowed: 3.13, 4.2 (major.minor only; older versions are at or past end of support)'],
+  ['end-of-support version', (c) => (amq(c).engineVersion = '5.17'), 'brokers[0].engineVersion: "5.17" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)'],
+  ['mode of the other engine', (c) => (amq(c).deploymentMode = 'CLUSTER_MULTI_AZ'), 'brokers[0].deploymentMode: "CLUSTER_MULTI_AZ" is not a ACTIVEMQ deployment mode; allowed: SINGLE_INSTANCE, ACTIVE_STANDBY_MULTI_AZ'],
+  ['m7g on ActiveMQ', (c) => (amq(c).instanceType = 'mq.m7g.large'), 'brokers[0].instanceType: "mq.m7g.large" is not available for ACTIVEMQ 5.19 SINGLE_INSTANCE; allowed: mq.t3.micro, mq.m5.large, mq.m5.xlarge, mq.m5.2xlarge, mq.m5.4xlarge'],
+  ['retired t2.micro', (c) => (amq(c).instanceType = 'mq.t2.micro'), 'brokers[0].instanceType: "mq.t2.micro" is not available for ACTIVEMQ 5.19 SINGLE_INSTANCE; allowed: mq.t3.micro, mq.m5.large, mq.m5.xlarge, mq.m5.2xlarge, mq.m5.4xlarge'],
+  ['m5 on RabbitMQ 4', (c) => (rmq(c).instanceType = 'mq.m5.large'), 'brokers[1].instanceType: "mq.m5.large" is not available for RABBITMQ 4.2 CLUSTER_MULTI_AZ; allowed: mq.m7g.medium, mq.m7g.large, mq.m7g.xlarge, mq.m7g.2xlarge, mq.m7g.4xlarge, mq.m7g.8xlarge, mq.m7g.12xlarge, mq.m7g.16xlarge'],
+  ['deprecated RabbitMQ t3.micro', (c) => Object.assign(rmq(c), { engineVersion: '3.13', deploymentMode: 'SINGLE_INSTANCE', instanceType: 'mq.t3.micro' }), 'brokers[1].instanceType: "mq.t3.micro" is not available for RABBITMQ 3.13 SINGLE_INSTANCE; allowed: mq.m5.large, mq.m5.xlarge, mq.m5.2xlarge, mq.m5.4xlarge, mq.m7g.medium, mq.m7g.large, mq.m7g.xlarge, mq.m7g.2xlarge, mq.m7g.4xlarge, mq.m7g.8xlarge, mq.m7g.12xlarge, mq.m7g.16xlarge'],
+  ['EBS on RabbitMQ only', (c) => (rmq(c).storageType = 'EFS'), 'brokers[1].storageType: "EFS" is not supported by RABBITMQ CLUSTER_MULTI_AZ on mq.m7g.large; allowed: EBS'],
+  ['EBS on active/standby', (c) => Object.assign(amq(c), { deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', storageType: 'EBS' }), 'brokers[0].storageType: "EBS" is not supported by ACTIVEMQ ACTIVE_STANDBY_MULTI_AZ on mq.m5.large; allowed: EFS'],
+  ['EBS on t3.micro', (c) => Object.assign(amq(c), { instanceType: 'mq.t3.micro', storageType: 'EBS' }), 'brokers[0].storageType: "EBS" is not supported by ACTIVEMQ SINGLE_INSTANCE on mq.t3.micro; allowed: EFS'],
+  ['active/standby with one subnet', (c) => ((c.network.availabilityZones = ['eu-west-1a']), (amq(c).deploymentMode = 'ACTIVE_STANDBY_MULTI_AZ'), (c.brokers = [amq(c)])), 'brokers[0].deploymentMode: "ACTIVE_STANDBY_MULTI_AZ" needs 2 private subnets in different availability zones; the network has 1'],
+  ['two RabbitMQ users', (c) => rmq(c).users.push({ username: 'ops' }), 'brokers[1].users: ["app","ops"] has 2 users; RABBITMQ brokers take exactly 1 at creation'],
+  ['no ActiveMQ users', (c) => (amq(c).users = []), 'brokers[0].users: [] has 0 users; ACTIVEMQ brokers take 1 to 250 at creation'],
+  ['short username', (c) => (amq(c).users[0].username = 'a'), 'brokers[0].users[0].username: "a" is not a valid ACTIVEMQ username; allowed: 2 to 100 letters, digits, "-", ".", "_" and "~"'],
+  ['tilde in a RabbitMQ username', (c) => (rmq(c).users[0].username = 'app~1'), 'brokers[1].users[0].username: "app~1" is not a valid RABBITMQ username; allowed: 2 to 100 letters, digits, "-", "." and "_"'],
+  ['RabbitMQ guest', (c) => (rmq(c).users[0].username = 'guest'), 'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username'],
+  ['duplicate username', (c) => amq(c).users.push({ username: 'app' }), 'brokers[0].users[1].username: "app" is a duplicate; allowed: each username once'],
+  ['console access on RabbitMQ', (c) => (rmq(c).users[0].consoleAccess = true), 'brokers[1].users[0].consoleAccess: true does not apply to RabbitMQ users; allowed: remove the field'],
+  ['groups on RabbitMQ', (c) => (rmq(c).users[0].groups = ['ops']), 'brokers[1].users[0].groups: ["ops"] does not apply to RabbitMQ users; allowed: remove the field'],
+  ['group name', (c) => (amq(c).users[0].groups = ['a']), 'brokers[0].users[0].groups[0]: "a" is not a valid group name; allowed: 2 to 100 letters, digits, "-", ".", "_" and "~"'],
+  ['too many groups', (c) => (amq(c).users[0].groups = Array.from({ length: 21 }, (_, i) => `g${i}`)), `brokers[0].users[0].groups: ${JSON.stringify(Array.from({ length: 21 }, (_, i) => `g${i}`))} has 21 groups; allowed: at most 20`],
+  ['RabbitMQ audit logs', (c) => (rmq(c).logs = { audit: false }), 'brokers[1].logs.audit: false does not apply to RabbitMQ brokers (Amazon MQ rejects the Audit key); allowed: remove the field'],
+  ['maintenance time', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '3pm' }), 'brokers[0].maintenanceWindow.timeOfDay: "3pm" is not a 24-hour time; allowed: "HH:MM" from "00:00" to "23:59"'],
+  ['maintenance hour 24', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '24:00' }), 'brokers[0].maintenanceWindow.timeOfDay: "24:00" is not a 24-hour time; allowed: "HH:MM" from "00:00" to "23:59"'],
+  ['maintenance time zone', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'CET!' }), 'brokers[0].maintenanceWindow.timeZone: "CET!" is not a time zone; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"'],
+  ['protocol of the other engine', (c) => (rmq(c).protocols = ['AMQP', 'MQTT']), 'brokers[1].protocols[1]: "MQTT" is not a RABBITMQ protocol; allowed: AMQP, CONSOLE'],
+  ['protocol twice', (c) => (amq(c).protocols = ['STOMP', 'STOMP']), 'brokers[0].protocols: ["STOMP","STOMP"] lists a protocol twice; allowed: each protocol once'],
+  ['no protocols', (c) => (amq(c).protocols = []), 'brokers[0].protocols: [] is empty; allowed: at least one of OPENWIRE, STOMP, AMQP, MQTT, WSS, CONSOLE'],
+  ['client protocol not enabled', (c) => (amq(c).clients[0].protocols = ['MQTT']), 'brokers[0].clients[0].protocols[0]: "MQTT" is not enabled on this broker; allowed: OPENWIRE, STOMP, AMQP (or add it to brokers[0].protocols)'],
+  ['world ingress IPv4', (c) => (amq(c).clients[0].cidr = '0.0.0.0/0'), 'brokers[0].clients[0].cidr: "0.0.0.0/0" opens the broker to the world; allowed: the CIDR of a named client network (never 0.0.0.0/0 or ::/0)'],
+  ['world ingress IPv6', (c) => (amq(c).clients[0].cidr = '::/0'), 'brokers[0].clients[0].cidr: "::/0" opens the broker to the world; allowed: the CIDR of a named client network (never 0.0.0.0/0 or ::/0)'],
+  ['huge range', (c) => (amq(c).clients[0].cidr = '0.0.0.0/1'), 'brokers[0].clients[0].cidr: "0.0.0.0/1" opens the broker to the world or a large part of it; allowed: a named client range with a prefix of /8 or longer (never 0.0.0.0/0)'],
+  ['bad cidr', (c) => (amq(c).clients[0].cidr = '10.1.0.0/33'), 'brokers[0].clients[0].cidr: "10.1.0.0/33" is not an IPv4 CIDR; allowed: "a.b.c.d/n", for example "10.20.0.0/16"'],
+  ['client with both sources', (c) => (amq(c).clients[0].securityGroupId = 'sg-0123456789abcdef0'), 'brokers[0].clients[0]: {"cidr":"10.1.0.0/16","securityGroupId":"sg-0123456789abcdef0"} must name exactly one of cidr or securityGroupId'],
+  ['client with no source', (c) => delete amq(c).clients[0].cidr, 'brokers[0].clients[0]: {} must name exactly one of cidr or securityGroupId'],
+  ['security group id', (c) => (amq(c).clients[0] = { name: 'svc', securityGroupId: 'sg-xyz' }), 'brokers[0].clients[0].securityGroupId: "sg-xyz" is not a security group id; allowed: "sg-" and 8 or 17 hex digits'],
+  ['client name', (c) => (amq(c).clients[0].name = ''), 'brokers[0].clients[0].name: "" is not a client name; allowed: 1 to 64 letters, digits, spaces, ".", "_" and "-"'],
+  ['duplicate client name', (c) => amq(c).clients.push({ name: 'apps', cidr: '10.2.0.0/16' }), 'brokers[0].clients[1].name: "apps" is a duplicate; allowed: each client name once per broker'],
+  ['too many ingress rules', (c) => (amq(c).clients = Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, cidr: `10.${i}.0.0/16` }))), 'brokers[0].clients: "21 clients" need 63 inbound rules; allowed: at most 60 per security group (fewer clients or protocols per client)'],
+  ['too many tags', (c) => (amq(c).tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, 'v']))), 'brokers[0].tags: "51 tags" is too many with the environment\'s and ours; allowed: at most 50 per broker'],
+  ['aws: tag', (c) => (amq(c).tags = { 'aws:owner': 'me' }), 'brokers[0].tags.aws:owner: "aws:owner" is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"'],
+  ['long tag value', (c) => (amq(c).tags = { owner: 'x'.repeat(257) }), `brokers[0].tags.owner: "${'x'.repeat(257)}" is too long; allowed: at most 256 characters`],
+];
+
+describe('invalid configs', () => {
+  test.each(cases)('%s', (_name, edit, expected) => {
+    expect(problemsOf(edit)).toEqual([expected]);
+  });
+
+  test('every rule of the tables has at least one case', () => {
+    const fired = new Set<string>();
+    for (const [, edit] of cases) {
+      const config: Mutable = structuredClone(minimalConfig());
+      edit(config);
+      for (const p of validateConfig(config).problems) fired.add(p.rule);
+    }
+    const ids = [...ENVIRONMENT_RULES, ...BROKER_RULES].map((r) => r.id);
+    expect(ids.filter((id) => !fired.has(id))).toEqual([]);
+  });
+
+  test('all problems of a config are reported at once, in file order', () => {
+    const lines = problemsOf((c) => {
+      c.region = 'nowhere';
+      amq(c).engineVersion = '5.16';
+      amq(c).junk = true;
+      rmq(c).users[0].username = 'guest';
+    });
+    expect(lines).toEqual([
+      'brokers[0].engineVersion: "5.16" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)',
+      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, tags',
+      'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username',
+      'region: "nowhere" is not an AWS region name; allowed: for example "eu-west-1" or "us-east-2"',
+    ]);
+  });
+
+  test('parseConfig throws one error listing every problem', () => {
+    const config: Mutable = minimalConfig();
+    amq(config).engineVersion = '5.17';
+    rmq(config).engineVersion = '3.12';
+    expect(() => parseConfig(config as MqPlatformConfigInput, 'config/bad.json')).toThrow(ConfigValidationError);
+    expect(() => parseConfig(config as MqPlatformConfigInput, 'config/bad.json')).toThrow(
+      /^config\/bad.json: 2 problems in the config:\n {2}- brokers\[0\]\.engineVersion: "5\.17".*\n {2}- brokers\[1\]\.engineVersion: "3\.12"/,
+    );
+  });
+
+  test('the version table offers only major.minor versions', () => {
+    for (const versions of Object.values(ENGINE_VERSIONS)) for (const v of versions) expect(v).toMatch(/^\d+\.\d+$/);
+  });
+});

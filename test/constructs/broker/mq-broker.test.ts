@@ -1,0 +1,188 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
+
+function build(props: Partial<MqBrokerProps> = {}, extra?: (stack: Stack, broker: MqBroker) => void) {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  const broker = new MqBroker(stack, 'Broker', {
+    brokerName: 'orders-test',
+    engine: 'ACTIVEMQ',
+    engineVersion: '5.19',
+    deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
+    instanceType: 'mq.m5.large',
+    vpc,
+    users: [{ username: 'app' }, { username: 'admin', consoleAccess: true, groups: ['admins'] }],
+    clients: [
+      { name: 'apps', peer: ec2.Peer.ipv4('10.1.0.0/16') },
+      { name: 'billing', peer: ec2.Peer.securityGroupId('sg-0123456789abcdef0'), protocols: ['OPENWIRE'] },
+    ],
+    ...props,
+  });
+  extra?.(stack, broker);
+  return { stack, broker, vpc, template: Template.fromStack(stack) };
+}
+
+const rabbit: Partial<MqBrokerProps> = {
+  brokerName: 'events-test',
+  engine: 'RABBITMQ',
+  engineVersion: '4.2',
+  deploymentMode: 'CLUSTER_MULTI_AZ',
+  instanceType: 'mq.m7g.large',
+  users: [{ username: 'admin' }],
+  clients: [{ name: 'apps', peer: ec2.Peer.ipv4('10.1.0.0/16') }],
+};
+
+describe('MqBroker (ActiveMQ active/standby)', () => {
+  const { template, broker } = build();
+
+  test('is private, TLS-only, encrypted with its own customer-managed key, auto-upgraded', () => {
+    template.hasResourceProperties('AWS::AmazonMQ::Broker', {
+      BrokerName: 'orders-test',
+      EngineType: 'ACTIVEMQ',
+      EngineVersion: '5.19',
+      DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
+      HostInstanceType: 'mq.m5.large',
+      StorageType: 'EFS',
+      PubliclyAccessible: false,
+      AutoMinorVersionUpgrade: true,
+      AuthenticationStrategy: 'SIMPLE',
+      EncryptionOptions: { UseAwsOwnedKey: false, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BrokerKey'), 'Arn'] } },
+      MaintenanceWindowStartTime: { DayOfWeek: 'SUNDAY', TimeOfDay: '03:00', TimeZone: 'UTC' },
+      Logs: { General: true, Audit: true },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('uses two subnets in different AZs for active/standby', () => {
+    const props = template.findResources('AWS::AmazonMQ::Broker');
+    const subnets = Object.values(props)[0].Properties.SubnetIds;
+    expect(subnets).toHaveLength(2);
+    expect(new Set(subnets.map((s: { Ref: string }) => s.Ref)).size).toBe(2);
+  });
+
+  test('passes passwords only as Secrets Manager dynamic references', () => {
+    template.hasResourceProperties('AWS::AmazonMQ::Broker', {
+      Users: [
+        {
+          Username: 'app',
+          ConsoleAccess: false,
+          Password: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^BrokerCredentialsapp') }, ':SecretString:password::}}']] },
+        },
+        Match.objectLike({ Username: 'admin', ConsoleAccess: true, Groups: ['admins'] }),
+      ],
+    });
+  });
+
+  test('generates each password in Secrets Manager under the broker key, following Amazon MQ password rules', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'mq-platform/orders-test/app',
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BrokerKey'), 'Arn'] },
+      GenerateSecretString: {
+        SecretStringTemplate: '{"username":"app"}',
+        GenerateStringKey: 'password',
+        PasswordLength: 32,
+        ExcludeCharacters: Match.stringLikeRegexp('^,:='),
+        RequireEachIncludedType: true,
+      },
+    });
+    const text = JSON.stringify(template.toJSON());
+    expect(text).not.toMatch(/"Password":\s*"[^{]/);
+  });
+
+  test('opens only the TLS ports of enabled protocols to named clients, and no egress', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('orders-test') } });
+    const sg = Object.values(groups)[0].Properties;
+    const ingress = sg.SecurityGroupIngress.map((r: Record<string, unknown>) => [r.CidrIp ?? 'sg', r.FromPort, r.Description]);
+    expect(ingress).toEqual([
+      ['10.1.0.0/16', 61617, 'apps OpenWire'],
+      ['10.1.0.0/16', 61614, 'apps STOMP'],
+      ['10.1.0.0/16', 5671, 'apps AMQP'],
+      ['sg', 61617, 'billing OpenWire'],
+    ]);
+    expect(sg.SecurityGroupIngress[3]).toMatchObject({ SourceSecurityGroupId: 'sg-0123456789abcdef0', ToPort: 61617 });
+    // CDK's placeholder rule that matches no traffic: the broker may not open connections.
+    expect(sg.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32' })]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/0\.0\.0\.0\/0|::\/0/);
+  });
+
+  test('keeps key, secrets and broker on stack deletion by default', () => {
+    template.hasResource('AWS::AmazonMQ::Broker', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+  });
+
+  test('is connectable on its first protocol port', () => {
+    expect(broker.connections.defaultPort?.toString()).toBe('61617');
+    expect(broker.connections.securityGroups).toHaveLength(1);
+  });
+
+  test('publishes metrics on the instance dimensions Amazon MQ uses for ActiveMQ', () => {
+    expect(broker.brokerDimensions()).toEqual(['orders-test-1', 'orders-test-2']);
+    const m = broker.metricCpuUtilization();
+    expect([m.namespace, m.metricName, m.dimensions]).toEqual(['AWS/AmazonMQ', 'CpuUtilization', { Broker: 'orders-test-1' }]);
+  });
+
+  test('grants read access to credentials and describe access to the broker', () => {
+    const { template: t } = build({}, (stack, b) => {
+      const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      expect(b.grantReadCredentials(role).success).toBe(true);
+      expect(b.grantDescribe(role).success).toBe(true);
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: [{ Ref: Match.anyValue() }, { Ref: Match.anyValue() }] }),
+          Match.objectLike({ Action: 'kms:Decrypt' }),
+          Match.objectLike({ Action: 'mq:DescribeBroker', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Broker'), 'Arn'] } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('MqBroker (RabbitMQ cluster)', () => {
+  const { template, broker } = build(rabbit);
+
+  test('has EBS storage, general logs and no Audit key at all', () => {
+    const b = Object.values(template.findResources('AWS::AmazonMQ::Broker'))[0].Properties;
+    expect(b.StorageType).toBe('EBS');
+    expect(b.Logs).toEqual({ General: true });
+    expect(b.Users).toEqual([{ Username: 'admin', Password: expect.anything() }]);
+  });
+
+  test('spreads the cluster over three subnets', () => {
+    const b = Object.values(template.findResources('AWS::AmazonMQ::Broker'))[0].Properties;
+    expect(b.SubnetIds).toHaveLength(3);
+  });
+
+  test('opens AMQPS only by default', () => {
+    const sg = Object.values(template.findResources('AWS::EC2::SecurityGroup'))[0].Properties;
+    expect(sg.SecurityGroupIngress.map((r: { FromPort: number }) => r.FromPort)).toEqual([5671]);
+  });
+
+  test('uses the broker name as the Broker dimension', () => {
+    expect(broker.brokerDimensions()).toEqual(['events-test']);
+    expect(broker.metricCpuUtilization().metricName).toBe('SystemCpuUtilization');
+  });
+
+  test('acknowledges the validator only for m7g sizes its data lacks', () => {
+    const big = build({ ...rabbit, instanceType: 'mq.m7g.4xlarge' });
+    const acks = big.broker.resource.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules');
+    expect(JSON.stringify(acks)).toContain('CloudFormation-Validate::E3670');
+    expect(broker.resource.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules')).toEqual([]);
+  });
+
+  test('can be destroyed with its stack when asked', () => {
+    const t = build({ ...rabbit, removalPolicy: RemovalPolicy.DESTROY }).template;
+    t.hasResource('AWS::AmazonMQ::Broker', { DeletionPolicy: 'Delete' });
+  });
+});
