@@ -1,0 +1,28 @@
+import type { MqPlatformConfigInput } from '../../lib/config/schema';
+
+/** A valid environment of `count` brokers, half ActiveMQ and half RabbitMQ, in every mode. */
+export function generateConfig(count: number): MqPlatformConfigInput {
+  const brokers: MqPlatformConfigInput['brokers'] = [];
+  for (let i = 0; i < count; i++) {
+    const activeMq = i % 2 === 0;
+    const multiAz = i % 4 >= 2;
+    brokers.push({
+      name: `bench${String(i).padStart(2, '0')}`,
+      engine: activeMq ? 'ACTIVEMQ' : 'RABBITMQ',
+      engineVersion: activeMq ? '5.19' : '4.2',
+      deploymentMode: activeMq ? (multiAz ? 'ACTIVE_STANDBY_MULTI_AZ' : 'SINGLE_INSTANCE') : multiAz ? 'CLUSTER_MULTI_AZ' : 'SINGLE_INSTANCE',
+      instanceType: activeMq ? 'mq.m5.large' : 'mq.m7g.large',
+      clients: [
+        { name: 'apps', cidr: `10.${100 + i}.0.0/16` },
+        { name: 'ops', cidr: '10.30.250.0/24', protocols: [activeMq ? 'OPENWIRE' : 'AMQP'] },
+      ],
+      users: activeMq ? [{ username: 'app' }, { username: 'admin', consoleAccess: true }] : [{ username: 'admin' }],
+    });
+  }
+  return {
+    environment: 'bench',
+    region: 'eu-west-1',
+    network: { mode: 'create', cidr: '10.99.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] },
+    brokers,
+  };
+}
