@@ -7,5 +7,6 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
