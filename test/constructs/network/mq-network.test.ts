@@ -23,7 +23,11 @@ describe('MqNetwork', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
   });
 
-  test('logs all traffic to an encrypted log group', () => {
+  test('logs all traffic to an encrypted log group, through a role with a managed policy only', () => {
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'] })] },
+    });
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } });
   });
@@ -40,7 +44,7 @@ describe('MqNetwork', () => {
     expect(JSON.stringify(template.toJSON())).not.toMatch(/0\.0\.0\.0\/0|::\/0/);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'Secrets Manager interface endpoint: HTTPS from the VPC',
-      SecurityGroupIngress: [Match.objectLike({ FromPort: 443, ToPort: 443, CidrIp: { 'Fn::GetAtt': [Match.anyValue(), 'CidrBlock'] } })],
+      SecurityGroupIngress: [Match.objectLike({ FromPort: 443, ToPort: 443, CidrIp: '10.20.0.0/16' })],
     });
   });
 });
