@@ -171,6 +171,9 @@ export const TIME_ZONE_PATTERN = /^(UTC([+-](0\d|1[0-4]):[0-5]\d)?|[A-Z][A-Za-z_
 /** Security groups: at most 5 per broker (SOURCES.quotas); 60 inbound rules per group (SOURCES.vpcQuotas). */
 export const MAX_INGRESS_RULES_PER_SECURITY_GROUP = 60;
 
+/** Tag keys (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html); "aws:" is reserved. */
+export const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+
 /** Tags: at most 50 per broker (SOURCES.quotas). */
 export const MAX_TAGS_PER_BROKER = 50;
 

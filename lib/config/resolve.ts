@@ -25,6 +25,8 @@ export interface ResolvedConfig {
   readonly account?: string;
   readonly protected: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** Tag keys every broker must carry (MQ.4); empty: at least one tag. */
+  readonly requiredTagKeys: readonly string[];
   readonly network: NetworkConfig;
   readonly brokers: readonly ResolvedBroker[];
 }
@@ -75,6 +77,7 @@ export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
     account: config.account,
     protected: config.protected ?? false,
     tags: config.tags ?? {},
+    requiredTagKeys: config.compliance?.requiredTagKeys ?? [],
     network: config.network,
     brokers: config.brokers.map((b) => resolveBroker(b, config.environment)),
   };

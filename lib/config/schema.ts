@@ -37,7 +37,7 @@ const createdVpc = z
       .number()
       .int()
       .optional()
-      .describe('Days to keep VPC flow logs in CloudWatch Logs. Default: 365.'),
+      .describe('Days to keep VPC flow logs in CloudWatch Logs, a year or more (Control Tower CT.CLOUDWATCH.PR.2). Default: 365.'),
   })
   .describe('A new VPC.');
 
@@ -133,6 +133,15 @@ export const ConfigSchema = z
       .optional()
       .describe('A production environment: termination protection on every stack. Default: false.'),
     tags: tags.optional(),
+    compliance: z
+      .strictObject({
+        requiredTagKeys: z
+          .array(z.string())
+          .optional()
+          .describe('Tag keys every broker must carry (Security Hub MQ.4), from the environment or broker tags. Default: at least one tag.'),
+      })
+      .optional()
+      .describe('Compliance settings of the Amazon MQ rule pack.'),
     network: z.discriminatedUnion('mode', [createdVpc, importedVpc]).describe('Where the brokers live.'),
     brokers: z.array(BrokerSchema).describe('The brokers of the environment.'),
   })

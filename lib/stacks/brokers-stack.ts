@@ -47,6 +47,7 @@ export class BrokersStack extends Stack {
         removalPolicy,
       });
       if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
+      if (!config.protected && b.deploymentMode === 'SINGLE_INSTANCE') acknowledgeSingleInstance(broker);
 
       Tags.of(broker).add('mq-platform:environment', config.environment);
       Tags.of(broker).add('mq-platform:broker', b.name);
@@ -58,6 +59,16 @@ export class BrokersStack extends Stack {
     }
     this.brokers = brokers;
   }
+}
+
+/**
+ * Control Tower's CT.MQ.PR.1/2 want every broker multi-AZ; our MQ.5/MQ.6 enforce that in protected
+ * (production) environments, and other environments run single instances on purpose.
+ */
+function acknowledgeSingleInstance(broker: MqBroker): void {
+  const reason = 'Non-production environment (protected: false): a single-instance broker by design; MQ.5/MQ.6 require multi-AZ in protected environments';
+  const rule = broker.engine === 'ACTIVEMQ' ? 'mq_active_deployment_mode_check' : 'mq_rabbit_deployment_mode_check';
+  Validations.of(broker.resource).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
 }
 
 function toClient(broker: ResolvedBroker, c: ResolvedBroker['clients'][number]): MqBrokerClient {

@@ -52,7 +52,7 @@ describe('valid configs', () => {
 /** One case per rule (and per branch of a rule): the exact line synth prints. */
 const cases: Array<[string, (c: Mutable) => void, string]> = [
   // schema
-  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, tags, network, brokers'],
+  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, tags, compliance, network, brokers'],
   ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, tags'],
   ['unknown network key', (c) => (c.network.natGateways = 1), 'network.natGateways: 1 is not a known field; allowed: mode, cidr, availabilityZones, subnetCidrMask, flowLogRetentionDays'],
   ['missing field', (c) => delete amq(c).instanceType, 'brokers[0].instanceType: (missing) is required; allowed: a string'],
@@ -70,11 +70,14 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['availability zone twice', (c) => (c.network.availabilityZones[2] = 'eu-west-1a'), 'network.availabilityZones: ["eu-west-1a","eu-west-1b","eu-west-1a"] lists an availability zone twice; allowed: each zone once'],
   ['no availability zones', (c) => ((c.network.availabilityZones = []), (c.brokers = [amq(c)])), 'network.availabilityZones: [] has the wrong number of zones; allowed: 1 to 6 (2 or 3 for multi-AZ brokers)'],
   ['subnet mask', (c) => (c.network.subnetCidrMask = 15), 'network.subnetCidrMask: 15 does not fit 3 subnets in 10.0.0.0/16; allowed: 18 to 28'],
-  ['flow log retention', (c) => (c.network.flowLogRetentionDays = 100), 'network.flowLogRetentionDays: 100 is not a CloudWatch Logs retention; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
+  ['flow log retention', (c) => (c.network.flowLogRetentionDays = 100), 'network.flowLogRetentionDays: 100 is not a CloudWatch Logs retention of a year or more (Control Tower CT.CLOUDWATCH.PR.2); allowed: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
+  ['flow log retention under a year', (c) => (c.network.flowLogRetentionDays = 90), 'network.flowLogRetentionDays: 90 is not a CloudWatch Logs retention of a year or more (Control Tower CT.CLOUDWATCH.PR.2); allowed: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
   ['imported vpc id', (c) => (c.network = { mode: 'import', vpcId: 'vpc-1', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'] }), 'network.vpcId: "vpc-1" is not a VPC id; allowed: "vpc-" and 8 or 17 hex digits'],
   ['imported vpc cidr', (c) => (c.network = { mode: 'import', vpcId: 'vpc-0a1b2c3d', cidr: '10.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'] }), 'network.cidr: "10.0.0/16" is not an IPv4 CIDR; allowed: "a.b.c.d/n"'],
   ['imported subnet id', (c) => (c.network = { mode: 'import', vpcId: 'vpc-0a1b2c3d', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'sn-2'] }), 'network.subnetIds[1]: "sn-2" is not a subnet id; allowed: "subnet-" and 8 or 17 hex digits'],
   ['imported subnets per zone', (c) => (c.network = { mode: 'import', vpcId: 'vpc-0a1b2c3d', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d', 'subnet-2a2b3c4d'] }), 'network.subnetIds: ["subnet-0a1b2c3d","subnet-1a2b3c4d","subnet-2a2b3c4d"] must list one subnet per availability zone, in the same order (2 zones given)'],
+  ['required tag key', (c) => (c.compliance = { requiredTagKeys: ['aws:owner'] }), 'compliance.requiredTagKeys[0]: "aws:owner" is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"'],
+  ['required tag key twice', (c) => (c.compliance = { requiredTagKeys: ['owner', 'owner'] }), 'compliance.requiredTagKeys: ["owner","owner"] lists a key twice; allowed: each key once'],
   ['no brokers', (c) => (c.brokers = []), 'brokers: [] is empty; allowed: 1 or more brokers'],
   ['too many brokers', (c) => (c.brokers = Array.from({ length: 201 }, (_, i) => ({ ...amq(c), name: `b${i}` }))), 'brokers: "201 brokers" is more than Amazon MQ allows; allowed: at most 200 per account and region'],
   ['duplicate broker name', (c) => (rmq(c).name = 'amq'), 'brokers[1].name: "amq" is a duplicate; allowed: each broker name once per environment'],

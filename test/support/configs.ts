@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { configPathForStage, parseConfig } from '../../lib/config/load-config';
 import type { ResolvedConfig } from '../../lib/config/resolve';
+import { shippedStageNames } from '../../lib/config/stages';
 import type { MqPlatformConfigInput } from '../../lib/config/schema';
 
 export function rawStageConfig(stage: string): MqPlatformConfigInput {
@@ -13,13 +13,7 @@ export function stageConfig(stage: string): ResolvedConfig {
 }
 
 /** Every config file shipped in config/. */
-export function shippedStages(): string[] {
-  return fs
-    .readdirSync(path.join(__dirname, '..', '..', 'config'))
-    .filter((f) => f.endsWith('.json') && f !== 'schema.json')
-    .map((f) => f.replace(/\.json$/, ''))
-    .sort();
-}
+export const shippedStages = shippedStageNames;
 
 /** A small valid config to vary in tests. */
 export function minimalConfig(overrides: Partial<MqPlatformConfigInput> = {}): MqPlatformConfigInput {

@@ -11,6 +11,7 @@ import {
   SOURCES,
   STORAGE_BY_ENGINE_MODE,
   SUBNETS_BY_MODE,
+  TAG_KEY_PATTERN,
   TIME_OF_DAY_PATTERN,
   TIME_ZONE_PATTERN,
   USERNAME_PATTERN,
@@ -216,7 +217,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
       report(p(ctx, 'tags'), `${count} tags`, `is too many with the environment's and ours; allowed: at most ${MAX_TAGS_PER_BROKER} per broker`);
     }
     for (const [key, value] of Object.entries(b.tags ?? {})) {
-      if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(key) || key.toLowerCase().startsWith('aws:')) {
+      if (!TAG_KEY_PATTERN.test(key) || key.toLowerCase().startsWith('aws:')) {
         report(p(ctx, 'tags', key), key, 'is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"');
       }
       if (value.length > 256) report(p(ctx, 'tags', key), value, 'is too long; allowed: at most 256 characters');

@@ -1,4 +1,4 @@
-import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, SOURCES } from '../amazon-mq-catalog';
+import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, SOURCES, TAG_KEY_PATTERN } from '../amazon-mq-catalog';
 import type { MqPlatformConfig } from '../schema';
 import { at, list, parseIpv4Cidr, type Problem } from './problem';
 import type { EnvironmentRule } from './rule';
@@ -64,8 +64,10 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     if (vpc && (mask < vpc.prefix || mask > 28 || 2 ** (mask - vpc.prefix) < n.availabilityZones.length)) {
       report('network.subnetCidrMask', mask, `does not fit ${n.availabilityZones.length} subnets in ${n.cidr}; allowed: ${vpc.prefix + Math.ceil(Math.log2(Math.max(1, n.availabilityZones.length)))} to 28`);
     }
-    if (n.flowLogRetentionDays !== undefined && !LOG_RETENTION_DAYS.includes(n.flowLogRetentionDays)) {
-      report('network.flowLogRetentionDays', n.flowLogRetentionDays, `is not a CloudWatch Logs retention; allowed: ${list(LOG_RETENTION_DAYS)}`);
+    // Control Tower CT.CLOUDWATCH.PR.2 wants log groups kept for at least a year.
+    const retentions = LOG_RETENTION_DAYS.filter((d) => d >= 365);
+    if (n.flowLogRetentionDays !== undefined && !retentions.includes(n.flowLogRetentionDays)) {
+      report('network.flowLogRetentionDays', n.flowLogRetentionDays, `is not a CloudWatch Logs retention of a year or more (Control Tower CT.CLOUDWATCH.PR.2); allowed: ${list(retentions)}`);
     }
   }),
 
@@ -81,6 +83,16 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       report('network.subnetIds', n.subnetIds, `must list one subnet per availability zone, in the same order (${n.availabilityZones.length} zones given)`);
     }
     checkAvailabilityZones(c, 'network.availabilityZones', n.availabilityZones, report);
+  }),
+
+  environmentRule('required-tag-keys', 'https://docs.aws.amazon.com/securityhub/latest/userguide/mq-controls.html#mq-4', (c, report) => {
+    const keys = c.compliance?.requiredTagKeys ?? [];
+    keys.forEach((key, i) => {
+      if (!TAG_KEY_PATTERN.test(key) || key.toLowerCase().startsWith('aws:')) {
+        report(at('compliance.requiredTagKeys', i), key, 'is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"');
+      }
+    });
+    if (new Set(keys).size !== keys.length) report('compliance.requiredTagKeys', keys, 'lists a key twice; allowed: each key once');
   }),
 
   environmentRule('brokers', SOURCES.quotas, (c, report) => {

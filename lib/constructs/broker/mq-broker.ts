@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../config/amazon-mq-catalog';
 import type { DeploymentMode, StorageType } from '../../config/schema';
+import { customerManagedKey } from '../encryption/customer-managed-key';
 import { BrokerCredentials } from './broker-credentials';
 import { PROTOCOL_LABELS, protocolPort, type Engine, type Protocol } from './protocols';
 
@@ -98,9 +99,8 @@ export class MqBroker extends Construct implements ec2.IConnectable {
 
     this.encryptionKey =
       props.encryptionKey ??
-      new kms.Key(this, 'Key', {
+      customerManagedKey(this, 'Key', {
         description: `Encrypts Amazon MQ broker ${props.brokerName} and its credentials`,
-        enableKeyRotation: true,
         alias: `alias/mq-platform/${props.brokerName}`,
         removalPolicy,
       });

@@ -1,9 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { customerManagedKey } from '../encryption/customer-managed-key';
 
 export interface MqNetworkProps {
   /** IPv4 CIDR of the VPC, for example "10.20.0.0/16". */
@@ -41,14 +41,29 @@ export class MqNetwork extends Construct {
       ],
       restrictDefaultSecurityGroup: true,
     });
+    const restrictProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    if (restrictProvider) {
+      Validations.of(restrictProvider).acknowledge({
+        id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        reason:
+          "CDK's deploy-time custom resource that strips every rule from the VPC's default security group: it runs only during deployments, touches no data, and calls the EC2 API, which the isolated subnets cannot reach",
+      });
+    }
 
-    const key = new kms.Key(this, 'FlowLogKey', {
-      description: 'Encrypts the VPC flow logs of mq-platform',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    // CloudWatch Logs encrypts with the key on the log group's behalf.
-    key.grantEncryptDecrypt(new iam.ServicePrincipal('logs.amazonaws.com'));
+    const key = customerManagedKey(this, 'FlowLogKey', { description: 'Encrypts the VPC flow logs of mq-platform', removalPolicy });
+    // CloudWatch Logs encrypts with the key on behalf of this account's log groups only.
+    const stack = Stack.of(this);
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsEncryptsLogGroups',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,

@@ -1,0 +1,14 @@
+import { Stack, type CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
+
+/** Resolves a CloudFormation property value as it will appear in the template. */
+export function resolved(node: CfnResource, value: unknown): any {
+  return Stack.of(node).resolve(value);
+}
+
+/** Gives a rule function the name cdk-nag uses as its id suffix. */
+export function namedRule(name: string, rule: (node: CfnResource) => NagRuleResult): (node: CfnResource) => NagRuleResult {
+  return Object.defineProperty(rule, 'name', { value: name });
+}
+
+export const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE } = NagRuleCompliance;

@@ -1,0 +1,13 @@
+import { CfnBroker } from 'aws-cdk-lib/aws-amazonmq';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, namedRule, resolved } from './helpers';
+
+/**
+ * MQP.3: every broker user's password is a Secrets Manager dynamic reference
+ * (`{{resolve:secretsmanager:...}}`), never a literal in the template.
+ */
+export default namedRule('MQP.3', (node) => {
+  if (!(node instanceof CfnBroker)) return NOT_APPLICABLE;
+  const users = (resolved(node, node.users) ?? []) as Array<{ password?: unknown }>;
+  const dynamic = (p: unknown) => JSON.stringify(p ?? '').includes('{{resolve:secretsmanager:');
+  return users.every((u) => dynamic(u.password)) ? COMPLIANT : NON_COMPLIANT;
+});

@@ -1,0 +1,97 @@
+import { Validations } from 'aws-cdk-lib';
+import { addEnvironment } from '../../lib/app/mq-platform-app';
+import { newApp } from '../../lib/app/synth';
+import { addCompliance } from '../../lib/compliance/compliance';
+import { checkEnvironment, renderMarkdown, unacknowledgedErrors } from '../../lib/compliance/compliance-report';
+import { parseConfig } from '../../lib/config/load-config';
+import { rawStageConfig, shippedStages, stageConfig } from '../support/configs';
+
+type Mutable = any;
+
+function prodWith(edit: (c: Mutable) => void) {
+  const raw: Mutable = structuredClone(rawStageConfig('prod'));
+  edit(raw);
+  return parseConfig(raw);
+}
+
+/** Synth with every pack; returns the error message, or '' when synth passed. */
+function synthError(config: ReturnType<typeof parseConfig>, tweak?: (app: ReturnType<typeof newApp>) => void): string {
+  const app = newApp();
+  const stacks = addEnvironment(app, config);
+  addCompliance(app, config, 'all');
+  tweak?.(stacks.brokers as never);
+  try {
+    app.synth();
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+describe.each(shippedStages())('config/%s.json with every pack', (stage) => {
+  const result = checkEnvironment(stageConfig(stage));
+
+  test('has no unacknowledged error or warning', () => {
+    expect(result.findings.map((f) => `${f.pack} ${f.rule} ${f.paths.join(', ')}`)).toEqual([]);
+    expect(unacknowledgedErrors([result])).toBe(0);
+  });
+
+  test('acknowledges no secrets-rotation rule and nothing on a whole stack of ours', () => {
+    for (const a of result.acknowledgements) {
+      expect(a.rule).not.toMatch(/SMG4|Rotation/i);
+      // aws-cdk-lib acknowledges its own W3010 (literal AZs) on the stack; ours sit on one resource.
+      if (a.pack !== 'CloudFormation-Validate') expect(a.path.split('/').length).toBeGreaterThan(1);
+      expect(a.reason.length).toBeGreaterThan(40);
+    }
+  });
+
+  test('the markdown report lists every pack', () => {
+    const md = renderMarkdown([result]);
+    for (const pack of ['AmazonMQ', 'AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'cdk-validator-cfnguard']) expect(md).toContain(`| ${pack} |`);
+  });
+});
+
+describe('production violations fail synth naming the rule', () => {
+  test('a single-instance RabbitMQ broker (MQ.6)', () => {
+    const config = prodWith((c) => {
+      c.brokers[1].deploymentMode = 'SINGLE_INSTANCE';
+    });
+    expect(synthError(config)).toMatch(/AmazonMQ-MQ\.6/);
+  });
+
+  test('an ActiveMQ broker without audit logs (MQ.2)', () => {
+    const config = prodWith((c) => {
+      c.brokers[0].logs = { audit: false };
+    });
+    expect(synthError(config)).toMatch(/AmazonMQ-MQ\.2/);
+  });
+
+  test('a public broker (MQP.1)', () => {
+    const config = stageConfig('prod');
+    const app = newApp();
+    const stacks = addEnvironment(app, config);
+    addCompliance(app, config, 'mq');
+    stacks.brokers.brokers.orders.resource.publiclyAccessible = true;
+    expect(() => app.synth()).toThrow(/AmazonMQ-MQP\.1/);
+  });
+
+  test('a missing required tag (MQ.4)', () => {
+    const config = prodWith((c) => {
+      c.compliance.requiredTagKeys.push('cost-center');
+    });
+    expect(synthError(config)).toMatch(/AmazonMQ-MQ\.4/);
+  });
+});
+
+describe('outside production', () => {
+  test('the same violations are warnings and synth passes', () => {
+    const raw: Mutable = structuredClone(rawStageConfig('dev'));
+    raw.brokers[0].logs = { audit: false };
+    const config = parseConfig(raw);
+    const app = newApp();
+    addEnvironment(app, config);
+    Validations.of(app); // packs come from addCompliance below
+    addCompliance(app, config, 'mq');
+    expect(() => app.synth()).not.toThrow();
+  });
+});
