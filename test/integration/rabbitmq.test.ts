@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AmqpMessagingClient, MqPlatformError, MessagingClientOptions, roundTrip } from '../../lib/client';
+import { RabbitBroker, TestCa, freePort, makeCa, tempDir } from './harness/brokers';
+import { nextMessage } from './harness/helpers';
+
+let dir: string;
+let ca: TestCa;
+let broker: RabbitBroker;
+const clients: AmqpMessagingClient[] = [];
+
+function client(overrides: Partial<MessagingClientOptions> = {}): AmqpMessagingClient {
+  const c = new AmqpMessagingClient({
+    endpoints: [`amqps://127.0.0.1:${broker.port}`],
+    username: broker.username,
+    password: broker.password,
+    ca: fs.readFileSync(ca.caFile),
+    backoff: { maxAttempts: 2, initialDelayMs: 100 },
+    connectTimeoutMs: 5000,
+    ...overrides,
+  });
+  clients.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  dir = tempDir('rabbitmq');
+  ca = await makeCa(path.join(dir, 'ca'));
+  broker = new RabbitBroker(path.join(dir, 'rabbit'), ca);
+  await broker.start();
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await broker?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('round trip over AMQPS with confirms and manual ack', async () => {
+  const c = client();
+  const connected = await c.connect();
+  expect(connected.endpoint).toBe(`amqps://127.0.0.1:${broker.port}`);
+  expect(connected.server).toMatch(/RabbitMQ/);
+  const result = await roundTrip(c);
+  expect(result.engine).toBe('RABBITMQ');
+  expect(result.latencyMs).toBeGreaterThan(0);
+});
+
+test('unacked message is redelivered after the consumer dies', async () => {
+  const queue = `it.redelivery.${Date.now()}`;
+  const producer = client();
+  await producer.connect();
+  await producer.publish(queue, 'hello');
+
+  const doomed = client({ autoReconnect: false });
+  await doomed.connect();
+  const first = await nextMessage(doomed, queue);
+  expect(first.message.body.toString()).toBe('hello');
+  expect(first.message.redelivered).toBe(false);
+  doomed.destroy(); // dies without acking
+
+  const survivor = client();
+  await survivor.connect();
+  const second = await nextMessage(survivor, queue);
+  expect(second.message.body.toString()).toBe('hello');
+  expect(second.message.redelivered).toBe(true);
+  await second.message.ack();
+});
+
+test('persistent message on a durable queue survives a broker restart', async () => {
+  const queue = `it.persist.${Date.now()}`;
+  const producer = client();
+  await producer.connect();
+  await producer.publish(queue, 'kept', { persistent: true });
+  await producer.close();
+
+  await broker.restart();
+
+  const consumer = client();
+  await consumer.connect();
+  const got = await nextMessage(consumer, queue);
+  expect(got.message.body.toString()).toBe('kept');
+  await got.message.ack();
+});
+
+test('wrong password fails fast with an auth error that does not leak the password', async () => {
+  const wrong = 'not-the-password-123';
+  const c = client({ password: wrong });
+  const err = await c.connect().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(MqPlatformError);
+  expect((err as MqPlatformError).kind).toBe('auth');
+  expect((err as MqPlatformError).message).not.toContain(wrong);
+  expect((err as MqPlatformError).message).not.toContain(broker.password);
+});
+
+test('closed port gives a network error', async () => {
+  const port = await freePort();
+  const c = client({ endpoints: [`amqps://127.0.0.1:${port}`] });
+  await expect(c.connect()).rejects.toMatchObject({ kind: 'network' });
+});
