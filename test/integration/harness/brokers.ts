@@ -209,14 +209,15 @@ function killPid(pid: number, signal: NodeJS.Signals): void {
 /** An ActiveMQ broker run as a java child process from a private activemq.base. */
 export class ActiveMqBroker {
   readonly username = 'app';
-  readonly password = secret();
   port = 0;
   private child?: ChildProcess;
 
+  /** Pass the same password to both instances of an active/standby pair, as Amazon MQ has one user store. */
   constructor(
     private readonly dir: string,
     private readonly ca: TestCa,
     private readonly name: string,
+    readonly password: string = secret(),
   ) {}
 
   async start(): Promise<void> {
