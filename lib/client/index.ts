@@ -8,3 +8,6 @@ export * from './amqp-client';
 export * from './stomp-client';
 export * from './round-trip';
 export * from './factory';
+export * from './aws-errors';
+export * from './broker-directory';
+export * from './connect-info';
