@@ -153,7 +153,7 @@ function table(rows: string[][]): string {
 async function list(ctx: Ctx): Promise<number> {
   ctx.progress.update('listing brokers');
   const brokers = await directory(ctx).list(ctx.values.env);
-  const where = `${ctx.region ?? 'the default region'}${ctx.values.env ? `, environment ${ctx.values.env}` : ''}`;
+  const where = `${ctx.region ?? ctx.deps.env.AWS_REGION ?? ctx.deps.env.AWS_DEFAULT_REGION ?? 'the default region'}${ctx.values.env ? `, environment ${ctx.values.env}` : ''}`;
   if (brokers.length === 0 && !ctx.values.json) {
     ctx.progress.stop();
     ctx.deps.stderr.write(`no brokers found in ${where}\n`);
