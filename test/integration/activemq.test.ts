@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessagingClientOptions, MqPlatformError, StompMessagingClient, roundTrip } from '../../lib/client';
 import { ActiveMqBroker, TestCa, freePort, makeCa, tempDir } from './harness/brokers';
+import { runCli, writeSecretFile } from './harness/cli';
 import { nextMessage, once } from './harness/helpers';
 
 let dir: string;
@@ -142,4 +143,34 @@ test('closed port gives a network error', async () => {
   const port = await freePort();
   const c = client({ endpoints: [`stomp+ssl://127.0.0.1:${port}`], backoff: { maxAttempts: 1 } });
   await expect(c.connect()).rejects.toMatchObject({ kind: 'network' });
+});
+
+describe('CLI check through the endpoint override', () => {
+  test('round trip on the first instance', async () => {
+    const secretFile = writeSecretFile(dir, first.username, first.password);
+    const r = await runCli(['check', 'local-amq', '--endpoint', `stomp+ssl://127.0.0.1:${first.port}`, '--ca-file', ca.caFile, '--secret-json-file', secretFile]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OK local-amq: round trip [\d.]+ ms via stomp\+ssl:\/\/127\.0\.0\.1:\d+ \[ActiveMQ\/5\./);
+    expect(r.stdout).not.toContain(first.password);
+  });
+
+  test('reports the second instance when the first is stopped', async () => {
+    await first.stop();
+    const r = await runCli(
+      ['check', 'local-amq', '--json', '--endpoint', `stomp+ssl://127.0.0.1:${first.port}`, '--endpoint', `stomp+ssl://127.0.0.1:${second.port}`, '--ca-file', ca.caFile],
+      { MQ_PLATFORM_USERNAME: first.username, MQ_PLATFORM_PASSWORD: first.password },
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, engine: 'ACTIVEMQ', instanceIndex: 1, endpoint: `stomp+ssl://127.0.0.1:${second.port}` });
+  });
+
+  test('wrong password: exit 4', async () => {
+    const r = await runCli(['check', 'local-amq', '--endpoint', `stomp+ssl://127.0.0.1:${first.port}`, '--ca-file', ca.caFile], {
+      MQ_PLATFORM_USERNAME: first.username,
+      MQ_PLATFORM_PASSWORD: 'wrong-password-000',
+    });
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
 });

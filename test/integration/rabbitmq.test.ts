@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AmqpMessagingClient, MqPlatformError, MessagingClientOptions, roundTrip } from '../../lib/client';
 import { RabbitBroker, TestCa, freePort, makeCa, tempDir } from './harness/brokers';
+import { runCli, writeSecretFile } from './harness/cli';
 import { nextMessage } from './harness/helpers';
 
 let dir: string;
@@ -103,4 +104,55 @@ test('closed port gives a network error', async () => {
   const port = await freePort();
   const c = client({ endpoints: [`amqps://127.0.0.1:${port}`] });
   await expect(c.connect()).rejects.toMatchObject({ kind: 'network' });
+});
+
+describe('CLI check through the endpoint override', () => {
+  test('round trip succeeds, prints the latency, never the password', async () => {
+    const secretFile = writeSecretFile(dir, broker.username, broker.password);
+    const r = await runCli(['check', 'local-rabbit', '--endpoint', `amqps://127.0.0.1:${broker.port}`, '--ca-file', ca.caFile, '--secret-json-file', secretFile]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^OK local-rabbit: round trip [\\d.]+ ms via amqps://127\\.0\\.0\\.1:${broker.port} \\[RabbitMQ/3\\.`));
+    expect(r.stdout).not.toContain(broker.password);
+  });
+
+  test('--json', async () => {
+    const r = await runCli(['check', 'local-rabbit', '--json', '--endpoint', `amqps://127.0.0.1:${broker.port}`, '--ca-file', ca.caFile], {
+      MQ_PLATFORM_USERNAME: broker.username,
+      MQ_PLATFORM_PASSWORD: broker.password,
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, engine: 'RABBITMQ', instanceIndex: 0 });
+  });
+
+  test('wrong password: exit 4, one line, password not shown', async () => {
+    const wrong = 'wrong-password-789';
+    const r = await runCli(['check', 'local-rabbit', '--endpoint', `amqps://127.0.0.1:${broker.port}`, '--ca-file', ca.caFile], {
+      MQ_PLATFORM_USERNAME: broker.username,
+      MQ_PLATFORM_PASSWORD: wrong,
+    });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^mq-platform: error: amqps:\/\/127\.0\.0\.1:\d+ rejected the credentials \(.*\)\n$/);
+    expect(r.stderr + r.stdout).not.toContain(wrong);
+  });
+
+  test('closed port: exit 5', async () => {
+    const port = await freePort();
+    const r = await runCli(['check', 'local-rabbit', '--endpoint', `amqps://127.0.0.1:${port}`, '--ca-file', ca.caFile], {
+      MQ_PLATFORM_USERNAME: broker.username,
+      MQ_PLATFORM_PASSWORD: broker.password,
+    });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^mq-platform: error: .*cannot reach amqps:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\).*\n$/);
+  });
+
+  test('untrusted CA (no --ca-file): TLS error, exit 5', async () => {
+    const r = await runCli(['check', 'local-rabbit', '--endpoint', `amqps://127.0.0.1:${broker.port}`], {
+      MQ_PLATFORM_USERNAME: broker.username,
+      MQ_PLATFORM_PASSWORD: broker.password,
+    });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/TLS handshake with amqps:\/\/127\.0\.0\.1:\d+ failed/);
+    expect(r.stderr).toContain('--ca-file');
+  });
 });
