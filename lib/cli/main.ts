@@ -130,9 +130,17 @@ function reportError(e: unknown, values: Values, deps: CliDeps): number {
   return exitCodeFor(err.kind);
 }
 
+const directories = new WeakMap<Ctx, BrokerDirectory>();
+
+/** One directory (one pair of SDK clients) per CLI run. */
 function directory(ctx: Ctx): BrokerDirectory {
-  const props = { region: ctx.region, profile: ctx.values.profile };
-  return ctx.deps.directory ? ctx.deps.directory(props) : new BrokerDirectory(props);
+  let d = directories.get(ctx);
+  if (!d) {
+    const props = { region: ctx.region, profile: ctx.values.profile };
+    d = ctx.deps.directory ? ctx.deps.directory(props) : new BrokerDirectory(props);
+    directories.set(ctx, d);
+  }
+  return d;
 }
 
 function out(ctx: Ctx, json: unknown, human: string): void {

@@ -22,7 +22,7 @@ export function classifyAwsError(err: unknown, what: string, region?: string): M
   const inRegion = region ? ` in ${region}` : '';
   if (name === 'CredentialsProviderError' || /Could not load credentials|credential.*not.*found/i.test(msg)) {
     return new MqPlatformError('no-credentials', `no AWS credentials for ${what}`, {
-      hint: 'set AWS_PROFILE or pass --profile (and run `aws sso login` if you use SSO)',
+      hint: 'set AWS_PROFILE or pass --profile; with SSO run `aws sso login` first',
       cause: err,
     });
   }

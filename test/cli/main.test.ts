@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessagingClientOptions } from '../../lib/client/messaging-client';
 import { Engine } from '../../lib/client/messaging-client';
+import { BrokerDirectory } from '../../lib/client/broker-directory';
 import { CliDeps, main } from '../../lib/cli/main';
 import { ACTIVE_ID, FAKE_PASSWORD, RABBIT_ID, awsError, events, impostor, orders, summary } from '../helpers/aws-fixtures';
 import { InMemoryClient } from '../helpers/in-memory-client';
@@ -20,7 +21,7 @@ interface Run {
   clients: InMemoryClient[];
 }
 
-async function run(args: string[], opts: { tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; setup?: (c: InMemoryClient) => void } = {}): Promise<Run> {
+async function run(args: string[], opts: { tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; setup?: (c: InMemoryClient) => void; directory?: CliDeps['directory'] } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const clients: InMemoryClient[] = [];
@@ -29,6 +30,7 @@ async function run(args: string[], opts: { tty?: boolean; env?: NodeJS.ProcessEn
     stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty ?? false },
     env: opts.env ?? {},
     cwd: opts.cwd ?? os.tmpdir(),
+    directory: opts.directory,
     messagingClient: (engine: Engine, o: MessagingClientOptions) => {
       const c = new InMemoryClient(engine, o);
       opts.setup?.(c);
@@ -88,6 +90,18 @@ describe('list', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+ENGINE\s+MODE\s+STATE\s+ID$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['events-dev', 'orders-dev']);
+  });
+
+  test('passes --region and --profile to the SDK clients, once per run', async () => {
+    const seen: unknown[] = [];
+    const r = await run(['check', 'events', '--env', 'dev', '--region', 'eu-west-1', '--profile', 'ops'], {
+      directory: (props) => {
+        seen.push(props);
+        return new BrokerDirectory(props);
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(seen).toEqual([{ region: 'eu-west-1', profile: 'ops' }]);
   });
 
   test('--json', async () => {
