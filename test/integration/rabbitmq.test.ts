@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await broker?.stop();
+  await broker?.shutdown();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

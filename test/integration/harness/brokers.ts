@@ -118,6 +118,8 @@ export class RabbitBroker {
   port = 0;
   managementPort = 0;
   private distPort = 0;
+  /** A private epmd per run, so teardown can stop it without touching other Erlang nodes. */
+  private epmdPort = 0;
   private readonly nodename = `mqit${process.pid}${randomBytes(3).toString('hex')}@localhost`;
 
   constructor(
@@ -141,6 +143,7 @@ export class RabbitBroker {
       RABBITMQ_ENABLED_PLUGINS_FILE: path.join(d, 'enabled_plugins'),
       RABBITMQ_DIST_PORT: String(this.distPort),
       ERL_EPMD_ADDRESS: '127.0.0.1',
+      ERL_EPMD_PORT: String(this.epmdPort),
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
     };
   }
@@ -150,6 +153,7 @@ export class RabbitBroker {
       this.port = await freePort();
       this.managementPort = await freePort();
       this.distPort = await freePort();
+      this.epmdPort = await freePort();
       fs.mkdirSync(path.join(this.dir, 'log'), { recursive: true });
       fs.writeFileSync(path.join(this.dir, 'rabbitmq-env.conf'), '');
       fs.writeFileSync(path.join(this.dir, 'advanced.config'), '[].\n');
@@ -175,6 +179,7 @@ export class RabbitBroker {
       );
     }
     await run(path.join(RABBITMQ_BIN, 'rabbitmq-server'), ['-detached'], { env: this.env() });
+    rabbitPidFiles.add(path.join(this.dir, 'rabbitmq.pid'));
     await run(path.join(RABBITMQ_BIN, 'rabbitmqctl'), ['wait', path.join(this.dir, 'rabbitmq.pid'), '--timeout', '60'], { env: this.env(), timeout: 90000 });
     await waitForPort(this.port);
   }
@@ -190,11 +195,18 @@ export class RabbitBroker {
     }
     await waitForPortClosed(this.port);
     fs.rmSync(pidFile, { force: true });
+    rabbitPidFiles.delete(pidFile);
   }
 
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /** Stops the node and its private epmd. */
+  async shutdown(): Promise<void> {
+    await this.stop();
+    if (this.epmdPort) await run('epmd', ['-port', String(this.epmdPort), '-kill'], { env: this.env() }).catch(() => undefined);
   }
 }
 
@@ -279,9 +291,17 @@ export class ActiveMqBroker {
 }
 
 const liveChildren = new Set<ChildProcess>();
-// Safety net: never leave a JVM behind if a test run aborts.
+const rabbitPidFiles = new Set<string>();
+// Safety net: never leave a broker behind if a test run aborts.
 process.on('exit', () => {
   for (const c of liveChildren) c.kill('SIGKILL');
+  for (const f of rabbitPidFiles) {
+    try {
+      killPid(Number(fs.readFileSync(f, 'utf8').trim()), 'SIGKILL');
+    } catch {
+      // no pid file: not started
+    }
+  }
 });
 
 function activeMqXml(name: string, d: string, port: number, ca: TestCa, user: string, password: string): string {
