@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { BrokerInfo } from '../../lib/client/broker-directory';
 import { MASK, buildConnectInfo, endpointsByProtocol } from '../../lib/client/connect-info';
 
@@ -22,7 +23,9 @@ const rabbit: BrokerInfo = {
   users: [],
   instances: [{ consoleUrl: 'https://r', endpoints: ['amqps://r:5671'] }],
 };
-const creds = { username: 'app', password: 'p@ss:w/rd', source: 'mq-platform/dev/x/app' };
+// Random per run, with URL-special characters to prove encoding.
+const suffix = randomBytes(4).toString('hex');
+const creds = { username: 'app', password: `p@ss:w/rd-${suffix}`, source: 'mq-platform/dev/x/app' };
 
 test('groups endpoints by protocol in instance order', () => {
   expect(endpointsByProtocol(active)['stomp+ssl']).toEqual(['stomp+ssl://h1:61614', 'stomp+ssl://h2:61614']);
@@ -44,5 +47,5 @@ test('ActiveMQ: STOMP endpoints in order and a JMS failover URL, password masked
 
 test('RabbitMQ: amqps URL, URL-encoded password only with showSecret', () => {
   expect(buildConnectInfo(rabbit, creds).amqplib?.url).toBe(`amqps://app:${MASK}@r:5671`);
-  expect(buildConnectInfo(rabbit, creds, { showSecret: true }).amqplib?.url).toBe('amqps://app:p%40ss%3Aw%2Frd@r:5671');
+  expect(buildConnectInfo(rabbit, creds, { showSecret: true }).amqplib?.url).toBe(`amqps://app:p%40ss%3Aw%2Frd-${suffix}@r:5671`);
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { roundTrip } from '../../lib/client/round-trip';
 import { InMemoryClient } from '../helpers/in-memory-client';
 
@@ -5,7 +6,7 @@ const A = 'stomp+ssl://a.example:61614';
 const B = 'stomp+ssl://b.example:61614';
 
 function client(autoReconnect = true): InMemoryClient {
-  return new InMemoryClient('ACTIVEMQ', { endpoints: [A, B], username: 'app', password: 'pw', backoff: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 }, autoReconnect });
+  return new InMemoryClient('ACTIVEMQ', { endpoints: [A, B], username: 'app', password: randomUUID(), backoff: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 }, autoReconnect });
 }
 
 test('connects to the first endpoint that answers, in order', async () => {

@@ -1,4 +1,5 @@
 import { DescribeBrokerResponse } from '@aws-sdk/client-mq';
+import { randomBytes } from 'node:crypto';
 
 // Keep test output clean: the project pins Node 20 and the SDK warns about Node 22 on every client.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -6,8 +7,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 export const ACTIVE_ID = 'b-11111111-2222-3333-4444-555555555555';
 export const RABBIT_ID = 'b-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 export const OTHER_ID = 'b-99999999-2222-3333-4444-555555555555';
-/** Fixture password: obviously fake, only in tests, used to prove it never appears in output. */
-export const FAKE_PASSWORD = 'fake-test-password-Zq9';
+/** Made per run (no password literals in fixtures); tests prove it never appears in output. */
+export const FAKE_PASSWORD = `t-${randomBytes(9).toString('hex')}`;
 
 const host = (id: string, n: number) => `${id}-${n}.mq.eu-west-1.amazonaws.com`;
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessagingClientOptions, MqPlatformError, StompMessagingClient, roundTrip } from '../../lib/client';
-import { ActiveMqBroker, TestCa, freePort, makeCa, tempDir } from './harness/brokers';
+import { ActiveMqBroker, TestCa, freePort, makeCa, secret, tempDir } from './harness/brokers';
 import { runCli, writeSecretFile } from './harness/cli';
 import { nextMessage, once } from './harness/helpers';
 
@@ -128,7 +128,7 @@ test('reconnects to the second endpoint when the first goes away, and re-creates
 });
 
 test('wrong password fails fast with an auth error that does not leak the password', async () => {
-  const wrong = 'not-the-password-456';
+  const wrong = secret();
   const c = client({ password: wrong });
   const err = await c.connect().then(
     () => undefined,
@@ -168,7 +168,7 @@ describe('CLI check through the endpoint override', () => {
   test('wrong password: exit 4', async () => {
     const r = await runCli(['check', 'local-amq', '--endpoint', `stomp+ssl://127.0.0.1:${first.port}`, '--ca-file', ca.caFile], {
       MQ_PLATFORM_USERNAME: first.username,
-      MQ_PLATFORM_PASSWORD: 'wrong-password-000',
+      MQ_PLATFORM_PASSWORD: secret(),
     });
     expect(r.code).toBe(4);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AmqpMessagingClient, MqPlatformError, MessagingClientOptions, roundTrip } from '../../lib/client';
-import { RabbitBroker, TestCa, freePort, makeCa, tempDir } from './harness/brokers';
+import { RabbitBroker, TestCa, freePort, makeCa, secret, tempDir } from './harness/brokers';
 import { runCli, writeSecretFile } from './harness/cli';
 import { nextMessage } from './harness/helpers';
 
@@ -88,7 +88,7 @@ test('persistent message on a durable queue survives a broker restart', async ()
 });
 
 test('wrong password fails fast with an auth error that does not leak the password', async () => {
-  const wrong = 'not-the-password-123';
+  const wrong = secret();
   const c = client({ password: wrong });
   const err = await c.connect().then(
     () => undefined,
@@ -126,7 +126,7 @@ describe('CLI check through the endpoint override', () => {
   });
 
   test('wrong password: exit 4, one line, password not shown', async () => {
-    const wrong = 'wrong-password-789';
+    const wrong = secret();
     const r = await runCli(['check', 'local-rabbit', '--endpoint', `amqps://127.0.0.1:${broker.port}`, '--ca-file', ca.caFile], {
       MQ_PLATFORM_USERNAME: broker.username,
       MQ_PLATFORM_PASSWORD: wrong,
