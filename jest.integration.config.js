@@ -5,8 +5,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/test/integration/harness/global-setup.ts',
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   maxWorkers: 1,
   testTimeout: 120000,
 };
