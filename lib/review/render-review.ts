@@ -50,19 +50,15 @@ function renderEnvironment(r: EnvironmentReview, md: boolean): string[] {
   const head = md ? [`### ${title}`] : [title, '='.repeat(title.length)];
   const changes = r.diff.changes;
   if (changes.length === 0 && r.diff.addedStacks.length === 0 && r.diff.removedStacks.length === 0) {
-    return [...head, `No changes against ${code(r.base)}.`];
+    return [...head, `No changes against ${code(r.base)}.`, ...unusedNotes(r)];
   }
 
   const count = (k: ResourceChange['kind']) => changes.filter((c) => c.kind === k).length;
   const destructive = r.guard.guarded.length;
-  const summary = [
-    destructive ? bold(`${destructive} stateful resource${destructive === 1 ? '' : 's'} replaced or removed${r.guard.blocked.length && r.protected ? `, ${r.guard.blocked.length} blocked` : ''}`) : undefined,
-    `${count('replaced')} replaced`,
-    `${count('updated')} updated in place`,
-    `${count('added')} added`,
-    `${count('removed')} removed`,
-  ].filter(Boolean);
-  const lines = [...head, `Against ${code(r.base)}: ${summary.join(', ')}.`];
+  const blocked = r.protected ? r.guard.blocked.length : 0;
+  const totals = `${count('replaced')} replaced, ${count('updated')} updated, ${count('added')} added, ${count('removed')} removed`;
+  const stateful = destructive ? bold(`${destructive} stateful resource${destructive === 1 ? '' : 's'} replaced or removed${blocked ? ` (${blocked} blocked)` : ''}`) + '; ' : '';
+  const lines = [...head, `Against ${code(r.base)}: ${stateful}resources ${totals}.`];
   for (const s of r.diff.addedStacks) lines.push(`New stack ${code(s)} (no snapshot in the base).`);
   for (const s of r.diff.removedStacks) lines.push(bold(`Stack ${s} is no longer synthesized: its resources are listed as removed below.`));
   lines.push('');
@@ -97,11 +93,15 @@ function renderEnvironment(r: EnvironmentReview, md: boolean): string[] {
     lines.push(md ? `- ${it.strong ? bold(it.text) : it.text}` : `${it.strong ? '!!' : '  '} ${it.text}`);
     for (const s of it.sub) lines.push(md ? `  - ${s}` : `      ${s}`);
   }
-  for (const u of r.guard.unused) {
-    const what = u.allowance.broker !== undefined ? `broker ${u.allowance.broker}` : `logical id ${u.allowance.logicalId}`;
-    lines.push('', `Note: allowReplacement[${u.index}] (${what}) allows nothing in this change; remove it once the replacement it was for is deployed.`);
-  }
+  lines.push(...unusedNotes(r));
   return lines;
+}
+
+function unusedNotes(r: EnvironmentReview): string[] {
+  return r.guard.unused.flatMap((u) => {
+    const what = u.allowance.broker !== undefined ? `broker ${u.allowance.broker}` : `logical id ${u.allowance.logicalId}`;
+    return ['', `Note: allowReplacement[${u.index}] (${what}) allows nothing in this change; remove it once the replacement it was for is deployed.`];
+  });
 }
 
 function verb(c: ResourceChange): string {

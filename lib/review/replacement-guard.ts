@@ -55,9 +55,8 @@ export function consequence(c: ResourceChange): string {
       ? `${c.label} will be removed from the stack; DeletionPolicy Retain keeps the ${what} in the account, orphaned and no longer managed`
       : `${c.label} will be deleted: ${loss}`;
   }
-  const certain = c.kind === 'replaced';
-  const verb = certain ? 'will be deleted and recreated' : 'may be deleted and recreated';
-  const retained = c.retained ? ` (UpdateReplacePolicy Retain keeps the old ${what} in the account, orphaned; clients move to the new, empty one)` : '';
+  const verb = c.kind === 'replaced' ? 'will be deleted and recreated' : 'may be deleted and recreated';
+  const retained = c.retained ? ` (UpdateReplacePolicy Retain leaves the old ${what} in the account, orphaned, instead of deleting it)` : '';
   return `${c.label} ${verb}: ${loss}${retained}`;
 }
 

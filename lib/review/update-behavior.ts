@@ -30,7 +30,7 @@ export const UPDATE_BEHAVIOR: Readonly<Record<string, UpdateBehavior>> = {
   // Stateful: guarded in protected environments.
   'AWS::AmazonMQ::Broker': {
     replaces: ['AuthenticationStrategy', 'BrokerName', 'DeploymentMode', 'EncryptionOptions', 'EngineType', 'PubliclyAccessible', 'StorageType', 'SubnetIds'],
-    stateful: { noun: 'broker', loss: 'messages on it are lost, its endpoints and broker id change' },
+    stateful: { noun: 'broker', loss: 'messages on it are lost to its clients, its endpoints and broker id change' },
   },
   // KeySpec, KeyUsage, Origin and MultiRegion cannot change at all: "the update request fails,
   // regardless of the value of the UpdateReplacePolicy attribute" (aws-resource-kms-key.html).
