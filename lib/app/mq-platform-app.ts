@@ -1,9 +1,12 @@
-import { Tags, type App } from 'aws-cdk-lib';
+import { Annotations, Tags, Validations, type App } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
 import { BrokersStack } from '../stacks/brokers-stack';
 import { NetworkStack } from '../stacks/network-stack';
+import { readSnapshotDir, snapshotDir } from '../review/baseline';
+import type { StackTemplates } from '../review/template-diff';
+import { ReplacementGuardPlugin } from './replacement-guard-plugin';
 
 export interface EnvironmentStacks {
   readonly network?: NetworkStack;
@@ -15,8 +18,17 @@ export function stackName(config: Pick<ResolvedConfig, 'environment'>, part: str
   return `MqPlatform-${config.environment}-${part}`;
 }
 
+export interface AddEnvironmentOptions {
+  /**
+   * What the replacement guard of a protected environment compares with; `false` turns the guard
+   * off (only for `npm run review`, which reports the same findings itself).
+   * @default - the committed snapshots, test/snapshots/<environment>/*.json
+   */
+  readonly baseline?: StackTemplates | false;
+}
+
 /** Creates the stacks of one environment from its validated config. */
-export function addEnvironment(app: App, config: ResolvedConfig): EnvironmentStacks {
+export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnvironmentOptions = {}): EnvironmentStacks {
   const env = { region: config.region, account: config.account };
   const common = { env, terminationProtection: config.protected };
 
@@ -43,5 +55,24 @@ export function addEnvironment(app: App, config: ResolvedConfig): EnvironmentSta
     Tags.of(stack).add('mq-platform:environment', config.environment);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
+  if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers], options.baseline);
   return { network, brokers };
+}
+
+function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<NetworkStack | BrokersStack | undefined>, given?: StackTemplates): void {
+  const baseline = given ?? readSnapshotDir(snapshotDir(config.environment));
+  const present = stacks.filter((s): s is NetworkStack | BrokersStack => s !== undefined);
+  if (Object.keys(baseline).length === 0) {
+    Annotations.of(present[present.length - 1]).addInfo(
+      `replacement guard: no committed snapshots in test/snapshots/${config.environment}/ to compare with (a new environment); run \`npx jest -u\` and commit them`,
+    );
+  }
+  Validations.of(app).addPlugins(
+    new ReplacementGuardPlugin({
+      environment: config.environment,
+      stacks: Object.fromEntries(present.map((s) => [s.node.path, s.stackName])),
+      baseline,
+      allowReplacement: config.allowReplacement,
+    }),
+  );
 }

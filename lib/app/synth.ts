@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import type { ResolvedConfig } from '../config/resolve';
-import { addEnvironment, type EnvironmentStacks } from './mq-platform-app';
+import type { CfnTemplate } from '../review/template-diff';
+import { addEnvironment, type AddEnvironmentOptions, type EnvironmentStacks } from './mq-platform-app';
+import { normalizeTemplate } from './normalize-template';
 import * as cdkJson from '../../cdk.json';
 
 /**
@@ -11,8 +13,23 @@ export function newApp(outdir?: string): App {
   return new App({ context: { ...cdkJson.context }, outdir });
 }
 
-export function synthEnvironment(config: ResolvedConfig, outdir?: string): { app: App; stacks: EnvironmentStacks } {
+export function synthEnvironment(config: ResolvedConfig, outdir?: string, options?: AddEnvironmentOptions): { app: App; stacks: EnvironmentStacks } {
   const app = newApp(outdir);
-  const stacks = addEnvironment(app, config);
+  const stacks = addEnvironment(app, config, options);
   return { app, stacks };
+}
+
+/**
+ * The normalized templates of an environment, by stack name: what its snapshots hold. Synthesis
+ * runs every validation, the replacement guard of a protected environment included (unless
+ * `options.baseline` is false).
+ */
+export function environmentTemplates(config: ResolvedConfig, options?: AddEnvironmentOptions): Record<string, CfnTemplate> {
+  const { app, stacks } = synthEnvironment(config, undefined, options);
+  const assembly = app.synth();
+  const out: Record<string, CfnTemplate> = {};
+  for (const stack of [stacks.network, stacks.brokers]) {
+    if (stack) out[stack.stackName] = normalizeTemplate(assembly.getStackByName(stack.stackName).template) as CfnTemplate;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_PROTOCOLS } from './amazon-mq-catalog';
-import type { BrokerConfig, ClientConfig, DeploymentMode, Engine, MqPlatformConfig, NetworkConfig, Protocol, StorageType, UserConfig } from './schema';
+import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MqPlatformConfig, NetworkConfig, Protocol, StorageType, UserConfig } from './schema';
 
 /** A broker with every default applied: what the constructs build from. */
 export interface ResolvedBroker {
@@ -24,6 +24,8 @@ export interface ResolvedConfig {
   readonly region: string;
   readonly account?: string;
   readonly protected: boolean;
+  /** Destructive changes a protected environment allows (see lib/review/replacement-guard.ts). */
+  readonly allowReplacement: readonly AllowReplacementConfig[];
   readonly tags: Readonly<Record<string, string>>;
   /** Tag keys every broker must carry (MQ.4); empty: at least one tag. */
   readonly requiredTagKeys: readonly string[];
@@ -76,6 +78,7 @@ export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
     region: config.region,
     account: config.account,
     protected: config.protected ?? false,
+    allowReplacement: config.allowReplacement ?? [],
     tags: config.tags ?? {},
     requiredTagKeys: config.compliance?.requiredTagKeys ?? [],
     network: config.network,

@@ -119,6 +119,20 @@ export const BrokerSchema = z
   })
   .describe('An Amazon MQ broker.');
 
+export const AllowReplacementSchema = z
+  .strictObject({
+    broker: z
+      .string()
+      .optional()
+      .describe('Short name of a broker of this environment (as in brokers[].name): its broker, key and secrets may be replaced or removed.'),
+    logicalId: z
+      .string()
+      .optional()
+      .describe('Logical id of another stateful resource (for example a subnet of the network stack), as the review names it.'),
+    reason: z.string().describe('Why losing the resource is acceptable; shown in the review. At least 10 characters.'),
+  })
+  .describe('Allows one change that replaces or removes a stateful resource of a protected environment: exactly one of broker or logicalId.');
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to config/schema.json, for editor completion.'),
@@ -132,6 +146,12 @@ export const ConfigSchema = z
       .boolean()
       .optional()
       .describe('A production environment: termination protection on every stack. Default: false.'),
+    allowReplacement: z
+      .array(AllowReplacementSchema)
+      .optional()
+      .describe(
+        'Protected environments only: replacements or removals of stateful resources that synth may let through, each with a reason. Remove an entry once the change is deployed. Default: none.',
+      ),
     tags: tags.optional(),
     compliance: z
       .strictObject({
@@ -153,6 +173,7 @@ export type BrokerConfig = z.output<typeof BrokerSchema>;
 export type ClientConfig = z.output<typeof ClientSchema>;
 export type UserConfig = z.output<typeof UserSchema>;
 export type NetworkConfig = MqPlatformConfig['network'];
+export type AllowReplacementConfig = z.output<typeof AllowReplacementSchema>;
 
 /** JSON Schema of the config file, as written to config/schema.json. */
 export function configJsonSchema(): object {

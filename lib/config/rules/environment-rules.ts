@@ -95,6 +95,32 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     if (new Set(keys).size !== keys.length) report('compliance.requiredTagKeys', keys, 'lists a key twice; allowed: each key once');
   }),
 
+  // Our own rule (lib/review/replacement-guard.ts): each entry allows one named resource, with a reason.
+  environmentRule('allow-replacement', 'docs/review.md', (c, report) => {
+    const seen = new Set<string>();
+    (c.allowReplacement ?? []).forEach((a, i) => {
+      const path = at('allowReplacement', i);
+      if ((a.broker === undefined) === (a.logicalId === undefined)) {
+        report(path, { broker: a.broker, logicalId: a.logicalId }, 'must name exactly one of broker or logicalId');
+      }
+      if (a.broker !== undefined && !/^[0-9A-Za-z_-]{1,50}$/.test(a.broker)) {
+        report(at(path, 'broker'), a.broker, 'is not a broker name; allowed: the name of a broker as in brokers[].name (it may be one this change removes)');
+      }
+      if (a.logicalId !== undefined && !/^[A-Za-z0-9]{1,255}$/.test(a.logicalId)) {
+        report(at(path, 'logicalId'), a.logicalId, 'is not a CloudFormation logical id; allowed: letters and digits, as `npm run review` prints it');
+      }
+      if (a.reason.trim().length < 10) {
+        report(at(path, 'reason'), a.reason, 'does not say why; allowed: a reason of at least 10 characters, shown in the review');
+      }
+      const key = a.broker !== undefined ? `broker:${a.broker}` : `logicalId:${a.logicalId}`;
+      if (seen.has(key)) report(path, a.broker ?? a.logicalId, 'allows the same resource twice; allowed: one entry per resource');
+      seen.add(key);
+    });
+    if (c.allowReplacement?.length && !c.protected) {
+      report('allowReplacement', c.allowReplacement.map((a) => a.broker ?? a.logicalId), 'has no effect: the environment is not protected; allowed: remove it, or set "protected": true');
+    }
+  }),
+
   environmentRule('brokers', SOURCES.quotas, (c, report) => {
     if (c.brokers.length === 0) report('brokers', c.brokers, 'is empty; allowed: 1 or more brokers');
     if (c.brokers.length > MAX_BROKERS_PER_REGION) report('brokers', `${c.brokers.length} brokers`, `is more than Amazon MQ allows; allowed: at most ${MAX_BROKERS_PER_REGION} per account and region`);

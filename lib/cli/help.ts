@@ -1,0 +1,79 @@
+export const BIN = 'mq-platform';
+
+const GLOBAL = `Global options:
+  -e, --env <name>       environment (e.g. dev); filters brokers by tag and resolves
+                         short names (orders -> orders-dev); region from config/*.json
+      --region <region>  AWS region (default: AWS_REGION or the profile's region)
+      --profile <name>   AWS shared-config profile (default: AWS_PROFILE)
+      --json             machine-readable output on stdout
+      --debug            print stack traces on errors
+  -h, --help             show help`;
+
+const EXITS = `Exit codes: 0 ok, 1 check failed or unexpected error, 2 usage, 3 not found,
+            4 credentials/access/auth, 5 timeout/network/TLS`;
+
+export const HELP: Record<string, string> = {
+  main: `Usage: ${BIN} <command> [options]
+
+Find mq-platform brokers, get their connection settings, prove a message round trip.
+
+Commands:
+  list                    brokers of an environment (or of the account and region)
+  endpoints <broker>      endpoints of every protocol and the console URL
+  connect-info <broker>   ready connection settings for amqplib, STOMP and JMS
+  check <broker>          publish, consume and ack a tagged message; print the latency
+
+<broker> is a broker id, a broker name (orders-dev), or a config name with --env (orders).
+Run '${BIN} <command> --help' for the options of a command.
+
+${GLOBAL}
+
+${EXITS}`,
+  list: `Usage: ${BIN} list [--env <name>] [options]
+
+Lists brokers with engine, deployment mode and state. With --env, only the brokers
+tagged mq-platform:environment=<name>.
+
+${GLOBAL}
+
+${EXITS}`,
+  endpoints: `Usage: ${BIN} endpoints <broker> [options]
+
+Prints every protocol endpoint of every broker instance, and the console URL(s).
+
+${GLOBAL}
+
+${EXITS}`,
+  'connect-info': `Usage: ${BIN} connect-info <broker> [--user <name>] [--show-secret] [options]
+
+Prints connection settings: an amqps:// URL for amqplib (RabbitMQ); STOMP-over-TLS
+options and a failover:(ssl://...) brokerURL for Java JMS/OpenWire (ActiveMQ).
+Credentials come from the secret mq-platform/<env>/<broker>/<user>.
+
+Options:
+  -u, --user <name>      broker user (default: the broker's only user)
+      --show-secret      print the password instead of ********
+
+${GLOBAL}
+
+${EXITS}`,
+  check: `Usage: ${BIN} check <broker> [options]
+
+Publishes a uniquely tagged persistent message to a temporary queue, consumes it with a
+manual ack and prints the latency. For active/standby ActiveMQ, reports which instance
+answered. Uses AMQPS (RabbitMQ) or STOMP over TLS (ActiveMQ).
+
+Options:
+  -u, --user <name>            broker user (default: the broker's only user)
+      --endpoint <url>         connect here instead of the broker's endpoints; repeat for
+                               failover order (amqps://host:5671, stomp+ssl://host:61614).
+                               The engine follows the scheme; <broker> is then a label.
+      --ca-file <path>         extra CA certificate (PEM), e.g. for a local test broker
+      --secret-json-file <p>   credentials from a file {"username": "...", "password": "..."}
+                               (else MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD, else Secrets Manager)
+      --timeout <ms>           time allowed for the round trip (default 15000)
+
+${GLOBAL}
+
+${EXITS}`,
+};

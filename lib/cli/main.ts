@@ -1,0 +1,305 @@
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { BrokerCredentials, BrokerDirectory, BrokerInfo, parseSecretJson } from '../client/broker-directory';
+import { MASK, buildConnectInfo, endpointsByProtocol } from '../client/connect-info';
+import { engineForProtocol, parseEndpoint } from '../client/endpoint';
+import { MqPlatformError } from '../client/errors';
+import { createMessagingClient } from '../client/factory';
+import { Engine, MessagingClient, MessagingClientOptions } from '../client/messaging-client';
+import { roundTrip } from '../client/round-trip';
+import { regionFromConfig } from './config-region';
+import { EXIT, exitCodeFor } from './exit-codes';
+import { BIN, HELP } from './help';
+import { OutputStream, Progress } from './progress';
+
+/** What the CLI touches outside itself; tests replace parts of it. */
+export interface CliDeps {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** @default new BrokerDirectory(props) */
+  readonly directory?: (props: { region?: string; profile?: string }) => BrokerDirectory;
+  /** @default createMessagingClient */
+  readonly messagingClient?: (engine: Engine, options: MessagingClientOptions) => MessagingClient;
+}
+
+const OPTIONS = {
+  'help': { type: 'boolean', short: 'h' },
+  'json': { type: 'boolean' },
+  'debug': { type: 'boolean' },
+  'env': { type: 'string', short: 'e' },
+  'region': { type: 'string' },
+  'profile': { type: 'string' },
+  'user': { type: 'string', short: 'u' },
+  'show-secret': { type: 'boolean' },
+  'endpoint': { type: 'string', multiple: true },
+  'ca-file': { type: 'string' },
+  'secret-json-file': { type: 'string' },
+  'timeout': { type: 'string' },
+} as const;
+
+type Values = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+const GLOBAL_OPTS = ['help', 'json', 'debug', 'env', 'region', 'profile'];
+const COMMAND_OPTS: Record<string, string[]> = {
+  'list': [],
+  'endpoints': [],
+  'connect-info': ['user', 'show-secret'],
+  'check': ['user', 'endpoint', 'ca-file', 'secret-json-file', 'timeout'],
+};
+
+interface Ctx {
+  readonly deps: CliDeps;
+  readonly values: Values;
+  readonly progress: Progress;
+  readonly region?: string;
+}
+
+/** Runs the CLI; resolves to the exit code. Never throws. */
+export async function main(argv: string[], deps: CliDeps): Promise<number> {
+  let values: Values = {};
+  const progress = new Progress(deps.stderr);
+  try {
+    let positionals: string[];
+    try {
+      const parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+      values = parsed.values as Values;
+      positionals = parsed.positionals;
+    } catch (e) {
+      throw new MqPlatformError('usage', (e as Error).message.split('\n')[0], { hint: `run '${BIN} --help'` });
+    }
+    const [command, ...rest] = positionals;
+    if (!command) {
+      if (values.help) {
+        deps.stdout.write(HELP.main + '\n');
+        return EXIT.OK;
+      }
+      throw new MqPlatformError('usage', 'no command given', { hint: `run '${BIN} --help'` });
+    }
+    if (!(command in COMMAND_OPTS)) {
+      throw new MqPlatformError('usage', `unknown command "${command}"`, { hint: `commands: ${Object.keys(COMMAND_OPTS).join(', ')}` });
+    }
+    if (values.help) {
+      deps.stdout.write(HELP[command] + '\n');
+      return EXIT.OK;
+    }
+    const allowed = new Set([...GLOBAL_OPTS, ...COMMAND_OPTS[command]]);
+    for (const k of Object.keys(values)) {
+      if (!allowed.has(k)) throw new MqPlatformError('usage', `option --${k} does not apply to ${command}`, { hint: `run '${BIN} ${command} --help'` });
+    }
+    const wantsBroker = command !== 'list';
+    if (wantsBroker && rest.length !== 1) {
+      throw new MqPlatformError('usage', rest.length ? `${command} takes one broker, got ${rest.length}` : `${command} needs a <broker>`, { hint: `run '${BIN} ${command} --help'` });
+    }
+    if (!wantsBroker && rest.length) throw new MqPlatformError('usage', `list takes no arguments, got "${rest[0]}"`, { hint: 'use --env <name> to filter' });
+
+    const region = values.region ?? (values.env && !deps.env.AWS_REGION && !deps.env.AWS_DEFAULT_REGION ? regionFromConfig(values.env, deps.cwd) : undefined);
+    const ctx: Ctx = { deps, values, progress, region };
+    switch (command) {
+      case 'list':
+        return await list(ctx);
+      case 'endpoints':
+        return await endpoints(ctx, rest[0]);
+      case 'connect-info':
+        return await connectInfo(ctx, rest[0]);
+      default:
+        return await check(ctx, rest[0]);
+    }
+  } catch (e) {
+    progress.stop();
+    return reportError(e, values, deps);
+  } finally {
+    progress.stop();
+  }
+}
+
+function reportError(e: unknown, values: Values, deps: CliDeps): number {
+  const err = e instanceof MqPlatformError ? e : new MqPlatformError('protocol', `unexpected error: ${(e as Error)?.message ?? String(e)}`, { hint: 'rerun with --debug and report it', cause: e });
+  deps.stderr.write(`${BIN}: error: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+  if (values.debug) {
+    let c: unknown = err;
+    while (c) {
+      deps.stderr.write(`${(c as Error).stack ?? String(c)}\n`);
+      c = (c as Error).cause;
+    }
+  }
+  if (values.json) deps.stdout.write(JSON.stringify({ ok: false, error: { kind: err.kind, message: err.message, hint: err.hint } }, null, 2) + '\n');
+  return exitCodeFor(err.kind);
+}
+
+const directories = new WeakMap<Ctx, BrokerDirectory>();
+
+/** One directory (one pair of SDK clients) per CLI run. */
+function directory(ctx: Ctx): BrokerDirectory {
+  let d = directories.get(ctx);
+  if (!d) {
+    const props = { region: ctx.region, profile: ctx.values.profile };
+    d = ctx.deps.directory ? ctx.deps.directory(props) : new BrokerDirectory(props);
+    directories.set(ctx, d);
+  }
+  return d;
+}
+
+function out(ctx: Ctx, json: unknown, human: string): void {
+  ctx.progress.stop();
+  ctx.deps.stdout.write(ctx.values.json ? JSON.stringify(json, null, 2) + '\n' : human + (human.endsWith('\n') ? '' : '\n'));
+}
+
+async function describe(ctx: Ctx, ref: string): Promise<BrokerInfo> {
+  ctx.progress.update(`looking up broker ${ref}`);
+  return directory(ctx).describe(ref, ctx.values.env);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_c, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+async function list(ctx: Ctx): Promise<number> {
+  ctx.progress.update('listing brokers');
+  const brokers = await directory(ctx).list(ctx.values.env);
+  const where = `${ctx.region ?? ctx.deps.env.AWS_REGION ?? ctx.deps.env.AWS_DEFAULT_REGION ?? 'the default region'}${ctx.values.env ? `, environment ${ctx.values.env}` : ''}`;
+  if (brokers.length === 0 && !ctx.values.json) {
+    ctx.progress.stop();
+    ctx.deps.stderr.write(`no brokers found in ${where}\n`);
+    return EXIT.OK;
+  }
+  const rows = [['NAME', 'ENGINE', 'MODE', 'STATE', 'ID'], ...brokers.map((b) => [b.name, b.engine, b.mode, b.state, b.id])];
+  out(ctx, brokers, table(rows));
+  return EXIT.OK;
+}
+
+async function endpoints(ctx: Ctx, ref: string): Promise<number> {
+  const b = await describe(ctx, ref);
+  const lines = [`${b.name} (${b.engine} ${b.engineVersion ?? ''}, ${b.mode}, ${b.state})`.replace(' ,', ',')];
+  b.instances.forEach((inst, i) => {
+    lines.push(`instance ${i + 1}${inst.ipAddress ? ` (${inst.ipAddress})` : ''}:`);
+    for (const e of inst.endpoints) lines.push(`  ${e}`);
+    if (inst.consoleUrl) lines.push(`  console ${inst.consoleUrl}`);
+  });
+  if (b.instances.length === 0) lines.push(`no endpoints yet (state ${b.state})`);
+  out(
+    ctx,
+    {
+      broker: b.name,
+      id: b.id,
+      engine: b.engine,
+      engineVersion: b.engineVersion,
+      mode: b.mode,
+      state: b.state,
+      endpoints: endpointsByProtocol(b),
+      consoleUrls: b.instances.map((i) => i.consoleUrl).filter(Boolean),
+      instances: b.instances,
+    },
+    lines.join('\n'),
+  );
+  return EXIT.OK;
+}
+
+async function connectInfo(ctx: Ctx, ref: string): Promise<number> {
+  const b = await describe(ctx, ref);
+  ctx.progress.update('reading credentials');
+  const creds = await directory(ctx).credentials(b, ctx.values.user);
+  const info = buildConnectInfo(b, creds, { showSecret: ctx.values['show-secret'] });
+  const lines = [
+    `${info.broker} (${info.engine}, ${info.mode})`,
+    `user ${info.username} from ${info.credentialsSource}; password ${info.password === MASK ? 'masked (use --show-secret)' : info.password}`,
+  ];
+  if (info.amqplib) lines.push(`amqplib URL:            ${info.amqplib.url}`);
+  if (info.stomp) {
+    lines.push(`STOMP over TLS:         ${info.stomp.endpoints.map((e) => `${e.host}:${e.port}`).join(', ')}${info.stomp.endpoints.length > 1 ? ' (try in order)' : ''}`);
+    lines.push(`  connect headers:      login=${info.stomp.connectHeaders.login} passcode=${info.stomp.connectHeaders.passcode}`);
+  }
+  if (info.jms) lines.push(`JMS/OpenWire brokerURL: ${info.jms.brokerUrl}`);
+  if (info.amqp10) lines.push(`AMQP 1.0 over TLS:      ${info.amqp10.endpoints.join(', ')}`);
+  for (const u of info.consoleUrls) lines.push(`console:                ${u}`);
+  out(ctx, info, lines.join('\n'));
+  return EXIT.OK;
+}
+
+function localCredentials(ctx: Ctx): BrokerCredentials | undefined {
+  const file = ctx.values['secret-json-file'];
+  if (file) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new MqPlatformError('usage', `cannot read --secret-json-file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { hint: 'check the path' });
+    }
+    return { ...parseSecretJson(text, file), source: file };
+  }
+  const { MQ_PLATFORM_USERNAME: username, MQ_PLATFORM_PASSWORD: password } = ctx.deps.env;
+  if (username && password) return { username, password, source: 'MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD' };
+  return undefined;
+}
+
+async function check(ctx: Ctx, ref: string): Promise<number> {
+  const v = ctx.values;
+  const timeoutMs = v.timeout === undefined ? 15000 : Number(v.timeout);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new MqPlatformError('usage', `--timeout must be a positive number of milliseconds, got "${v.timeout}"`);
+  let ca: Buffer | undefined;
+  if (v['ca-file']) {
+    try {
+      ca = fs.readFileSync(v['ca-file']);
+    } catch (e) {
+      throw new MqPlatformError('usage', `cannot read --ca-file ${v['ca-file']}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { hint: 'check the path' });
+    }
+  }
+
+  let engine: Engine;
+  let endpointList: string[];
+  let label = ref;
+  let broker: BrokerInfo | undefined;
+  if (v.endpoint?.length) {
+    const engines = new Set(v.endpoint.map((e) => engineForProtocol(parseEndpoint(e).protocol)));
+    if (engines.has(undefined)) throw new MqPlatformError('usage', 'check needs amqps:// (RabbitMQ) or stomp+ssl:// (ActiveMQ) endpoints');
+    if (engines.size > 1) throw new MqPlatformError('usage', 'all --endpoint values must use the same engine');
+    engine = [...engines][0]!;
+    endpointList = v.endpoint;
+  } else {
+    broker = await describe(ctx, ref);
+    label = broker.name;
+    engine = broker.engine as Engine;
+    const byProto = endpointsByProtocol(broker);
+    endpointList = engine === 'RABBITMQ' ? (byProto.amqps ?? []) : (byProto['stomp+ssl'] ?? []);
+    if (endpointList.length === 0) {
+      throw new MqPlatformError('not-found', `broker ${broker.name} has no ${engine === 'RABBITMQ' ? 'amqps' : 'stomp+ssl'} endpoint (state ${broker.state})`, { hint: 'wait until the broker is RUNNING' });
+    }
+  }
+
+  let creds = localCredentials(ctx);
+  if (!creds) {
+    broker ??= await describe(ctx, ref);
+    ctx.progress.update('reading credentials');
+    creds = await directory(ctx).credentials(broker, v.user);
+  }
+
+  const factory = ctx.deps.messagingClient ?? createMessagingClient;
+  const client = factory(engine, {
+    endpoints: endpointList,
+    username: creds.username,
+    password: creds.password,
+    ca,
+    connectTimeoutMs: Math.min(timeoutMs, 10000),
+    backoff: { maxAttempts: 2, initialDelayMs: 250 },
+    autoReconnect: false,
+  });
+  try {
+    ctx.progress.update(`connecting to ${label}`);
+    await client.connect();
+    ctx.progress.update('round trip');
+    const r = await roundTrip(client, { timeoutMs });
+    const instance = endpointList.length > 1 ? ` (instance ${r.instanceIndex + 1} of ${endpointList.length} answered)` : '';
+    out(
+      ctx,
+      { ok: true, broker: label, ...r, endpoints: endpointList.length },
+      `OK ${label}: round trip ${r.latencyMs} ms via ${r.endpoint}${instance}${r.server ? ` [${r.server}]` : ''}`,
+    );
+    return EXIT.OK;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}

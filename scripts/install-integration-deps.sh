@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what `npm run test:integration` needs: Debian's rabbitmq-server and activemq
+# (which pulls in a JRE), plus openssl for the throwaway CA. Idempotent: does nothing when
+# everything is present. The packages' own services are not used; the tests start private
+# brokers on 127.0.0.1 themselves.
+set -euo pipefail
+
+need=()
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+[ -f /usr/share/activemq/bin/activemq.jar ] || need+=(activemq)
+command -v java >/dev/null 2>&1 || need+=(activemq)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "integration deps already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+mapfile -t pkgs < <(printf '%s\n' "${need[@]}" | sort -u)
+echo "installing: ${pkgs[*]}"
+$SUDO apt-get update
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${pkgs[@]}"

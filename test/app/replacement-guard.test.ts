@@ -1,0 +1,99 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { renderSnapshot } from '../../lib/app/normalize-template';
+import { environmentTemplates } from '../../lib/app/synth';
+import { parseConfig } from '../../lib/config/load-config';
+import { readSnapshotDir, snapshotDir, SNAPSHOT_ROOT } from '../../lib/review/baseline';
+import { renderReview } from '../../lib/review/render-review';
+import { checkReplacements } from '../../lib/review/replacement-guard';
+import { diffEnvironment } from '../../lib/review/template-diff';
+import { rawStageConfig } from '../support/configs';
+
+type Mutable = any; // configs are edited freely in these tests
+
+function config(stage: string, edit: (c: Mutable) => void) {
+  const raw: Mutable = structuredClone(rawStageConfig(stage));
+  edit(raw);
+  return parseConfig(raw, stage);
+}
+
+function reviewOf(stage: string, edit: (c: Mutable) => void): string {
+  const c = config(stage, edit);
+  const diff = diffEnvironment(readSnapshotDir(snapshotDir(stage)), environmentTemplates(c, { baseline: false }));
+  return renderReview([{ environment: stage, protected: c.protected, base: 'HEAD', diff, guard: checkReplacements(diff, c.allowReplacement) }], 'text');
+}
+
+/** Lines that differ between two texts (added plus removed), as `git diff --numstat` counts them. */
+function changedLines(a: string, b: string): number {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  const lcs: number[][] = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
+  for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  return x.length + y.length - 2 * lcs[0][0];
+}
+
+const toSingleInstance = (c: Mutable) => (c.brokers[0].deploymentMode = 'SINGLE_INSTANCE');
+
+describe('the replacement guard at synth (prod is protected)', () => {
+  test('changing a prod broker deployment mode fails synth, naming the broker, the property and how to allow it', () => {
+    expect(() => environmentTemplates(config('prod', toSingleInstance))).toThrow(
+      /FATAL MqPlatform-prod-Brokers: broker orders-prod \(orders46FA7C19\) will be deleted and recreated: messages on it are lost[^\n]*\n\s+because: DeploymentMode: "ACTIVE_STANDBY_MULTI_AZ" → "SINGLE_INSTANCE"[^\n]*\n\s+prod is a protected environment; to allow it, add to the config: "allowReplacement": \[\{ "broker": "orders", "reason": /,
+    );
+  });
+
+  test('the same change passes with allowReplacement for that broker', () => {
+    const allowed = config('prod', (c) => {
+      toSingleInstance(c);
+      c.allowReplacement = [{ broker: 'orders', reason: 'single instance is enough after the traffic moved to events' }];
+    });
+    expect(() => environmentTemplates(allowed)).not.toThrow();
+  });
+
+  test('the same change in dev (not protected) synthesizes, and the review marks it as a replacement', () => {
+    const toActiveStandby = (c: Mutable) => Object.assign(c.brokers[0], { deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', instanceType: 'mq.m5.large' });
+    expect(() => environmentTemplates(config('dev', toActiveStandby))).not.toThrow();
+    const text = reviewOf('dev', toActiveStandby);
+    expect(text).toContain('!! REPLACE broker orders-dev (orders46FA7C19) will be deleted and recreated: messages on it are lost');
+    expect(text).toContain('because DeploymentMode: "SINGLE_INSTANCE" → "ACTIVE_STANDBY_MULTI_AZ"');
+    expect(text).toContain('dev is not protected: this deploys without a guard');
+  });
+
+  test('a new client CIDR and an instance type change pass and show as in-place updates', () => {
+    const edit = (c: Mutable) => {
+      c.brokers[0].clients.push({ name: 'reporting', cidr: '10.50.0.0/16' });
+      c.brokers[1].instanceType = 'mq.m7g.xlarge';
+    };
+    expect(() => environmentTemplates(config('prod', edit))).not.toThrow();
+    const text = reviewOf('prod', edit);
+    expect(text).toContain('Against HEAD: resources 0 replaced, 2 updated, 0 added, 0 removed.');
+    expect(text).toContain('   UPDATE in place security group of broker orders (ordersSecurityGroupE4C1FAB8) [MqPlatform-prod-Brokers]');
+    expect(text).toContain('      SecurityGroupIngress:\n        + {"CidrIp":"10.50.0.0/16","Description":"reporting OpenWire"');
+    expect(text).toContain('   UPDATE in place broker events-prod (events26E65764) [MqPlatform-prod-Brokers]\n      HostInstanceType: "mq.m7g.large" → "mq.m7g.xlarge"');
+    expect(text).not.toContain('!!');
+  });
+
+  test('an unused allowance is pointed out', () => {
+    const text = reviewOf('prod', (c) => (c.allowReplacement = [{ broker: 'orders', reason: 'deployed last week; left over' }]));
+    expect(text).toContain('Note: allowReplacement[0] (broker orders) allows nothing in this change; remove it once the replacement it was for is deployed.');
+  });
+});
+
+describe('reviewable snapshots', () => {
+  test('one more client CIDR on one broker changes at most 15 snapshot lines', () => {
+    const head = environmentTemplates(config('prod', (c) => c.brokers[0].clients.push({ name: 'reporting', cidr: '10.50.0.0/16' })));
+    let changed = 0;
+    for (const [stack, template] of Object.entries(head)) {
+      changed += changedLines(fs.readFileSync(path.join(SNAPSHOT_ROOT, 'prod', `${stack}.json`), 'utf8'), renderSnapshot(template));
+    }
+    expect(changed).toBeGreaterThan(0);
+    expect(changed).toBeLessThanOrEqual(15);
+  });
+
+  test('rendering is stable: two clean runs and a re-render of a snapshot are byte-identical', () => {
+    const prod = config('prod', () => undefined);
+    const a = Object.values(environmentTemplates(prod)).map(renderSnapshot);
+    const b = Object.values(environmentTemplates(prod)).map(renderSnapshot);
+    expect(b).toEqual(a);
+    for (const text of a) expect(renderSnapshot(JSON.parse(text))).toBe(text);
+  });
+});

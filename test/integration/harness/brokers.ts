@@ -1,0 +1,338 @@
+/**
+ * Starts throwaway RabbitMQ and ActiveMQ brokers from the Debian packages, on 127.0.0.1 only,
+ * with TLS from a CA made at test start. Free ports are picked at random so parallel runs
+ * (other worktrees, CI) never collide.
+ */
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const RABBITMQ_BIN = '/usr/lib/rabbitmq/bin';
+export const ACTIVEMQ_JAR = '/usr/share/activemq/bin/activemq.jar';
+export const INSTALL_LINE = 'apt-get update && apt-get install -y rabbitmq-server activemq';
+
+/** Returns a message naming what is missing, or undefined when all is installed. */
+export function missingPackages(): string | undefined {
+  const missing: string[] = [];
+  if (!fs.existsSync(path.join(RABBITMQ_BIN, 'rabbitmq-server'))) missing.push('rabbitmq-server');
+  if (!fs.existsSync(ACTIVEMQ_JAR)) missing.push('activemq');
+  const hasOnPath = (bin: string) => (process.env.PATH ?? '').split(':').some((d) => d && fs.existsSync(path.join(d, bin)));
+  if (!hasOnPath('java') && !missing.includes('activemq')) missing.push('activemq (java)');
+  if (!hasOnPath('openssl')) missing.push('openssl');
+  if (missing.length === 0) return undefined;
+  return `integration tests need ${missing.join(', ')}; run as root:\n  ${INSTALL_LINE}${missing.includes('openssl') ? ' openssl' : ''}\n(or scripts/install-integration-deps.sh)`;
+}
+
+export function secret(): string {
+  // Hex only: safe inside XML and rabbitmq.conf without escaping.
+  return randomBytes(12).toString('hex');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitForPort(port: number, timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
+}
+
+export async function waitForPortClosed(port: number, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`port ${port} still open after ${timeoutMs} ms`);
+}
+
+export interface TestCa {
+  readonly dir: string;
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly p12File: string;
+  readonly p12Password: string;
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1/localhost. */
+export async function makeCa(dir: string): Promise<TestCa> {
+  fs.mkdirSync(dir, { recursive: true });
+  const p = (f: string) => path.join(dir, f);
+  const p12Password = secret();
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '2', '-subj', '/CN=mq-platform-test-ca']);
+  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=localhost']);
+  fs.writeFileSync(
+    p('ext.cnf'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
+  );
+  await run('openssl', ['x509', '-req', '-in', p('server.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('server.crt'), '-days', '2', '-extfile', p('ext.cnf')]);
+  await run('openssl', ['pkcs12', '-export', '-in', p('server.crt'), '-inkey', p('server.key'), '-out', p('server.p12'), '-passout', 'env:P12_PASS', '-name', 'server'], {
+    env: { ...process.env, P12_PASS: p12Password },
+  });
+  return { dir, caFile: p('ca.crt'), certFile: p('server.crt'), keyFile: p('server.key'), p12File: p('server.p12'), p12Password };
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `mq-platform-it-${prefix}-`));
+}
+
+/** A RabbitMQ node with its own config, data, logs, cookie and node name. */
+export class RabbitBroker {
+  readonly username = 'app';
+  readonly password = secret();
+  port = 0;
+  managementPort = 0;
+  private distPort = 0;
+  /** A private epmd per run, so teardown can stop it without touching other Erlang nodes. */
+  private epmdPort = 0;
+  private readonly nodename = `mqit${process.pid}${randomBytes(3).toString('hex')}@localhost`;
+
+  constructor(
+    private readonly dir: string,
+    private readonly ca: TestCa,
+  ) {}
+
+  private env(): NodeJS.ProcessEnv {
+    const d = this.dir;
+    return {
+      ...process.env,
+      HOME: d, // private .erlang.cookie
+      RABBITMQ_NODENAME: this.nodename,
+      RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+      RABBITMQ_CONFIG_FILE: path.join(d, 'rabbitmq'),
+      RABBITMQ_ADVANCED_CONFIG_FILE: path.join(d, 'advanced.config'),
+      RABBITMQ_CONF_ENV_FILE: path.join(d, 'rabbitmq-env.conf'),
+      RABBITMQ_MNESIA_BASE: path.join(d, 'mnesia'),
+      RABBITMQ_LOG_BASE: path.join(d, 'log'),
+      RABBITMQ_PID_FILE: path.join(d, 'rabbitmq.pid'),
+      RABBITMQ_ENABLED_PLUGINS_FILE: path.join(d, 'enabled_plugins'),
+      RABBITMQ_DIST_PORT: String(this.distPort),
+      ERL_EPMD_ADDRESS: '127.0.0.1',
+      ERL_EPMD_PORT: String(this.epmdPort),
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
+    };
+  }
+
+  async start(): Promise<void> {
+    if (!this.port) {
+      this.port = await freePort();
+      this.managementPort = await freePort();
+      this.distPort = await freePort();
+      this.epmdPort = await freePort();
+      fs.mkdirSync(path.join(this.dir, 'log'), { recursive: true });
+      fs.writeFileSync(path.join(this.dir, 'rabbitmq-env.conf'), '');
+      fs.writeFileSync(path.join(this.dir, 'advanced.config'), '[].\n');
+      fs.writeFileSync(path.join(this.dir, 'enabled_plugins'), '[rabbitmq_management].\n');
+      fs.writeFileSync(
+        path.join(this.dir, 'rabbitmq.conf'),
+        [
+          'listeners.tcp = none',
+          `listeners.ssl.1 = 127.0.0.1:${this.port}`,
+          `ssl_options.cacertfile = ${this.ca.caFile}`,
+          `ssl_options.certfile = ${this.ca.certFile}`,
+          `ssl_options.keyfile = ${this.ca.keyFile}`,
+          'ssl_options.verify = verify_none',
+          'ssl_options.fail_if_no_peer_cert = false',
+          `default_user = ${this.username}`,
+          `default_pass = ${this.password}`,
+          'loopback_users = none',
+          'management.tcp.ip = 127.0.0.1',
+          `management.tcp.port = ${this.managementPort}`,
+          '',
+        ].join('\n'),
+        { mode: 0o600 },
+      );
+    }
+    await run(path.join(RABBITMQ_BIN, 'rabbitmq-server'), ['-detached'], { env: this.env() });
+    rabbitPidFiles.add(path.join(this.dir, 'rabbitmq.pid'));
+    await run(path.join(RABBITMQ_BIN, 'rabbitmqctl'), ['wait', path.join(this.dir, 'rabbitmq.pid'), '--timeout', '60'], { env: this.env(), timeout: 90000 });
+    await waitForPort(this.port);
+  }
+
+  async stop(): Promise<void> {
+    const pidFile = path.join(this.dir, 'rabbitmq.pid');
+    if (!fs.existsSync(pidFile)) return;
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    try {
+      await run(path.join(RABBITMQ_BIN, 'rabbitmqctl'), ['stop', pidFile], { env: this.env(), timeout: 60000 });
+    } catch {
+      killPid(pid, 'SIGKILL');
+    }
+    await waitForPortClosed(this.port);
+    fs.rmSync(pidFile, { force: true });
+    rabbitPidFiles.delete(pidFile);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** Stops the node and its private epmd. */
+  async shutdown(): Promise<void> {
+    await this.stop();
+    if (this.epmdPort) await run('epmd', ['-port', String(this.epmdPort), '-kill'], { env: this.env() }).catch(() => undefined);
+  }
+}
+
+function killPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    if (pid > 0) process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** An ActiveMQ broker run as a java child process from a private activemq.base. */
+export class ActiveMqBroker {
+  readonly username = 'app';
+  port = 0;
+  private child?: ChildProcess;
+
+  /** Pass the same password to both instances of an active/standby pair, as Amazon MQ has one user store. */
+  constructor(
+    private readonly dir: string,
+    private readonly ca: TestCa,
+    private readonly name: string,
+    readonly password: string = secret(),
+  ) {}
+
+  async start(): Promise<void> {
+    const d = this.dir;
+    if (!this.port) {
+      this.port = await freePort();
+      fs.mkdirSync(path.join(d, 'conf'), { recursive: true });
+      fs.mkdirSync(path.join(d, 'data'), { recursive: true });
+      fs.writeFileSync(path.join(d, 'conf', 'activemq.xml'), activeMqXml(this.name, d, this.port, this.ca, this.username, this.password), { mode: 0o600 });
+    }
+    const out = fs.openSync(path.join(d, 'activemq.out'), 'a');
+    this.child = spawn(
+      'java',
+      [
+        '-Xms64m',
+        '-Xmx256m',
+        '-Djava.awt.headless=true',
+        '-Dactivemq.home=/usr/share/activemq',
+        `-Dactivemq.base=${d}`,
+        `-Dactivemq.conf=${path.join(d, 'conf')}`,
+        `-Dactivemq.data=${path.join(d, 'data')}`,
+        '-jar',
+        ACTIVEMQ_JAR,
+        'start',
+        `xbean:file:${path.join(d, 'conf', 'activemq.xml')}`,
+      ],
+      { cwd: d, stdio: ['ignore', out, out] },
+    );
+    fs.closeSync(out);
+    liveChildren.add(this.child);
+    const child = this.child;
+    child.once('exit', () => liveChildren.delete(child));
+    await Promise.race([
+      waitForPort(this.port),
+      new Promise((_r, reject) => child.once('exit', (code) => reject(new Error(`activemq ${this.name} exited with ${code}; see ${path.join(d, 'activemq.out')}`)))),
+    ]);
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Graceful stop (SIGTERM lets KahaDB flush), SIGKILL after 30 s. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
+    await exited;
+    clearTimeout(timer);
+    this.child = undefined;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+}
+
+const liveChildren = new Set<ChildProcess>();
+const rabbitPidFiles = new Set<string>();
+// Safety net: never leave a broker behind if a test run aborts.
+process.on('exit', () => {
+  for (const c of liveChildren) c.kill('SIGKILL');
+  for (const f of rabbitPidFiles) {
+    try {
+      killPid(Number(fs.readFileSync(f, 'utf8').trim()), 'SIGKILL');
+    } catch {
+      // no pid file: not started
+    }
+  }
+});
+
+function activeMqXml(name: string, d: string, port: number, ca: TestCa, user: string, password: string): string {
+  return `<beans xmlns="http://www.springframework.org/schema/beans" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans-2.0.xsd
+  http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
+  <broker xmlns="http://activemq.apache.org/schema/core" useJmx="false" brokerName="${name}" dataDirectory="${d}/data" persistent="true">
+    <plugins>
+      <simpleAuthenticationPlugin anonymousAccessAllowed="false">
+        <users>
+          <authenticationUser username="${user}" password="${password}" groups="users,admins"/>
+        </users>
+      </simpleAuthenticationPlugin>
+    </plugins>
+    <sslContext>
+      <sslContext keyStore="file:${ca.p12File}" keyStorePassword="${ca.p12Password}" keyStoreType="PKCS12"/>
+    </sslContext>
+    <persistenceAdapter>
+      <kahaDB directory="${d}/data/kahadb"/>
+    </persistenceAdapter>
+    <systemUsage>
+      <systemUsage>
+        <memoryUsage><memoryUsage limit="64 mb"/></memoryUsage>
+        <storeUsage><storeUsage limit="1 gb"/></storeUsage>
+        <tempUsage><tempUsage limit="256 mb"/></tempUsage>
+      </systemUsage>
+    </systemUsage>
+    <transportConnectors>
+      <transportConnector name="stomp+ssl" uri="stomp+ssl://127.0.0.1:${port}"/>
+    </transportConnectors>
+  </broker>
+</beans>
+`;
+}
