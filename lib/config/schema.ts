@@ -103,7 +103,7 @@ export const BrokerRotationSchema = z
       .boolean()
       .optional()
       .describe(
-        'Single-instance ActiveMQ only, and required there: true to accept that each rotation reboots the broker (minutes of downtime) inside its maintenance window. Default: none (synth fails for single-instance ActiveMQ).',
+        'ActiveMQ only; required (true) for single-instance brokers: accept that each rotation reboots the broker inside its maintenance window, which is minutes of downtime for a single instance (active/standby brokers fail over). Default: none, and synth fails for single-instance ActiveMQ.',
       ),
   })
   .describe("This broker's credential rotation (see docs/rotation.md).");

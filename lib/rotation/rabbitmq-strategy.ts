@@ -46,37 +46,47 @@ export class RabbitMqStrategy implements EngineStrategy {
       if (who.name !== ctx.pending.username) throw new Error(`GET /api/whoami with the pending password names ${String(who.name)}, not ${ctx.pending.username}`);
     } catch (e) {
       this.log('testSecret failed; restoring the AWSCURRENT password on the broker', { broker: ctx.broker.brokerId, error: (e as Error).message });
-      await this.restoreCurrent(ctx);
+      try {
+        await this.restoreCurrent(ctx);
+      } catch (restore) {
+        throw new Error(`${(e as Error).message}; restoring the AWSCURRENT password failed too: ${(restore as Error).message}`);
+      }
       throw e;
     }
     this.log('testSecret: the pending password logs in', { broker: ctx.broker.brokerId });
   }
 
   private async restoreCurrent(ctx: RotationContext): Promise<void> {
-    if (await this.authenticates(ctx, ctx.current)) return;
+    if ((await this.request('GET', this.url(ctx, '/api/whoami'), ctx.current)).status === 200) return;
     await this.setPassword(ctx, ctx.current.password);
     this.log('testSecret: AWSCURRENT password restored', { broker: ctx.broker.brokerId });
   }
 
   /** PUT /api/users/<name> with the same tags, authenticated with whichever known password the broker has now. */
   private async setPassword(ctx: RotationContext, password: string): Promise<void> {
-    const admin = await this.workingCredentials(ctx);
     const userUrl = this.url(ctx, `/api/users/${encodeURIComponent(ctx.current.username)}`);
-    const user = await this.request('GET', userUrl, admin);
-    if (user.status !== 200) throw new Error(`GET /api/users/${ctx.current.username} answered ${user.status}`);
-    const tags = (JSON.parse(user.body) as { tags?: string | string[] }).tags ?? '';
+    const { admin, body } = await this.readUser(ctx, userUrl);
+    const tags = (JSON.parse(body) as { tags?: string | string[] }).tags ?? '';
     const put = await this.request('PUT', userUrl, admin, { password, tags: Array.isArray(tags) ? tags.join(',') : tags });
     if (put.status !== 201 && put.status !== 204) throw new Error(`PUT /api/users/${ctx.current.username} answered ${put.status}`);
   }
 
-  private async workingCredentials(ctx: RotationContext): Promise<Credentials> {
+  /** GET /api/users/<name> with AWSCURRENT, AWSPENDING, then AWSPREVIOUS: the first the broker accepts. */
+  private async readUser(ctx: RotationContext, userUrl: string): Promise<{ admin: Credentials; body: string }> {
+    const answers: number[] = [];
     for (const candidate of [ctx.current, ctx.pending, ctx.previous]) {
-      if (candidate && (await this.authenticates(ctx, candidate))) return candidate;
+      if (!candidate) continue;
+      const res = await this.request('GET', userUrl, candidate);
+      if (res.status === 200) return { admin: candidate, body: res.body };
+      answers.push(res.status);
     }
-    throw new Error(
-      `none of the AWSCURRENT, AWSPENDING or AWSPREVIOUS passwords of ${ctx.current.username} logs in to broker ${ctx.broker.brokerId}; ` +
-        'the password was changed outside Secrets Manager: put the broker\'s password into the secret (put-secret-value), then rotate again',
-    );
+    if (answers.every((s) => s === 401)) {
+      throw new Error(
+        `none of the AWSCURRENT, AWSPENDING or AWSPREVIOUS passwords of ${ctx.current.username} logs in to broker ${ctx.broker.brokerId}; ` +
+          "the password was changed outside Secrets Manager: put the broker's password into the secret (put-secret-value), then rotate again",
+      );
+    }
+    throw new Error(`GET /api/users/${ctx.current.username} answered ${answers.join(', ')}; is the management API reachable?`);
   }
 
   private async authenticates(ctx: RotationContext, creds: Credentials): Promise<boolean> {

@@ -166,8 +166,8 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     const path = p(ctx, 'rotation', 'acceptRebootDowntime');
     if (single && optIn !== true) {
       report(path, optIn, 'must be true for a single-instance ActiveMQ broker: each credential rotation reboots it (minutes of downtime) in its maintenance window; allowed: true, or deploymentMode ACTIVE_STANDBY_MULTI_AZ (see docs/rotation.md)');
-    } else if (!single && optIn !== undefined) {
-      report(path, optIn, `does not apply to ${b.engine} ${b.deploymentMode} brokers (rotation keeps them available); allowed: remove the field`);
+    } else if (b.engine === 'RABBITMQ' && optIn !== undefined) {
+      report(path, optIn, 'does not apply to RabbitMQ brokers (their rotation never reboots them); allowed: remove the field');
     }
   }),
 
