@@ -9,7 +9,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ROTATION_STEPS, type RotationEvent } from '../../lib/rotation/types';
+import { ROTATION_STEPS, type RotationEvent, type RotationStep } from '../../lib/rotation/types';
 
 interface Version {
   value?: string;
@@ -78,7 +78,7 @@ export class FakeSecretsManager {
   }
 
   /** Runs the steps in order as Secrets Manager does; stops at the first failure (and rethrows it). */
-  async rotate(handler: (e: RotationEvent) => Promise<void>, token = this.startRotation(), steps = ROTATION_STEPS): Promise<string> {
+  async rotate(handler: (e: RotationEvent) => Promise<void>, token = this.startRotation(), steps: readonly RotationStep[] = ROTATION_STEPS): Promise<string> {
     for (const step of steps) await handler({ SecretId: this.name, ClientRequestToken: token, Step: step });
     if (steps.includes('finishSecret')) this.versions.get(token)?.stages.delete('AWSPENDING');
     return token;

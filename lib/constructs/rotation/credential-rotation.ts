@@ -135,7 +135,7 @@ export class MqCredentialRotation extends Construct {
       alarmName: `${props.namePrefix}-credential-rotation-failed`,
       alarmDescription:
         `A broker credential rotation step failed. Read the log group of ${props.namePrefix}-credential-rotation, fix the cause, ` +
-        'then rerun it with `aws secretsmanager rotate-secret --secret-id <secret>` (docs/rotation.md). AWSCURRENT still holds a working password.',
+        'then rerun it with `aws secretsmanager rotate-secret --secret-id <secret>` (see docs/rotation.md for what each engine leaves behind).',
       metric: this.metricRotationFailures(),
       threshold: 1,
       evaluationPeriods: 1,
