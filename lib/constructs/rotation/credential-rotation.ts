@@ -117,8 +117,6 @@ export class MqCredentialRotation extends Construct {
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       securityGroups: [this.securityGroup],
       logGroup: this.logGroup,
-      // One rotation at a time per environment is plenty and bounds Amazon MQ API use.
-      reservedConcurrentExecutions: 5,
       environment: {
         [BROKERS_ENV]: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.targets) }),
       },
