@@ -22,3 +22,5 @@ mapfile -t pkgs < <(printf '%s\n' "${need[@]}" | sort -u)
 echo "installing: ${pkgs[*]}"
 $SUDO apt-get update
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${pkgs[@]}"
+# The package may start a system broker on the default ports; the tests run their own, so stop it.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet rabbitmq-server 2>/dev/null; then $SUDO systemctl stop rabbitmq-server || true; fi

@@ -36,11 +36,13 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   if (config.network.mode === 'create') {
     network = new NetworkStack(app, stackName(config, 'Network'), {
       ...common,
-      description: `mq-platform ${config.environment}: VPC, flow logs, Secrets Manager endpoint`,
+      description: `mq-platform ${config.environment}: VPC, flow logs, Secrets Manager and Amazon MQ API endpoints`,
       cidr: config.network.cidr,
       availabilityZones: config.network.availabilityZones,
       subnetCidrMask: config.network.subnetCidrMask,
       flowLogRetention: (config.network.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS) as logs.RetentionDays,
+      // ActiveMQ credential rotation calls the Amazon MQ API from the isolated subnets.
+      mqApiEndpoint: config.brokers.some((b) => b.engine === 'ACTIVEMQ'),
     });
   }
   const brokers = new BrokersStack(app, stackName(config, 'Brokers'), {
@@ -48,6 +50,7 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     description: `mq-platform ${config.environment}: Amazon MQ brokers, keys, credentials, security groups`,
     config,
     vpc: network?.network.vpc,
+    apiEndpointSecurityGroups: network ? [network.network.endpointSecurityGroup] : undefined,
   });
 
   for (const stack of [network, brokers]) {

@@ -22,6 +22,9 @@ export const SOURCES = {
   cfnUser: `${CFN}/aws-properties-amazonmq-broker-user.html`,
   cfnLogs: `${CFN}/aws-properties-amazonmq-broker-loglist.html`,
   cfnMaintenance: `${CFN}/aws-properties-amazonmq-broker-maintenancewindow.html`,
+  brokerConfigurations: `${DOCS}/managing-broker-configurations.html`,
+  maintenanceWindow: `${DOCS}/maintaining-brokers.html`,
+  rotationSchedule: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html',
   vpcQuotas: 'https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html',
   vpcSizing: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html',
 } as const;

@@ -1,5 +1,6 @@
 import { DEFAULT_PROTOCOLS } from './amazon-mq-catalog';
-import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MqPlatformConfig, NetworkConfig, Protocol, StorageType, UserConfig } from './schema';
+import { rotationWindow, type RotationWindow } from './rotation-schedule';
+import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
 
 /** A broker with every default applied: what the constructs build from. */
 export interface ResolvedBroker {
@@ -16,6 +17,11 @@ export interface ResolvedBroker {
   readonly protocols: readonly Protocol[];
   readonly clients: readonly ClientConfig[];
   readonly users: readonly UserConfig[];
+  readonly rotation: {
+    /** Undefined only for a maintenance window that the rotation-window rule rejects. */
+    readonly window?: RotationWindow;
+    readonly acceptRebootDowntime: boolean;
+  };
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -30,12 +36,15 @@ export interface ResolvedConfig {
   /** Tag keys every broker must carry (MQ.4); empty: at least one tag. */
   readonly requiredTagKeys: readonly string[];
   readonly network: NetworkConfig;
+  readonly rotation: { readonly frequency: RotationFrequency };
   readonly brokers: readonly ResolvedBroker[];
 }
 
 export const DEFAULT_MAINTENANCE_WINDOW = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' } as const;
 export const DEFAULT_SUBNET_CIDR_MASK = 24;
 export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 365;
+/** The first maintenance window of every month: about every 30 days. */
+export const DEFAULT_ROTATION_FREQUENCY: RotationFrequency = 'MONTHLY';
 
 /** ActiveMQ defaults to EFS, which every ActiveMQ instance type and mode supports; RabbitMQ has only EBS. */
 export function defaultStorageType(engine: Engine): StorageType {
@@ -46,8 +55,13 @@ export function brokerName(broker: Pick<BrokerConfig, 'name'>, environment: stri
   return `${broker.name}-${environment}`;
 }
 
-export function resolveBroker(broker: BrokerConfig, environment: string): ResolvedBroker {
+export function resolveBroker(broker: BrokerConfig, environment: string, frequency: RotationFrequency = DEFAULT_ROTATION_FREQUENCY): ResolvedBroker {
   const isActiveMq = broker.engine === 'ACTIVEMQ';
+  const maintenanceWindow = {
+    dayOfWeek: broker.maintenanceWindow?.dayOfWeek ?? DEFAULT_MAINTENANCE_WINDOW.dayOfWeek,
+    timeOfDay: broker.maintenanceWindow?.timeOfDay ?? DEFAULT_MAINTENANCE_WINDOW.timeOfDay,
+    timeZone: broker.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
+  };
   return {
     name: broker.name,
     brokerName: brokerName(broker, environment),
@@ -56,11 +70,7 @@ export function resolveBroker(broker: BrokerConfig, environment: string): Resolv
     deploymentMode: broker.deploymentMode,
     instanceType: broker.instanceType,
     storageType: broker.storageType ?? defaultStorageType(broker.engine),
-    maintenanceWindow: {
-      dayOfWeek: broker.maintenanceWindow?.dayOfWeek ?? DEFAULT_MAINTENANCE_WINDOW.dayOfWeek,
-      timeOfDay: broker.maintenanceWindow?.timeOfDay ?? DEFAULT_MAINTENANCE_WINDOW.timeOfDay,
-      timeZone: broker.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
-    },
+    maintenanceWindow,
     logs: {
       general: broker.logs?.general ?? true,
       audit: isActiveMq ? (broker.logs?.audit ?? true) : false,
@@ -68,11 +78,16 @@ export function resolveBroker(broker: BrokerConfig, environment: string): Resolv
     protocols: broker.protocols ?? DEFAULT_PROTOCOLS[broker.engine],
     clients: broker.clients ?? [],
     users: broker.users,
+    rotation: {
+      window: rotationWindow(maintenanceWindow, frequency),
+      acceptRebootDowntime: broker.rotation?.acceptRebootDowntime ?? false,
+    },
     tags: broker.tags ?? {},
   };
 }
 
 export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
+  const frequency = config.rotation?.frequency ?? DEFAULT_ROTATION_FREQUENCY;
   return {
     environment: config.environment,
     region: config.region,
@@ -82,7 +97,8 @@ export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
     tags: config.tags ?? {},
     requiredTagKeys: config.compliance?.requiredTagKeys ?? [],
     network: config.network,
-    brokers: config.brokers.map((b) => resolveBroker(b, config.environment)),
+    rotation: { frequency },
+    brokers: config.brokers.map((b) => resolveBroker(b, config.environment, frequency)),
   };
 }
 

@@ -11,11 +11,14 @@ export const DEPLOYMENT_MODES = ['SINGLE_INSTANCE', 'ACTIVE_STANDBY_MULTI_AZ', '
 export const STORAGE_TYPES = ['EBS', 'EFS'] as const;
 export const DAYS_OF_WEEK = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 export const PROTOCOLS = ['OPENWIRE', 'STOMP', 'AMQP', 'MQTT', 'WSS', 'CONSOLE'] as const;
+export const ROTATION_FREQUENCIES = ['WEEKLY', 'MONTHLY', 'QUARTERLY'] as const;
 
 export type Engine = (typeof ENGINES)[number];
 export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
 export type StorageType = (typeof STORAGE_TYPES)[number];
 export type Protocol = (typeof PROTOCOLS)[number];
+export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
+export type RotationFrequency = (typeof ROTATION_FREQUENCIES)[number];
 
 const tags = z
   .record(z.string(), z.string())
@@ -94,6 +97,28 @@ export const LogsSchema = z
   })
   .describe('Broker logs. Default: general on; audit on for ActiveMQ.');
 
+export const BrokerRotationSchema = z
+  .strictObject({
+    acceptRebootDowntime: z
+      .boolean()
+      .optional()
+      .describe(
+        'ActiveMQ only; required (true) for single-instance brokers: accept that each rotation reboots the broker inside its maintenance window, which is minutes of downtime for a single instance (active/standby brokers fail over). Default: none, and synth fails for single-instance ActiveMQ.',
+      ),
+  })
+  .describe("This broker's credential rotation (see docs/rotation.md).");
+
+export const RotationSchema = z
+  .strictObject({
+    frequency: z
+      .enum(ROTATION_FREQUENCIES)
+      .optional()
+      .describe(
+        "How often every broker user secret rotates, always in the broker's maintenance window: WEEKLY, MONTHLY (the first maintenance window of each month, about every 30 days) or QUARTERLY. Default: MONTHLY.",
+      ),
+  })
+  .describe('Credential rotation of every broker user secret (see docs/rotation.md). Default: monthly.');
+
 export const BrokerSchema = z
   .strictObject({
     name: z
@@ -115,6 +140,7 @@ export const BrokerSchema = z
       .describe('Protocols opened to the clients. Default: ActiveMQ OPENWIRE, STOMP, AMQP; RabbitMQ AMQP.'),
     clients: z.array(ClientSchema).describe('Named clients allowed to connect. Default: none (no ingress).').optional(),
     users: z.array(UserSchema).describe('Broker users. RabbitMQ: exactly one. ActiveMQ: 1 to 250.'),
+    rotation: BrokerRotationSchema.optional(),
     tags: tags.optional(),
   })
   .describe('An Amazon MQ broker.');
@@ -163,6 +189,7 @@ export const ConfigSchema = z
       .optional()
       .describe('Compliance settings of the Amazon MQ rule pack.'),
     network: z.discriminatedUnion('mode', [createdVpc, importedVpc]).describe('Where the brokers live.'),
+    rotation: RotationSchema.optional(),
     brokers: z.array(BrokerSchema).describe('The brokers of the environment.'),
   })
   .describe('One mq-platform environment.');

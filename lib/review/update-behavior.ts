@@ -63,6 +63,9 @@ export const UPDATE_BEHAVIOR: Readonly<Record<string, UpdateBehavior>> = {
   'AWS::EC2::SecurityGroupIngress': {
     replaces: ['CidrIp', 'CidrIpv6', 'FromPort', 'GroupId', 'GroupName', 'IpProtocol', 'SourcePrefixListId', 'SourceSecurityGroupId', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId', 'ToPort'],
   },
+  'AWS::EC2::SecurityGroupEgress': {
+    replaces: ['CidrIp', 'CidrIpv6', 'DestinationPrefixListId', 'DestinationSecurityGroupId', 'FromPort', 'GroupId', 'IpProtocol', 'ToPort'],
+  },
   'AWS::EC2::RouteTable': { replaces: ['VpcId'] },
   'AWS::EC2::SubnetRouteTableAssociation': { replaces: ['RouteTableId', 'SubnetId'] },
   'AWS::EC2::VPCEndpoint': { replaces: ['ResourceConfigurationArn', 'ServiceName', 'ServiceNetworkArn', 'ServiceRegion', 'VpcEndpointType', 'VpcId'] },

@@ -1,4 +1,5 @@
 import { CfnOutput, Fn, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
@@ -6,16 +7,26 @@ import { clientProtocols } from '../config/resolve';
 import { AmazonMqLogPolicy } from '../constructs/broker/amazon-mq-log-policy';
 import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
 import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../constructs/broker/protocols';
+import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
 
 export interface BrokersStackProps extends StackProps {
   readonly config: ResolvedConfig;
   /** @default - the VPC named in config.network (mode "import"), imported by id without lookup */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Security groups of the VPC's Secrets Manager and Amazon MQ API interface endpoints, which the
+   * rotation function calls. @default - HTTPS to the VPC's CIDR (imported VPCs)
+   */
+  readonly apiEndpointSecurityGroups?: readonly ec2.ISecurityGroup[];
+  /** Action of the credential-rotation alarm, for example an SNS action on the alarm topic. @default - none */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
 }
 
 /** The environment's brokers with their keys, secrets and security groups: the stateful stack. */
 export class BrokersStack extends Stack {
   public readonly brokers: Readonly<Record<string, MqBroker>> = {};
+  /** Rotates every broker user secret of the environment. */
+  public readonly credentialRotation: MqCredentialRotation;
 
   constructor(scope: Construct, id: string, props: BrokersStackProps) {
     super(scope, id, props);
@@ -26,6 +37,14 @@ export class BrokersStack extends Stack {
     const logPolicy = config.brokers.some((b) => b.logs.general || b.logs.audit)
       ? new AmazonMqLogPolicy(this, 'AmazonMqLogPolicy', { policyName: `mq-platform-${config.environment}-amazonmq-logs` })
       : undefined;
+
+    this.credentialRotation = new MqCredentialRotation(this, 'CredentialRotation', {
+      namePrefix: `mq-platform-${config.environment}`,
+      vpc,
+      apiEndpointSecurityGroups: props.apiEndpointSecurityGroups,
+      alarmAction: props.alarmAction,
+      removalPolicy,
+    });
 
     const brokers: Record<string, MqBroker> = {};
     for (const b of config.brokers) {
@@ -53,6 +72,9 @@ export class BrokersStack extends Stack {
       Tags.of(broker).add('mq-platform:broker', b.name);
       for (const [key, value] of Object.entries(b.tags)) Tags.of(broker).add(key, value);
       for (const c of broker.credentials) Tags.of(c).add('mq-platform:username', c.username);
+
+      if (!b.rotation.window) throw new Error(`${b.name}: no rotation window (the config was not validated)`);
+      this.credentialRotation.addBroker(broker, b.rotation.window);
 
       addOutputs(this, b, broker);
       brokers[b.name] = broker;

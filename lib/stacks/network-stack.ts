@@ -10,6 +10,8 @@ export interface NetworkStackProps extends StackProps {
   readonly subnetCidrMask?: number;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly flowLogRetention?: logs.RetentionDays;
+  /** @default false */
+  readonly mqApiEndpoint?: boolean;
 }
 
 /** The environment's VPC, when mq-platform creates it. */

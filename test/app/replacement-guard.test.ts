@@ -32,7 +32,8 @@ function changedLines(a: string, b: string): number {
   return x.length + y.length - 2 * lcs[0][0];
 }
 
-const toSingleInstance = (c: Mutable) => (c.brokers[0].deploymentMode = 'SINGLE_INSTANCE');
+// A single-instance ActiveMQ broker must also accept reboot downtime for credential rotation.
+const toSingleInstance = (c: Mutable) => Object.assign(c.brokers[0], { deploymentMode: 'SINGLE_INSTANCE', rotation: { acceptRebootDowntime: true } });
 
 describe('the replacement guard at synth (prod is protected)', () => {
   test('changing a prod broker deployment mode fails synth, naming the broker, the property and how to allow it', () => {

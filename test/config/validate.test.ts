@@ -43,7 +43,8 @@ describe('valid configs', () => {
       problemsOf((c) => {
         c.network = { mode: 'import', vpcId: 'vpc-0a1b2c3d4e5f67890', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'] };
         amq(c).clients = [{ name: 'svc', securityGroupId: 'sg-0123456789abcdef0', protocols: ['OPENWIRE'] }];
-        amq(c).maintenanceWindow = { dayOfWeek: 'MONDAY', timeOfDay: '23:30', timeZone: 'America/Los_Angeles' };
+        // On the hour: with daylight saving time a :30 start leaves no rotation hour (rule rotation-window).
+        amq(c).maintenanceWindow = { dayOfWeek: 'MONDAY', timeOfDay: '23:00', timeZone: 'America/Los_Angeles' };
       }),
     ).toEqual([]);
   });
@@ -52,8 +53,8 @@ describe('valid configs', () => {
 /** One case per rule (and per branch of a rule): the exact line synth prints. */
 const cases: Array<[string, (c: Mutable) => void, string]> = [
   // schema
-  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, allowReplacement, tags, compliance, network, brokers'],
-  ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, tags'],
+  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, allowReplacement, tags, compliance, network, rotation, brokers'],
+  ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags'],
   ['unknown network key', (c) => (c.network.natGateways = 1), 'network.natGateways: 1 is not a known field; allowed: mode, cidr, availabilityZones, subnetCidrMask, flowLogRetentionDays'],
   ['missing field', (c) => delete amq(c).instanceType, 'brokers[0].instanceType: (missing) is required; allowed: a string'],
   ['wrong type', (c) => (c.protected = 'yes'), 'protected: "yes" is not a boolean'],
@@ -116,6 +117,13 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['maintenance time', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '3pm' }), 'brokers[0].maintenanceWindow.timeOfDay: "3pm" is not a 24-hour time; allowed: "HH:MM" from "00:00" to "23:59"'],
   ['maintenance hour 24', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '24:00' }), 'brokers[0].maintenanceWindow.timeOfDay: "24:00" is not a 24-hour time; allowed: "HH:MM" from "00:00" to "23:59"'],
   ['maintenance time zone', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'CET!' }), 'brokers[0].maintenanceWindow.timeZone: "CET!" is not a time zone; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"'],
+  ['unknown rotation frequency', (c) => (c.rotation = { frequency: 'DAILY' }), 'rotation.frequency: "DAILY" is not accepted; allowed: WEEKLY, MONTHLY, QUARTERLY'],
+  ['unknown rotation key', (c) => (c.rotation = { days: 30 }), 'rotation.days: 30 is not a known field; allowed: frequency'],
+  ['single-instance ActiveMQ without reboot opt-in', (c) => delete amq(c).rotation, 'brokers[0].rotation.acceptRebootDowntime: (missing) must be true for a single-instance ActiveMQ broker: each credential rotation reboots it (minutes of downtime) in its maintenance window; allowed: true, or deploymentMode ACTIVE_STANDBY_MULTI_AZ (see docs/rotation.md)'],
+  ['single-instance ActiveMQ refusing the reboot', (c) => (amq(c).rotation = { acceptRebootDowntime: false }), 'brokers[0].rotation.acceptRebootDowntime: false must be true for a single-instance ActiveMQ broker: each credential rotation reboots it (minutes of downtime) in its maintenance window; allowed: true, or deploymentMode ACTIVE_STANDBY_MULTI_AZ (see docs/rotation.md)'],
+  ['reboot opt-in on RabbitMQ', (c) => (rmq(c).rotation = { acceptRebootDowntime: true }), 'brokers[1].rotation.acceptRebootDowntime: true does not apply to RabbitMQ brokers (their rotation never reboots them); allowed: remove the field'],
+  ['maintenance window without a whole rotation hour', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'MONDAY', timeOfDay: '23:30', timeZone: 'America/Los_Angeles' }), 'brokers[0].maintenanceWindow.timeOfDay: "23:30" leaves no whole UTC hour inside the two-hour maintenance window in both winter and summer time of America/Los_Angeles, so credentials could not rotate in it; allowed: a time on the hour, such as "23:00"'],
+  ['time zone unknown to the database', (c) => (rmq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'Europe/Atlantis' }), 'brokers[1].maintenanceWindow.timeZone: "Europe/Atlantis" is not in the time zone database; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"'],
   ['protocol of the other engine', (c) => (rmq(c).protocols = ['AMQP', 'MQTT']), 'brokers[1].protocols[1]: "MQTT" is not a RABBITMQ protocol; allowed: AMQP, CONSOLE'],
   ['protocol twice', (c) => (amq(c).protocols = ['STOMP', 'STOMP']), 'brokers[0].protocols: ["STOMP","STOMP"] lists a protocol twice; allowed: each protocol once'],
   ['no protocols', (c) => (amq(c).protocols = []), 'brokers[0].protocols: [] is empty; allowed: at least one of OPENWIRE, STOMP, AMQP, MQTT, WSS, CONSOLE'],
@@ -160,7 +168,7 @@ describe('invalid configs', () => {
     });
     expect(lines).toEqual([
       'brokers[0].engineVersion: "5.16" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)',
-      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, tags',
+      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags',
       'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username',
       'region: "nowhere" is not an AWS region name; allowed: for example "eu-west-1" or "us-east-2"',
     ]);

@@ -16,7 +16,8 @@ describe('BrokersStack', () => {
       'ordersCredentialsordersadmin1F8ACBDD',
       'ordersCredentialsordersapp4D6CDD0A',
     ]);
-    expect(Object.keys(devTemplate.findResources('AWS::KMS::Key')).sort()).toEqual(['eventsKey0F66D8AC', 'ordersKey8C30302D']);
+    expect(Object.keys(devTemplate.findResources('AWS::KMS::Key')).sort()).toEqual(['CredentialRotationLogKeyCE549C9D', 'eventsKey0F66D8AC', 'ordersKey8C30302D']);
+    expect(Object.keys(devTemplate.findResources('AWS::Logs::LogGroup')).sort()).toEqual(['CredentialRotationLogGroup1D3C9732']);
   });
 
   test('dev: single-instance ActiveMQ and RabbitMQ on small instances', () => {

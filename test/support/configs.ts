@@ -30,6 +30,7 @@ export function minimalConfig(overrides: Partial<MqPlatformConfigInput> = {}): M
         instanceType: 'mq.m5.large',
         clients: [{ name: 'apps', cidr: '10.1.0.0/16' }],
         users: [{ username: 'app' }],
+        rotation: { acceptRebootDowntime: true },
       },
       {
         name: 'rmq',

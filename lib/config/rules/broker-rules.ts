@@ -18,6 +18,7 @@ import {
   USERS_PER_BROKER,
 } from '../amazon-mq-catalog';
 import { brokerName, clientProtocols, resolveBroker } from '../resolve';
+import { rotationWindow, utcOffsets } from '../rotation-schedule';
 import type { BrokerConfig } from '../schema';
 import { at, list, parseIpv4Cidr, type Problem } from './problem';
 import type { BrokerRule, BrokerRuleContext } from './rule';
@@ -156,6 +157,34 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     }
     if (w.timeZone !== undefined && !TIME_ZONE_PATTERN.test(w.timeZone)) {
       report(p(ctx, 'maintenanceWindow', 'timeZone'), w.timeZone, 'is not a time zone; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"');
+    }
+  }),
+
+  // ActiveMQ user changes apply only at a reboot (SOURCES.brokerConfigurations); a single instance is down meanwhile.
+  brokerRule('rotation-reboot-opt-in', SOURCES.brokerConfigurations, (b, ctx, report) => {
+    const optIn = b.rotation?.acceptRebootDowntime;
+    const single = b.engine === 'ACTIVEMQ' && b.deploymentMode === 'SINGLE_INSTANCE';
+    const path = p(ctx, 'rotation', 'acceptRebootDowntime');
+    if (single && optIn !== true) {
+      report(path, optIn, 'must be true for a single-instance ActiveMQ broker: each credential rotation reboots it (minutes of downtime) in its maintenance window; allowed: true, or deploymentMode ACTIVE_STANDBY_MULTI_AZ (see docs/rotation.md)');
+    } else if (b.engine === 'RABBITMQ' && optIn !== undefined) {
+      report(path, optIn, 'does not apply to RabbitMQ brokers (their rotation never reboots them); allowed: remove the field');
+    }
+  }),
+
+  // Rotation windows are UTC and open on the hour (SOURCES.rotationSchedule); maintenance windows last two hours (SOURCES.maintenanceWindow).
+  brokerRule('rotation-window', SOURCES.rotationSchedule, (b, ctx, report) => {
+    const w = b.maintenanceWindow;
+    if (!w || !TIME_OF_DAY_PATTERN.test(w.timeOfDay) || (w.timeZone !== undefined && !TIME_ZONE_PATTERN.test(w.timeZone))) return;
+    const timeZone = w.timeZone ?? 'UTC';
+    if (!utcOffsets(timeZone)) {
+      report(p(ctx, 'maintenanceWindow', 'timeZone'), timeZone, 'is not in the time zone database; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"');
+    } else if (!rotationWindow({ dayOfWeek: w.dayOfWeek, timeOfDay: w.timeOfDay, timeZone }, 'MONTHLY')) {
+      report(
+        p(ctx, 'maintenanceWindow', 'timeOfDay'),
+        w.timeOfDay,
+        `leaves no whole UTC hour inside the two-hour maintenance window in both winter and summer time of ${timeZone}, so credentials could not rotate in it; allowed: a time on the hour, such as "${w.timeOfDay.slice(0, 2)}:00"`,
+      );
     }
   }),
 

@@ -20,10 +20,13 @@ export interface BrokerCredentialsProps {
 export class BrokerCredentials extends Construct {
   public readonly secret: secretsmanager.Secret;
   public readonly username: string;
+  /** The secret's name, for example `mq-platform/dev/orders/app`. */
+  public readonly secretName: string;
 
   constructor(scope: Construct, id: string, props: BrokerCredentialsProps) {
     super(scope, id);
     this.username = props.username;
+    this.secretName = props.secretName;
     this.secret = new secretsmanager.Secret(this, 'Resource', {
       secretName: props.secretName,
       description: `Amazon MQ credentials of user ${props.username}`,

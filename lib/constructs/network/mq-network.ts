@@ -16,16 +16,27 @@ export interface MqNetworkProps {
   readonly flowLogRetention?: logs.RetentionDays;
   /** What a stack deletion does to the flow log group and its key. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * An Amazon MQ API interface endpoint (com.amazonaws.<region>.mq), for code in the VPC that calls
+   * the Amazon MQ API: the ActiveMQ credential rotation (UpdateUser, RebootBroker). Source:
+   * https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/connect-to-amazonmq.html (PrivateLink).
+   * @default false
+   */
+  readonly mqApiEndpoint?: boolean;
 }
 
 /**
  * A VPC for brokers: private isolated subnets only (no internet gateway, no NAT), flow logs to an
- * encrypted log group, and a Secrets Manager interface endpoint so that code in the VPC reaches
- * the broker credentials without leaving it.
+ * encrypted log group, and a Secrets Manager interface endpoint (plus, when asked, an Amazon MQ
+ * API endpoint) so that code in the VPC reaches the broker credentials without leaving it.
  */
 export class MqNetwork extends Construct {
   public readonly vpc: ec2.Vpc;
   public readonly secretsManagerEndpoint: ec2.InterfaceVpcEndpoint;
+  /** Present when `mqApiEndpoint` is true. */
+  public readonly mqApiEndpoint?: ec2.InterfaceVpcEndpoint;
+  /** The security group of the interface endpoints: HTTPS from the VPC. */
+  public readonly endpointSecurityGroup: ec2.SecurityGroup;
   public readonly flowLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: MqNetworkProps) {
@@ -89,11 +100,11 @@ export class MqNetwork extends Construct {
     });
 
     // HTTPS from inside the VPC only; an endpoint answers and never opens connections.
-    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
+    const endpointSecurityGroup = (this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
       vpc: this.vpc,
-      description: 'Secrets Manager interface endpoint: HTTPS from the VPC',
+      description: 'Interface endpoints (Secrets Manager, Amazon MQ API): HTTPS from the VPC',
       allowAllOutbound: false,
-    });
+    }));
     // The literal CIDR, not the VPC's CidrBlock attribute, so that rule checkers can read it.
     endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(props.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
     this.secretsManagerEndpoint = this.vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
@@ -103,5 +114,14 @@ export class MqNetwork extends Construct {
       securityGroups: [endpointSecurityGroup],
       open: false,
     });
+    if (props.mqApiEndpoint) {
+      this.mqApiEndpoint = this.vpc.addInterfaceEndpoint('MqApiEndpoint', {
+        service: ec2.InterfaceVpcEndpointAwsService.MQ,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        privateDnsEnabled: true,
+        securityGroups: [endpointSecurityGroup],
+        open: false,
+      });
+    }
   }
 }

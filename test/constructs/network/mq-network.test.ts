@@ -43,7 +43,7 @@ describe('MqNetwork', () => {
   test('opens nothing to the world, in or out', () => {
     expect(JSON.stringify(template.toJSON())).not.toMatch(/0\.0\.0\.0\/0|::\/0/);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: 'Secrets Manager interface endpoint: HTTPS from the VPC',
+      GroupDescription: 'Interface endpoints (Secrets Manager, Amazon MQ API): HTTPS from the VPC',
       SecurityGroupIngress: [Match.objectLike({ FromPort: 443, ToPort: 443, CidrIp: '10.20.0.0/16' })],
     });
   });

@@ -1,0 +1,75 @@
+import type { DayOfWeek, RotationFrequency } from './schema';
+
+/**
+ * When credentials rotate: Secrets Manager schedules run in UTC and their windows open on the hour
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html), while
+ * a broker's maintenance window is local time and lasts up to two hours
+ * (https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/maintaining-brokers.html).
+ * The rotation window is the first whole UTC hour inside the maintenance window, in winter and in
+ * summer time alike, so an ActiveMQ reboot always falls inside the window the broker's owners chose.
+ */
+
+export const MAINTENANCE_WINDOW_MINUTES = 120;
+export const ROTATION_WINDOW = '1h';
+const WEEK = 7 * 24 * 60;
+const DAYS: readonly DayOfWeek[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+const CRON_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
+/** Fixed dates, so the same config gives the same schedule whenever synth runs. */
+const SAMPLE_DATES = [Date.UTC(2026, 0, 15, 12), Date.UTC(2026, 6, 15, 12)];
+
+export interface RotationWindow {
+  readonly scheduleExpression: string;
+  readonly duration: string;
+  /** For messages and docs, e.g. "SUN 02:00-03:00 UTC". */
+  readonly description: string;
+}
+
+/** UTC offsets (minutes east) of a maintenance-window time zone in winter and summer; undefined if unknown. */
+export function utcOffsets(timeZone: string): number[] | undefined {
+  if (timeZone === 'UTC') return [0];
+  const fixed = /^UTC([+-])(\d{2}):(\d{2})$/.exec(timeZone);
+  if (fixed) return [(fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3]))];
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  } catch {
+    return undefined;
+  }
+  const offsets = SAMPLE_DATES.map((t) => {
+    const parts = Object.fromEntries(format.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
+    return Math.round((local - t) / 60000);
+  });
+  return [...new Set(offsets)];
+}
+
+/**
+ * The rotation window for a maintenance window, or undefined when no whole UTC hour lies inside
+ * it in every season (a time zone with daylight saving time and a start that is not on the hour).
+ */
+export function rotationWindow(
+  window: { dayOfWeek: DayOfWeek; timeOfDay: string; timeZone: string },
+  frequency: RotationFrequency,
+): RotationWindow | undefined {
+  const offsets = utcOffsets(window.timeZone);
+  if (!offsets) return undefined;
+  const [hh, mm] = window.timeOfDay.split(':').map(Number);
+  const local = DAYS.indexOf(window.dayOfWeek) * 1440 + hh * 60 + mm;
+  // Minutes since Monday 00:00 UTC, unwrapped so the seasons compare on one line.
+  const starts = offsets.map((o) => local - o);
+  const latest = Math.max(...starts);
+  const earliestEnd = Math.min(...starts) + MAINTENANCE_WINDOW_MINUTES;
+  const start = Math.ceil(latest / 60) * 60;
+  if (start + 60 > earliestEnd) return undefined;
+  const weekMinute = ((start % WEEK) + WEEK) % WEEK;
+  const day = CRON_DAYS[Math.floor(weekMinute / 1440)];
+  const hour = Math.floor((weekMinute % 1440) / 60);
+  const dayField = { WEEKLY: day, MONTHLY: `${day}#1`, QUARTERLY: `${day}#1` }[frequency];
+  const monthField = frequency === 'QUARTERLY' ? '1/3' : '*';
+  const hhmm = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return {
+    scheduleExpression: `cron(0 ${hour} ? ${monthField} ${dayField} *)`,
+    duration: ROTATION_WINDOW,
+    description: `${day} ${hhmm(hour)}-${hhmm(hour + 1)} UTC`,
+  };
+}

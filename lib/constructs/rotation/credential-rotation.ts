@@ -1,0 +1,203 @@
+import { Duration, Fn, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { BROKERS_ENV, type BrokerTarget } from '../../rotation/types';
+import type { MqBroker } from '../broker/mq-broker';
+import { rotationFunctionBundle } from './bundle';
+
+/** When a broker's secrets rotate, in Secrets Manager's terms (UTC). */
+export interface CredentialRotationSchedule {
+  /** A Secrets Manager `cron(...)` or `rate(...)` expression, for example `cron(0 3 ? * SUN#1 *)`. */
+  readonly scheduleExpression: string;
+  /** Length of the rotation window, for example `1h`. */
+  readonly duration: string;
+}
+
+export interface MqCredentialRotationProps {
+  /** Prefix of the function and alarm names, for example `mq-platform-dev`. */
+  readonly namePrefix: string;
+  readonly vpc: ec2.IVpc;
+  /** @default - the VPC's private isolated subnets (where the brokers are) */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the interface endpoints the function calls (Secrets Manager, and Amazon MQ
+   * for ActiveMQ brokers): HTTPS egress goes to these only.
+   * @default - HTTPS to the VPC's CIDR, for VPCs whose endpoints this app does not create
+   */
+  readonly apiEndpointSecurityGroups?: readonly ec2.ISecurityGroup[];
+  /** The one action of the rotation-failure alarm, for example an SNS action on the alarm topic. @default - none */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /** What a stack deletion does to the log group and its key. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Management (RabbitMQ) or login (ActiveMQ, STOMP+SSL) port the function reaches on a broker. */
+const PORTS = { RABBITMQ: 443, ACTIVEMQ: 61614 } as const;
+
+/**
+ * One credential rotation function for an environment's brokers: in the brokers' private subnets
+ * with its own security group, allowed to touch only the secrets and brokers added to it, with a
+ * rotation schedule on every user secret of those brokers and an alarm when a rotation fails.
+ * The function's code is lib/rotation (see docs/rotation.md).
+ */
+export class MqCredentialRotation extends Construct {
+  public readonly function: lambda.Function;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  /** ALARM when any rotation step failed; its one action is `alarmAction`. */
+  public readonly rotationFailedAlarm: cloudwatch.Alarm;
+  private readonly targets: BrokerTarget[] = [];
+  private readonly invokePermission: lambda.CfnPermission;
+
+  constructor(scope: Construct, id: string, props: MqCredentialRotationProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    const key = new kms.Key(this, 'LogKey', {
+      description: `Encrypts the logs of ${props.namePrefix}-credential-rotation`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    key.grantEncryptDecrypt(new iam.ServicePrincipal('logs.amazonaws.com'));
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: key,
+      removalPolicy,
+    });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${props.namePrefix} credential rotation: HTTPS to AWS API endpoints, broker management and login ports`,
+      allowAllOutbound: false,
+    });
+    for (const sg of props.apiEndpointSecurityGroups ?? []) {
+      this.securityGroup.addEgressRule(ec2.Peer.securityGroupId(sg.securityGroupId), ec2.Port.tcp(443), 'AWS API interface endpoint');
+    }
+    if (!props.apiEndpointSecurityGroups?.length) {
+      this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS API interface endpoints in the VPC');
+    }
+
+    // Own role with inline statements: no AWS managed policies, nothing on resources it does not use.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.namePrefix} credential rotation function`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:*`] }),
+    );
+    // Lambda creates the function's network interfaces with its role; these actions take no resource ARN.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        resources: ['*'],
+      }),
+    );
+
+    this.function = new lambda.Function(this, 'Function', {
+      functionName: `${props.namePrefix}-credential-rotation`,
+      description: 'Rotates Amazon MQ broker user secrets (Secrets Manager rotation steps)',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(rotationFunctionBundle()),
+      // ActiveMQ's testSecret waits for the broker reboot (up to 12 minutes).
+      timeout: Duration.minutes(15),
+      memorySize: 256,
+      role: this.role,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [this.securityGroup],
+      logGroup: this.logGroup,
+      environment: {
+        [BROKERS_ENV]: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.targets) }),
+      },
+    });
+
+    this.invokePermission = new lambda.CfnPermission(this, 'InvokedBySecretsManager', {
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionArn,
+      principal: 'secretsmanager.amazonaws.com',
+      sourceAccount: Stack.of(this).account,
+    });
+
+    this.rotationFailedAlarm = new cloudwatch.Alarm(this, 'RotationFailedAlarm', {
+      alarmName: `${props.namePrefix}-credential-rotation-failed`,
+      alarmDescription:
+        `A broker credential rotation step failed. Read the log group of ${props.namePrefix}-credential-rotation, fix the cause, ` +
+        'then rerun it with `aws secretsmanager rotate-secret --secret-id <secret>` (see docs/rotation.md for what each engine leaves behind).',
+      metric: this.metricRotationFailures(),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmAction) this.rotationFailedAlarm.addAlarmAction(props.alarmAction);
+  }
+
+  /** Failed rotation steps: the function's `Errors` (sum per 5 minutes). */
+  public metricRotationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum', ...props });
+  }
+
+  /**
+   * Rotates every user secret of a broker on a schedule: grants the function those secrets, their
+   * key and (ActiveMQ) the broker's user and reboot API, and opens the one port it needs on the broker.
+   */
+  public addBroker(broker: MqBroker, schedule: CredentialRotationSchedule): void {
+    const secretArns = broker.credentials.map((c) => c.secret.secretArn);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+        resources: secretArns,
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [broker.encryptionKey.keyArn] }),
+    );
+    const port = PORTS[broker.engine];
+    this.securityGroup.addEgressRule(broker.securityGroup, ec2.Port.tcp(port), `${broker.brokerName} ${broker.engine === 'RABBITMQ' ? 'management API' : 'STOMP+SSL login check'}`);
+    broker.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(port), `credential rotation ${broker.engine === 'RABBITMQ' ? 'management API' : 'STOMP+SSL login check'}`);
+
+    if (broker.engine === 'ACTIVEMQ') {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker'], resources: [broker.brokerArn] }),
+      );
+    }
+
+    this.targets.push({
+      secretNamePrefix: secretNamePrefix(broker),
+      engine: broker.engine,
+      brokerId: broker.brokerId,
+      ...(broker.engine === 'RABBITMQ'
+        ? { managementUrl: Fn.select(0, broker.endpoints('CONSOLE')) }
+        : { stompEndpoints: Fn.join(',', broker.endpoints('STOMP')) }),
+    });
+
+    for (const c of broker.credentials) {
+      const rotation = new secretsmanager.CfnRotationSchedule(this, `Schedule-${broker.node.id}-${c.username}`, {
+        secretId: c.secret.secretArn,
+        rotationLambdaArn: this.function.functionArn,
+        rotationRules: { scheduleExpression: schedule.scheduleExpression, duration: schedule.duration },
+        // The first rotation waits for the schedule: a deploy never reboots an ActiveMQ broker.
+        rotateImmediatelyOnUpdate: false,
+      });
+      rotation.addResourceDependency(broker.resource);
+      rotation.addResourceDependency(this.invokePermission);
+    }
+  }
+}
+
+/** `mq-platform/<env>/<broker>/`: what every user secret name of the broker starts with. */
+function secretNamePrefix(broker: MqBroker): string {
+  const c = broker.credentials[0];
+  return c.secretName.slice(0, c.secretName.length - c.username.length);
+}
