@@ -1,9 +1,9 @@
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { customerManagedKey } from '../encryption/customer-managed-key';
+import { allowCloudWatchLogs, customerManagedKey } from '../encryption/customer-managed-key';
 
 export interface MqNetworkProps {
   /** IPv4 CIDR of the VPC, for example "10.20.0.0/16". */
@@ -62,19 +62,7 @@ export class MqNetwork extends Construct {
     }
 
     const key = customerManagedKey(this, 'FlowLogKey', { description: 'Encrypts the VPC flow logs of mq-platform', removalPolicy });
-    // CloudWatch Logs encrypts with the key on behalf of this account's log groups only.
-    const stack = Stack.of(this);
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogsEncryptsLogGroups',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-        },
-      }),
-    );
+    allowCloudWatchLogs(key);
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,

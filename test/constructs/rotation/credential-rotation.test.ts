@@ -51,10 +51,11 @@ describe.each(['dev', 'prod'])('credential rotation in %s', (stage) => {
     network.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.eu-west-1.mq', PrivateDnsEnabled: true });
   });
 
-  test('least privilege: only its secrets and keys, only the ActiveMQ broker, no managed policies', () => {
+  test('least privilege: only its secrets and keys, only the ActiveMQ broker, one customer-managed policy', () => {
     const role = Object.values(t.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('credential rotation') } }))[0];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    const statements: Array<{ Action: string | string[]; Resource: unknown }> = Object.values(t.findResources('AWS::IAM::Policy'))
+    expect(Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes('CredentialRotationRole'))).toEqual([]);
+    const statements: Array<{ Action: string | string[]; Resource: unknown }> = Object.values(t.findResources('AWS::IAM::ManagedPolicy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('CredentialRotationRole'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
     const byAction = (a: string) => statements.filter((s) => [s.Action].flat().includes(a)).map((s) => s.Resource);
@@ -70,8 +71,17 @@ describe.each(['dev', 'prod'])('credential rotation in %s', (stage) => {
     expect(JSON.stringify(statements)).not.toMatch(/"(secretsmanager|mq|kms):\*"/);
   });
 
-  test('Secrets Manager may invoke the function from this account only', () => {
-    t.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'secretsmanager.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' } });
+  test('Secrets Manager may invoke the function only for the secrets it rotates', () => {
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map((p) => p.Properties);
+    expect(permissions.map((p) => [p.Principal, p.SourceArn])).toEqual([
+      ['secretsmanager.amazonaws.com', { Ref: 'ordersCredentialsordersapp4D6CDD0A' }],
+      ['secretsmanager.amazonaws.com', { Ref: 'ordersCredentialsordersadmin1F8ACBDD' }],
+      ['secretsmanager.amazonaws.com', { Ref: 'eventsCredentialseventsadminB203499F' }],
+    ]);
+  });
+
+  test('reserves one concurrent run per rotated secret', () => {
+    t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: `mq-platform-${stage}-credential-rotation`, ReservedConcurrentExecutions: 3 });
   });
 
   test('an alarm fires on any failed rotation step and says what to do', () => {
