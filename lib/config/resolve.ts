@@ -1,5 +1,6 @@
 import { DEFAULT_PROTOCOLS } from './amazon-mq-catalog';
-import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MqPlatformConfig, NetworkConfig, Protocol, StorageType, UserConfig } from './schema';
+import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
+import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, StorageType, UserConfig } from './schema';
 
 /** A broker with every default applied: what the constructs build from. */
 export interface ResolvedBroker {
@@ -17,6 +18,8 @@ export interface ResolvedBroker {
   readonly clients: readonly ClientConfig[];
   readonly users: readonly UserConfig[];
   readonly tags: Readonly<Record<string, string>>;
+  /** Alarm settings, named queues and dead-letter queues. */
+  readonly monitoring: ResolvedBrokerMonitoring;
 }
 
 export interface ResolvedConfig {
@@ -29,6 +32,7 @@ export interface ResolvedConfig {
   readonly tags: Readonly<Record<string, string>>;
   readonly network: NetworkConfig;
   readonly brokers: readonly ResolvedBroker[];
+  readonly monitoring: ResolvedMonitoring;
 }
 
 export const DEFAULT_MAINTENANCE_WINDOW = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' } as const;
@@ -44,7 +48,7 @@ export function brokerName(broker: Pick<BrokerConfig, 'name'>, environment: stri
   return `${broker.name}-${environment}`;
 }
 
-export function resolveBroker(broker: BrokerConfig, environment: string): ResolvedBroker {
+export function resolveBroker(broker: BrokerConfig, environment: string, monitoring?: MonitoringConfig): ResolvedBroker {
   const isActiveMq = broker.engine === 'ACTIVEMQ';
   return {
     name: broker.name,
@@ -67,6 +71,7 @@ export function resolveBroker(broker: BrokerConfig, environment: string): Resolv
     clients: broker.clients ?? [],
     users: broker.users,
     tags: broker.tags ?? {},
+    monitoring: resolveBrokerMonitoring(broker, monitoring),
   };
 }
 
@@ -79,7 +84,8 @@ export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
     allowReplacement: config.allowReplacement ?? [],
     tags: config.tags ?? {},
     network: config.network,
-    brokers: config.brokers.map((b) => resolveBroker(b, config.environment)),
+    brokers: config.brokers.map((b) => resolveBroker(b, config.environment, config.monitoring)),
+    monitoring: resolveMonitoring(config.monitoring, config.environment),
   };
 }
 
