@@ -25,7 +25,11 @@ export const PUBLISHED_DIMENSION_SETS: Record<Engine, ReadonlyArray<readonly str
   RABBITMQ: [['Broker'], ['Broker', 'Node'], ['Broker', 'Queue', 'VirtualHost']],
 };
 
-/** Metric name, unit (as the developer guide lists it) and the dimension set it is published on. */
+/**
+ * Metric name, unit (as the developer guide lists it) and the dimension set it is published on.
+ * Units are documentation only: alarms set no unit filter, so a unit Amazon MQ reports differently
+ * (the guide once listed "Counter" for RabbitMQ queue counts) cannot leave an alarm without data.
+ */
 interface MetricFact {
   readonly unit: cloudwatch.Unit;
   readonly dimensions: 'broker' | 'queue' | 'node';
@@ -123,20 +127,20 @@ export class BrokerMetrics {
   public activeMqBrokerMetrics(metricName: ActiveMqMetricName, props?: cloudwatch.MetricOptions): cloudwatch.Metric[] {
     this.requireEngine('ACTIVEMQ', metricName);
     this.requireDimensions(ACTIVEMQ_METRICS[metricName], 'broker', metricName);
-    return this.brokerDimensions().map((broker) => this.metric(metricName, { Broker: broker }, { unit: ACTIVEMQ_METRICS[metricName].unit, ...props }));
+    return this.brokerDimensions().map((broker) => this.metric(metricName, { Broker: broker }, props));
   }
 
   /** An ActiveMQ queue metric, one per instance that can be active. */
   public activeMqQueueMetrics(metricName: ActiveMqMetricName, queue: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric[] {
     this.requireEngine('ACTIVEMQ', metricName);
     this.requireDimensions(ACTIVEMQ_METRICS[metricName], 'queue', metricName);
-    return this.brokerDimensions().map((broker) => this.metric(metricName, { Broker: broker, Queue: queue }, { unit: ACTIVEMQ_METRICS[metricName].unit, ...props }));
+    return this.brokerDimensions().map((broker) => this.metric(metricName, { Broker: broker, Queue: queue }, props));
   }
 
   /** A RabbitMQ broker-level metric (`Broker` = name; the aggregate of a cluster's nodes). */
   public rabbitMqBrokerMetric(metricName: RabbitMqMetricName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     this.requireEngine('RABBITMQ', metricName);
-    return this.metric(metricName, { Broker: this.brokerName }, { unit: RABBITMQ_METRICS[metricName].unit, ...props });
+    return this.metric(metricName, { Broker: this.brokerName }, props);
   }
 
   /** A RabbitMQ queue metric (`Broker` + `VirtualHost` + `Queue`); RabbitMQ 3.x only. */
@@ -146,7 +150,7 @@ export class BrokerMetrics {
     return this.metric(
       metricName,
       { Broker: this.brokerName, VirtualHost: queue.virtualHost ?? DEFAULT_VIRTUAL_HOST, Queue: queue.name },
-      { unit: RABBITMQ_METRICS[metricName].unit, ...props },
+      props,
     );
   }
 
@@ -260,6 +264,12 @@ export class BrokerMetrics {
       const group = options.groupByQueue ? ` GROUP BY Queue ORDER BY MAX() DESC LIMIT 10` : '';
       return { broker, query: `SELECT MAX(${metricName}) FROM ${schema} WHERE Broker = ${quoteLabel(broker)}${excluded}${group}` };
     });
+  }
+
+  /** ActiveMQ messages sent to all queues per minute, one Metrics Insights query per instance (for graphs). */
+  public enqueueRateQueries(): Array<{ broker: string; query: string }> {
+    this.requireEngine('ACTIVEMQ', 'EnqueueCount');
+    return this.brokerDimensions().map((broker) => ({ broker, query: `SELECT SUM(EnqueueCount) FROM SCHEMA("AWS/AmazonMQ", Broker, Queue) WHERE Broker = ${quoteLabel(broker)}` }));
   }
 
   /**
