@@ -1,3 +1,4 @@
+import { MAX_BROKERS_PER_REGION } from '../amazon-mq-catalog';
 import { MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
 import { resolveAlarmSettings, resolveBrokerMonitoring } from '../resolve-monitoring';
 import { BrokerSchema, type AlarmSettingsConfig, type BrokerConfig, type MqPlatformConfig } from '../schema';
@@ -74,7 +75,8 @@ function checkAlarmSettings(path: string, own: AlarmSettingsConfig | undefined, 
       `times periodMinutes (${merged.periodMinutes}) spans ${merged.periodMinutes * merged.evaluationPeriods} minutes; allowed: at most ${MAX_INSIGHTS_WINDOW_MINUTES} (Metrics Insights alarms evaluate only the latest 3 hours)`,
     );
   }
-  if ((own.datapointsToAlarm !== undefined || setsTiming) && (merged.datapointsToAlarm < 1 || merged.datapointsToAlarm > merged.evaluationPeriods)) {
+  // With evaluationPeriods below 1 (reported above) there is no range to check against.
+  if ((own.datapointsToAlarm !== undefined || setsTiming) && merged.evaluationPeriods >= 1 && (merged.datapointsToAlarm < 1 || merged.datapointsToAlarm > merged.evaluationPeriods)) {
     report(at(path, 'datapointsToAlarm'), merged.datapointsToAlarm, `is not between 1 and evaluationPeriods; allowed: 1 to ${merged.evaluationPeriods}`);
   }
 }
@@ -111,6 +113,7 @@ export const MONITORING_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   }),
 
   environmentRule('metrics-insights-alarms', SOURCES.alarmLimits, (c, report) => {
+    if (c.brokers.length > MAX_BROKERS_PER_REGION) return; // the brokers rule already refuses this config
     // Brokers that did not parse are reported elsewhere and counted here as none.
     const count = c.brokers.reduce((n, raw) => {
       const b = BrokerSchema.safeParse(raw);
