@@ -9,6 +9,8 @@ import type { DeploymentMode, Engine } from './schema';
 export interface AlarmPlan {
   readonly total: number;
   readonly metricsInsights: number;
+  /** Upper estimate of the broker's alarm template (unindented JSON), in bytes. */
+  readonly estimatedBytes: number;
 }
 
 export interface AlarmPlanInput {
@@ -30,11 +32,23 @@ export function planBrokerAlarms(b: AlarmPlanInput): AlarmPlan {
   // A RabbitMQ cluster's CPU is watched per node through a Metrics Insights query.
   const cpuInsights = b.engine === 'RABBITMQ' && b.deploymentMode === 'CLUSTER_MULTI_AZ' ? 1 : 0;
   const named = b.monitoring.queues.reduce((n, q) => n + 1 + (q.alarmWithoutConsumers ? 1 : 0), 0);
+  // Measured on synthesized stacks (test/scripts/scale.test.ts checks it holds): a queue alarm takes
+  // about 1.1 KB (1.4 KB when it reads both active/standby instances) plus 6 bytes per character of
+  // its queue and vhost names, which appear in its name, description, id and dimensions.
+  const perAlarm = (q: { name: string; virtualHost?: string }) => (instances === 2 ? 1400 : 1100) + 6 * (q.name.length + (q.virtualHost?.length ?? 0));
+  const queueBytes = b.monitoring.queues.reduce((n, q) => n + perAlarm(q) * (1 + (q.alarmWithoutConsumers ? 1 : 0)), 0);
   return {
     total: HEALTH_ALARMS + depth + named + b.monitoring.deadLetterQueues.length,
     metricsInsights: depthInsights + cpuInsights,
+    estimatedBytes: BASE_STACK_BYTES + queueBytes + b.monitoring.deadLetterQueues.reduce((n, q) => n + perAlarm(q), 0),
   };
 }
+
+/** The health and any-queue alarms with the stack's metadata (measured: under 10 KB). */
+const BASE_STACK_BYTES = 12_000;
+
+/** CloudFormation takes templates up to 1 MB (cloudformation-limits.html); the margin covers the estimate's error. */
+export const MAX_ALARM_TEMPLATE_BYTES = 900_000;
 
 /**
  * Alarms of one broker live in one stack of their own; CloudFormation allows 500 resources per

@@ -21,7 +21,8 @@ export class BrokerAlarmsStack extends Stack {
   public readonly alarms: BrokerAlarms;
 
   constructor(scope: Construct, id: string, props: BrokerAlarmsStackProps) {
-    super(scope, id, props);
+    // Hundreds of alarms: unindented JSON keeps the template well under CloudFormation's 1 MB.
+    super(scope, id, { suppressTemplateIndentation: true, ...props });
     const { config, broker } = props;
     const topicArn = this.formatArn({ service: 'sns', resource: config.monitoring.topicName });
     const topics = [sns.Topic.fromTopicArn(this, 'AlarmTopic', topicArn), ...config.monitoring.alarmTopicArns.map((arn, i) => sns.Topic.fromTopicArn(this, `ExtraTopic${i}`, arn))];

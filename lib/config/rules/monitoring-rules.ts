@@ -1,5 +1,5 @@
 import { MAX_BROKERS_PER_REGION } from '../amazon-mq-catalog';
-import { MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
+import { MAX_ALARM_TEMPLATE_BYTES, MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
 import { resolveAlarmSettings, resolveBrokerMonitoring } from '../resolve-monitoring';
 import { BrokerSchema, type AlarmSettingsConfig, type BrokerConfig, type MqPlatformConfig } from '../schema';
 import { at, list, type Problem } from './problem';
@@ -179,6 +179,12 @@ export const MONITORING_BROKER_RULES: readonly BrokerRule[] = [
         p(ctx, 'queues'),
         `${(b.queues ?? []).length} queues`,
         `need ${plan.total} alarms for this broker; allowed: at most ${MAX_ALARMS_PER_BROKER} (a broker's alarms share one CloudFormation stack of at most 500 resources; set alarmWithoutConsumers: false on some queues, or name fewer)`,
+      );
+    } else if (plan.estimatedBytes > MAX_ALARM_TEMPLATE_BYTES) {
+      report(
+        p(ctx, 'queues'),
+        `${(b.queues ?? []).length} queues`,
+        `need about ${Math.ceil(plan.estimatedBytes / 1000)} KB of alarm template for this broker; allowed: at most ${MAX_ALARM_TEMPLATE_BYTES / 1000} KB (CloudFormation takes templates up to 1 MB; shorten queue names, set alarmWithoutConsumers: false on some queues, or name fewer)`,
       );
     }
   }),
