@@ -1,4 +1,4 @@
-import { Annotations, Tags, Validations, type App } from 'aws-cdk-lib';
+import { Annotations, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
@@ -76,14 +76,14 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     Tags.of(stack).add('mq-platform:environment', config.environment);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
-  // Alarms and the dashboard are stateless: only the stateful stacks are guarded against replacement.
-  if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers], options.baseline);
+  // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.
+  if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options.baseline);
   return { network, brokers, monitoring, alarms };
 }
 
-function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<NetworkStack | BrokersStack | undefined>, given?: StackTemplates): void {
+function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, given?: StackTemplates): void {
   const baseline = given ?? readSnapshotDir(snapshotDir(config.environment));
-  const present = stacks.filter((s): s is NetworkStack | BrokersStack => s !== undefined);
+  const present = stacks.filter((s): s is Stack => s !== undefined);
   if (Object.keys(baseline).length === 0) {
     Annotations.of(present[present.length - 1]).addInfo(
       `replacement guard: no committed snapshots in test/snapshots/${config.environment}/ to compare with (a new environment); run \`npx jest -u\` and commit them`,
