@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: time and peak memory of `cdk synth` for the default environment and for a
- * generated 20-broker environment, each against an empty-stack CDK app run the same way, in the
+ * `npm run bench`: time and peak memory of `cdk synth` for the default environment, a generated
+ * 20-broker environment and the same with 200 named queues per broker (about 8,200 alarms), each against an empty-stack CDK app run the same way, in the
  * same run. Prints figures; asserts nothing. BENCH_RUNS (default 3) runs per case, median kept.
  */
 import { spawn } from 'child_process';
@@ -83,18 +83,22 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-bench-config-'));
   const twenty = path.join(tmp, 'bench-20.json');
   fs.writeFileSync(twenty, JSON.stringify(generateConfig(20), null, 2));
+  const queues = path.join(tmp, 'bench-20x200.json');
+  fs.writeFileSync(queues, JSON.stringify(generateConfig(20, 200), null, 2));
   process.stderr.write(`cdk synth, ${RUNS} runs per case (median)\n`);
   try {
     await measure('warm-up', ['--app', 'npx tsx scripts/bench/empty-app.ts']);
     const empty = await measure('empty-stack app', ['--app', 'npx tsx scripts/bench/empty-app.ts']);
     const dev = await measure('default environment (dev)', []);
     const big = await measure('20-broker environment', ['-c', `config=${twenty}`]);
+    const scale = await measure('20 brokers x 200 queues', ['-c', `config=${queues}`]);
     const row = (name: string, s: Sample) =>
       `${name.padEnd(28)} ${s.seconds.toFixed(2).padStart(8)} s ${s.peakMiB.toFixed(0).padStart(8)} MiB ${(s.seconds / empty.seconds).toFixed(2).padStart(10)} ${(s.peakMiB / empty.peakMiB).toFixed(2).padStart(10)}`;
     console.log(`${'case'.padEnd(28)} ${'time'.padStart(10)} ${'peak RSS'.padStart(12)} ${'time ratio'.padStart(10)} ${'mem ratio'.padStart(10)}`);
     console.log(row('empty-stack app', empty));
     console.log(row('default environment (dev)', dev));
     console.log(row('20 brokers', big));
+    console.log(row('20 brokers x 200 queues', scale));
     console.log(`goal: default environment time ratio <= 1.5 (now ${(dev.seconds / empty.seconds).toFixed(2)})`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

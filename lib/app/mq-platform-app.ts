@@ -1,8 +1,10 @@
-import { Annotations, Tags, Validations, type App } from 'aws-cdk-lib';
+import { Annotations, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
+import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
+import { MonitoringStack } from '../stacks/monitoring-stack';
 import { NetworkStack } from '../stacks/network-stack';
 import { readSnapshotDir, snapshotDir } from '../review/baseline';
 import type { StackTemplates } from '../review/template-diff';
@@ -11,6 +13,9 @@ import { ReplacementGuardPlugin } from './replacement-guard-plugin';
 export interface EnvironmentStacks {
   readonly network?: NetworkStack;
   readonly brokers: BrokersStack;
+  readonly monitoring: MonitoringStack;
+  /** One per broker, in config order. */
+  readonly alarms: readonly BrokerAlarmsStack[];
 }
 
 /** Stack names: `MqPlatform-<environment>-<Part>`. */
@@ -53,18 +58,35 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     apiEndpointSecurityGroups: network ? [network.network.endpointSecurityGroup] : undefined,
   });
 
-  for (const stack of [network, brokers]) {
+  const monitoring = new MonitoringStack(app, stackName(config, 'Monitoring'), {
+    ...common,
+    description: `mq-platform ${config.environment}: alarm topic, its key, dashboard`,
+    config,
+  });
+  const alarms = config.brokers.map((broker) => {
+    const stack = new BrokerAlarmsStack(app, stackName(config, `Alarms-${broker.name.replace(/_/g, '-')}`), {
+      ...common,
+      description: `mq-platform ${config.environment}: alarms of broker ${broker.brokerName}`,
+      config,
+      broker,
+    });
+    stack.addStackDependency(monitoring, 'alarm actions publish to the alarm topic');
+    return stack;
+  });
+
+  for (const stack of [network, brokers, monitoring, ...alarms]) {
     if (!stack) continue;
     Tags.of(stack).add('mq-platform:environment', config.environment);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
-  if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers], options.baseline);
-  return { network, brokers };
+  // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.
+  if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options.baseline);
+  return { network, brokers, monitoring, alarms };
 }
 
-function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<NetworkStack | BrokersStack | undefined>, given?: StackTemplates): void {
+function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, given?: StackTemplates): void {
   const baseline = given ?? readSnapshotDir(snapshotDir(config.environment));
-  const present = stacks.filter((s): s is NetworkStack | BrokersStack => s !== undefined);
+  const present = stacks.filter((s): s is Stack => s !== undefined);
   if (Object.keys(baseline).length === 0) {
     Annotations.of(present[present.length - 1]).addInfo(
       `replacement guard: no committed snapshots in test/snapshots/${config.environment}/ to compare with (a new environment); run \`npx jest -u\` and commit them`,

@@ -28,7 +28,7 @@ export function environmentTemplates(config: ResolvedConfig, options?: AddEnviro
   const { app, stacks } = synthEnvironment(config, undefined, options);
   const assembly = app.synth();
   const out: Record<string, CfnTemplate> = {};
-  for (const stack of [stacks.network, stacks.brokers]) {
+  for (const stack of [stacks.network, stacks.brokers, stacks.monitoring, ...stacks.alarms]) {
     if (stack) out[stack.stackName] = normalizeTemplate(assembly.getStackByName(stack.stackName).template) as CfnTemplate;
   }
   return out;

@@ -1,6 +1,7 @@
 import { DEFAULT_PROTOCOLS } from './amazon-mq-catalog';
+import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { rotationWindow, type RotationWindow } from './rotation-schedule';
-import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
+import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
 
 /** A broker with every default applied: what the constructs build from. */
 export interface ResolvedBroker {
@@ -23,6 +24,8 @@ export interface ResolvedBroker {
     readonly acceptRebootDowntime: boolean;
   };
   readonly tags: Readonly<Record<string, string>>;
+  /** Alarm settings, named queues and dead-letter queues. */
+  readonly monitoring: ResolvedBrokerMonitoring;
 }
 
 export interface ResolvedConfig {
@@ -38,6 +41,7 @@ export interface ResolvedConfig {
   readonly network: NetworkConfig;
   readonly rotation: { readonly frequency: RotationFrequency };
   readonly brokers: readonly ResolvedBroker[];
+  readonly monitoring: ResolvedMonitoring;
 }
 
 export const DEFAULT_MAINTENANCE_WINDOW = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' } as const;
@@ -55,7 +59,12 @@ export function brokerName(broker: Pick<BrokerConfig, 'name'>, environment: stri
   return `${broker.name}-${environment}`;
 }
 
-export function resolveBroker(broker: BrokerConfig, environment: string, frequency: RotationFrequency = DEFAULT_ROTATION_FREQUENCY): ResolvedBroker {
+export function resolveBroker(
+  broker: BrokerConfig,
+  environment: string,
+  options: { frequency?: RotationFrequency; monitoring?: MonitoringConfig } = {},
+): ResolvedBroker {
+  const frequency = options.frequency ?? DEFAULT_ROTATION_FREQUENCY;
   const isActiveMq = broker.engine === 'ACTIVEMQ';
   const maintenanceWindow = {
     dayOfWeek: broker.maintenanceWindow?.dayOfWeek ?? DEFAULT_MAINTENANCE_WINDOW.dayOfWeek,
@@ -83,6 +92,7 @@ export function resolveBroker(broker: BrokerConfig, environment: string, frequen
       acceptRebootDowntime: broker.rotation?.acceptRebootDowntime ?? false,
     },
     tags: broker.tags ?? {},
+    monitoring: resolveBrokerMonitoring(broker, options.monitoring),
   };
 }
 
@@ -98,7 +108,8 @@ export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
     requiredTagKeys: config.compliance?.requiredTagKeys ?? [],
     network: config.network,
     rotation: { frequency },
-    brokers: config.brokers.map((b) => resolveBroker(b, config.environment, frequency)),
+    brokers: config.brokers.map((b) => resolveBroker(b, config.environment, { frequency, monitoring: config.monitoring })),
+    monitoring: resolveMonitoring(config.monitoring, config.environment),
   };
 }
 

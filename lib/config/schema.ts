@@ -119,6 +119,67 @@ export const RotationSchema = z
   })
   .describe('Credential rotation of every broker user secret (see docs/rotation.md). Default: monthly.');
 
+export const AlarmSettingsSchema = z
+  .strictObject({
+    queueDepth: z
+      .number()
+      .int()
+      .optional()
+      .describe('Alarm when any queue (or a named queue without its own maxDepth) holds more messages than this; on RabbitMQ 4.x, the broker\'s ready messages. Default: 1000.'),
+    unacknowledgedMessages: z
+      .number()
+      .int()
+      .optional()
+      .describe('RabbitMQ 4.x: alarm when the broker has more unacknowledged messages than this. Default: 1000.'),
+    cpuPercent: z.number().optional().describe('Alarm when CPU is above this percent. Default: 85.'),
+    memoryPercent: z.number().optional().describe('Alarm when ActiveMQ heap, or RabbitMQ memory used against its limit, is above this percent. Default: 80.'),
+    storagePercent: z.number().optional().describe('ActiveMQ: alarm when the message store is above this percent (at 100 producers are refused). Default: 80.'),
+    diskFreeLimitFactor: z
+      .number()
+      .optional()
+      .describe('RabbitMQ: alarm when free disk falls below this many times its limit (below the limit publishers are blocked). Default: 2.'),
+    connectionsPercent: z.number().optional().describe("Alarm when connections are above this percent of the instance type's limit. Default: 80."),
+    periodMinutes: z.number().int().optional().describe('Alarm period in minutes: 1, 5, 10, 15, 30 or 60. Default: 5.'),
+    evaluationPeriods: z.number().int().optional().describe('Periods an alarm looks at. Default: 3.'),
+    datapointsToAlarm: z.number().int().optional().describe('Breaching periods among evaluationPeriods that raise the alarm. Default: evaluationPeriods.'),
+  })
+  .describe('Alarm thresholds and timing; unset fields take the environment\'s monitoring.alarms, then the defaults.');
+
+export const QueueSchema = z
+  .strictObject({
+    name: z.string().describe('Queue name as the broker reports it, for example "orders.created".'),
+    virtualHost: z.string().optional().describe('RabbitMQ only: virtual host of the queue. Default: "/".'),
+    maxDepth: z.number().int().optional().describe('Alarm when this queue holds more messages than this. Default: the queueDepth alarm setting (1000).'),
+    alarmWithoutConsumers: z.boolean().optional().describe('Alarm when this queue has no consumer. Default: true.'),
+  })
+  .describe('A named queue with its own depth and no-consumer alarms (not on RabbitMQ 4.x, which publishes no queue metrics).');
+
+export const DeadLetterQueueSchema = z
+  .strictObject({
+    name: z.string().describe('Dead-letter queue name, for example "ActiveMQ.DLQ" or "orders.dlq".'),
+    virtualHost: z.string().optional().describe('RabbitMQ only: virtual host of the queue. Default: "/".'),
+  })
+  .describe('A dead-letter queue: alarm as soon as it is not empty.');
+
+export const SubscriptionSchema = z
+  .strictObject({
+    protocol: z.enum(['email', 'https']).describe('How the alarm topic delivers: "email" or "https".'),
+    endpoint: z.string().describe('An email address, or an https:// URL.'),
+  })
+  .describe('A subscription to the environment\'s alarm topic.');
+
+export const MonitoringSchema = z
+  .strictObject({
+    alarms: AlarmSettingsSchema.optional(),
+    subscriptions: z.array(SubscriptionSchema).optional().describe('Who the alarm topic notifies. Default: none (subscribe later, or use alarmTopicArns).'),
+    alarmTopicArns: z
+      .array(z.string())
+      .optional()
+      .describe('Existing SNS topics (for example an on-call or chat topic) that also get every alarm and OK notification. Default: none.'),
+    dashboard: z.boolean().optional().describe('Create the environment\'s CloudWatch dashboard. Default: true.'),
+  })
+  .describe('Alarms, alarm topic and dashboard. Default: every alarm on, default thresholds, no subscriptions, a dashboard.');
+
 export const BrokerSchema = z
   .strictObject({
     name: z
@@ -142,6 +203,12 @@ export const BrokerSchema = z
     users: z.array(UserSchema).describe('Broker users. RabbitMQ: exactly one. ActiveMQ: 1 to 250.'),
     rotation: BrokerRotationSchema.optional(),
     tags: tags.optional(),
+    queues: z.array(QueueSchema).optional().describe('Named queues with their own alarms. Default: none (the any-queue depth alarm still covers every queue).'),
+    deadLetterQueues: z
+      .array(DeadLetterQueueSchema)
+      .optional()
+      .describe('Dead-letter queues to alarm on when not empty. Default: ActiveMQ [{ "name": "ActiveMQ.DLQ" }]; RabbitMQ none.'),
+    alarms: AlarmSettingsSchema.optional(),
   })
   .describe('An Amazon MQ broker.');
 
@@ -191,6 +258,7 @@ export const ConfigSchema = z
     network: z.discriminatedUnion('mode', [createdVpc, importedVpc]).describe('Where the brokers live.'),
     rotation: RotationSchema.optional(),
     brokers: z.array(BrokerSchema).describe('The brokers of the environment.'),
+    monitoring: MonitoringSchema.optional(),
   })
   .describe('One mq-platform environment.');
 
@@ -201,6 +269,9 @@ export type ClientConfig = z.output<typeof ClientSchema>;
 export type UserConfig = z.output<typeof UserSchema>;
 export type NetworkConfig = MqPlatformConfig['network'];
 export type AllowReplacementConfig = z.output<typeof AllowReplacementSchema>;
+export type AlarmSettingsConfig = z.output<typeof AlarmSettingsSchema>;
+export type QueueConfig = z.output<typeof QueueSchema>;
+export type MonitoringConfig = z.output<typeof MonitoringSchema>;
 
 /** JSON Schema of the config file, as written to config/schema.json. */
 export function configJsonSchema(): object {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BROKER_RULES } from './rules/broker-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
+import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
 import { at, formatProblem, list, type Problem } from './rules/problem';
 import { BrokerSchema, ConfigSchema, type BrokerConfig, type MqPlatformConfig } from './schema';
 
@@ -31,10 +32,10 @@ export function validateConfig(raw: unknown): { config?: MqPlatformConfig; probl
   const brokers = rawBrokers.map((b) => BrokerSchema.safeParse(b));
   if (top.success) {
     const config = { ...top.data, brokers: rawBrokers as BrokerConfig[] } as MqPlatformConfig;
-    for (const rule of ENVIRONMENT_RULES) problems.push(...rule.check(config));
+    for (const rule of [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES]) problems.push(...rule.check(config));
     brokers.forEach((b, index) => {
       if (!b.success) return;
-      for (const rule of BROKER_RULES) problems.push(...rule.check(b.data, { config, index }));
+      for (const rule of [...BROKER_RULES, ...MONITORING_BROKER_RULES]) problems.push(...rule.check(b.data, { config, index }));
     });
   }
   return { config: parsed.success && problems.length === 0 ? parsed.data : undefined, problems: sortProblems(problems) };

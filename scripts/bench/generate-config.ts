@@ -1,7 +1,11 @@
 import type { MqPlatformConfigInput } from '../../lib/config/schema';
 
-/** A valid environment of `count` brokers, half ActiveMQ and half RabbitMQ, in every mode. */
-export function generateConfig(count: number): MqPlatformConfigInput {
+/**
+ * A valid environment of `count` brokers, half ActiveMQ and half RabbitMQ, in every mode. With
+ * `queuesPerBroker`, each broker names that many queues (so each gets its depth and no-consumer
+ * alarms); RabbitMQ brokers then run 3.13, since 4.x publishes no per-queue metrics.
+ */
+export function generateConfig(count: number, queuesPerBroker = 0): MqPlatformConfigInput {
   const brokers: MqPlatformConfigInput['brokers'] = [];
   for (let i = 0; i < count; i++) {
     const activeMq = i % 2 === 0;
@@ -9,7 +13,7 @@ export function generateConfig(count: number): MqPlatformConfigInput {
     brokers.push({
       name: `bench${String(i).padStart(2, '0')}`,
       engine: activeMq ? 'ACTIVEMQ' : 'RABBITMQ',
-      engineVersion: activeMq ? '5.19' : '4.2',
+      engineVersion: activeMq ? '5.19' : queuesPerBroker > 0 ? '3.13' : '4.2',
       deploymentMode: activeMq ? (multiAz ? 'ACTIVE_STANDBY_MULTI_AZ' : 'SINGLE_INSTANCE') : multiAz ? 'CLUSTER_MULTI_AZ' : 'SINGLE_INSTANCE',
       instanceType: activeMq ? 'mq.m5.large' : 'mq.m7g.large',
       clients: [
@@ -17,6 +21,7 @@ export function generateConfig(count: number): MqPlatformConfigInput {
         { name: 'ops', cidr: '10.30.250.0/24', protocols: [activeMq ? 'OPENWIRE' : 'AMQP'] },
       ],
       users: activeMq ? [{ username: 'app' }, { username: 'admin', consoleAccess: true }] : [{ username: 'admin' }],
+      ...(queuesPerBroker > 0 ? { queues: Array.from({ length: queuesPerBroker }, (_, q) => ({ name: `orders.${String(q).padStart(3, '0')}` })) } : {}),
     });
   }
   return {

@@ -66,7 +66,10 @@ describe('the replacement guard at synth (prod is protected)', () => {
     };
     expect(() => environmentTemplates(config('prod', edit))).not.toThrow();
     const text = reviewOf('prod', edit);
-    expect(text).toContain('Against HEAD: resources 0 replaced, 2 updated, 0 added, 0 removed.');
+    // The instance type also moves the connections alarm to the new type's limit.
+    expect(text).toContain('Against HEAD: resources 0 replaced, 3 updated, 0 added, 0 removed.');
+    expect(text).toContain('   UPDATE in place AWS::CloudWatch::Alarm AlarmsConnections7A8792DF [MqPlatform-prod-Alarms-events]');
+    expect(text).toContain('      Threshold: 12000 → 24000');
     expect(text).toContain('   UPDATE in place security group of broker orders (ordersSecurityGroupE4C1FAB8) [MqPlatform-prod-Brokers]');
     expect(text).toContain('      SecurityGroupIngress:\n        + {"CidrIp":"10.50.0.0/16","Description":"reporting OpenWire"');
     expect(text).toContain('   UPDATE in place broker events-prod (events26E65764) [MqPlatform-prod-Brokers]\n      HostInstanceType: "mq.m7g.large" → "mq.m7g.xlarge"');

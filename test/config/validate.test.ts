@@ -3,6 +3,7 @@ import { parseConfig } from '../../lib/config/load-config';
 import { formatProblem } from '../../lib/config/rules/problem';
 import { BROKER_RULES } from '../../lib/config/rules/broker-rules';
 import { ENVIRONMENT_RULES } from '../../lib/config/rules/environment-rules';
+import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from '../../lib/config/rules/monitoring-rules';
 import type { MqPlatformConfigInput } from '../../lib/config/schema';
 import { ConfigValidationError, validateConfig } from '../../lib/config/validate';
 import { minimalConfig, rawStageConfig, shippedStages } from '../support/configs';
@@ -53,8 +54,8 @@ describe('valid configs', () => {
 /** One case per rule (and per branch of a rule): the exact line synth prints. */
 const cases: Array<[string, (c: Mutable) => void, string]> = [
   // schema
-  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, allowReplacement, tags, compliance, network, rotation, brokers'],
-  ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags'],
+  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, allowReplacement, tags, compliance, network, rotation, brokers, monitoring'],
+  ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags, queues, deadLetterQueues, alarms'],
   ['unknown network key', (c) => (c.network.natGateways = 1), 'network.natGateways: 1 is not a known field; allowed: mode, cidr, availabilityZones, subnetCidrMask, flowLogRetentionDays'],
   ['missing field', (c) => delete amq(c).instanceType, 'brokers[0].instanceType: (missing) is required; allowed: a string'],
   ['wrong type', (c) => (c.protected = 'yes'), 'protected: "yes" is not a boolean'],
@@ -141,7 +142,32 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['too many tags', (c) => (amq(c).tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, 'v']))), 'brokers[0].tags: "51 tags" is too many with the environment\'s and ours; allowed: at most 50 per broker'],
   ['aws: tag', (c) => (amq(c).tags = { 'aws:owner': 'me' }), 'brokers[0].tags.aws:owner: "aws:owner" is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"'],
   ['long tag value', (c) => (amq(c).tags = { owner: 'x'.repeat(257) }), `brokers[0].tags.owner: "${'x'.repeat(257)}" is too long; allowed: at most 256 characters`],
+  // monitoring rules
+  ['percent above 100', (c) => (c.monitoring = { alarms: { cpuPercent: 120 } }), 'monitoring.alarms.cpuPercent: 120 is not a percentage; allowed: more than 0, at most 100'],
+  ['negative queue depth', (c) => (c.monitoring = { alarms: { queueDepth: -1 } }), 'monitoring.alarms.queueDepth: -1 is negative; allowed: 0 (alarm on any message) or more'],
+  ['disk factor below 1', (c) => (c.monitoring = { alarms: { diskFreeLimitFactor: 0.5 } }), 'monitoring.alarms.diskFreeLimitFactor: 0.5 would not warn before RabbitMQ blocks publishers; allowed: 1 to 100 (times the free-disk limit)'],
+  ['alarm period', (c) => (c.monitoring = { alarms: { periodMinutes: 7 } }), 'monitoring.alarms.periodMinutes: 7 is not an alarm period; allowed: 1, 5, 10, 15, 30, 60'],
+  ['no evaluation periods', (c) => (c.monitoring = { alarms: { evaluationPeriods: 0, datapointsToAlarm: 0 } }), 'monitoring.alarms.evaluationPeriods: 0 is less than 1; allowed: 1 or more'],
+  ['evaluation window beyond 3 hours', (c) => (c.monitoring = { alarms: { periodMinutes: 60, evaluationPeriods: 4 } }), 'monitoring.alarms.evaluationPeriods: 4 times periodMinutes (60) spans 240 minutes; allowed: at most 180 (Metrics Insights alarms evaluate only the latest 3 hours)'],
+  ['datapoints above evaluation periods', (c) => (c.monitoring = { alarms: { datapointsToAlarm: 5 } }), 'monitoring.alarms.datapointsToAlarm: 5 is not between 1 and evaluationPeriods; allowed: 1 to 3'],
+  ['broker alarm override', (c) => (amq(c).alarms = { memoryPercent: 0 }), 'brokers[0].alarms.memoryPercent: 0 is not a percentage; allowed: more than 0, at most 100'],
+  ['bad email subscription', (c) => (c.monitoring = { subscriptions: [{ protocol: 'email', endpoint: 'ops' }] }), 'monitoring.subscriptions[0].endpoint: "ops" is not an email address; allowed: "name@example.com"'],
+  ['http subscription', (c) => (c.monitoring = { subscriptions: [{ protocol: 'https', endpoint: 'http://hooks.example.com/x' }] }), 'monitoring.subscriptions[0].endpoint: "http://hooks.example.com/x" is not an https URL; allowed: "https://host/path" (plain http is not accepted)'],
+  ['duplicate subscription', (c) => (c.monitoring = { subscriptions: [{ protocol: 'email', endpoint: 'ops@example.com' }, { protocol: 'email', endpoint: 'ops@example.com' }] }), 'monitoring.subscriptions[1].endpoint: "ops@example.com" is a duplicate; allowed: each endpoint once'],
+  ['bad topic ARN', (c) => (c.monitoring = { alarmTopicArns: ['arn:aws:sqs:eu-west-1:123456789012:q'] }), 'monitoring.alarmTopicArns[0]: "arn:aws:sqs:eu-west-1:123456789012:q" is not an SNS topic ARN; allowed: "arn:aws:sns:<region>:<account>:<topic>"'],
+  ['too many topics', (c) => (c.monitoring = { alarmTopicArns: Array.from({ length: 5 }, (_, i) => `arn:aws:sns:eu-west-1:123456789012:t${i}`) }), `monitoring.alarmTopicArns: ${JSON.stringify(Array.from({ length: 5 }, (_, i) => `arn:aws:sns:eu-west-1:123456789012:t${i}`))} has 5 topics; allowed: at most 4 (an alarm takes 5 actions per state, one is the environment's alarm topic)`],
+  ['too many Metrics Insights alarms', (c) => (c.brokers = Array.from({ length: 101 }, (_, i) => ({ ...amq(c), name: `b${i}`, deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ' }))), 'brokers: "202 Metrics Insights alarms" is more than CloudWatch allows; allowed: at most 200 per account and region (fewer brokers, or ask AWS for a higher quota first)'],
+  ['virtual host on ActiveMQ', (c) => (amq(c).queues = [{ name: 'orders', virtualHost: '/' }]), 'brokers[0].queues[0].virtualHost: "/" does not apply to ActiveMQ queues; allowed: remove the field'],
+  ['queue name too long', (c) => (amq(c).queues = [{ name: 'q'.repeat(256) }]), `brokers[0].queues[0].name: "${'q'.repeat(256)}" is not a queue name CloudWatch can carry; allowed: 1 to 255 characters`],
+  ['RabbitMQ queue name with a space', (c) => Object.assign(rmq(c), { engineVersion: '3.13', queues: [{ name: 'my orders' }] }), 'brokers[1].queues[0].name: "my orders" has a space, tab or non-ASCII character, and Amazon MQ publishes no metrics for such names; allowed: printable ASCII without spaces'],
+  ['duplicate queue', (c) => (amq(c).queues = [{ name: 'orders' }, { name: 'orders' }]), 'brokers[0].queues[1].name: "orders" is a duplicate; allowed: each queue once in queues'],
+  ['negative max depth', (c) => (amq(c).queues = [{ name: 'orders', maxDepth: -5 }]), 'brokers[0].queues[0].maxDepth: -5 is negative; allowed: 0 (alarm on any message) or more'],
+  ['queue alarms on RabbitMQ 4', (c) => (rmq(c).queues = [{ name: 'orders' }]), 'brokers[1].queues: ["orders"] cannot be alarmed on: Amazon MQ publishes no per-queue metrics for RabbitMQ 4.2 brokers; allowed: remove it (the broker-level ready and unacknowledged message alarms cover depth) or run RabbitMQ 3.13'],
+  ['dead-letter alarms on RabbitMQ 4', (c) => (rmq(c).deadLetterQueues = [{ name: 'orders.dlq' }]), 'brokers[1].deadLetterQueues: ["orders.dlq"] cannot be alarmed on: Amazon MQ publishes no per-queue metrics for RabbitMQ 4.2 brokers; allowed: remove it (the broker-level ready and unacknowledged message alarms cover depth) or run RabbitMQ 3.13'],
+  ['alarm template too large', (c) => Object.assign(amq(c), { deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', queues: Array.from({ length: 200 }, (_, i) => ({ name: `${i}`.padStart(200, 'q') })) }), 'brokers[0].queues: "200 queues" need about 1054 KB of alarm template for this broker; allowed: at most 900 KB (CloudFormation takes templates up to 1 MB; shorten queue names, set alarmWithoutConsumers: false on some queues, or name fewer)'],
+  ['too many alarms for one broker', (c) => (amq(c).queues = Array.from({ length: 223 }, (_, i) => ({ name: `q${i}` }))), 'brokers[0].queues: "223 queues" need 452 alarms for this broker; allowed: at most 450 (a broker\'s alarms share one CloudFormation stack of at most 500 resources; set alarmWithoutConsumers: false on some queues, or name fewer)'],
 ];
+
 
 describe('invalid configs', () => {
   test.each(cases)('%s', (_name, edit, expected) => {
@@ -155,7 +181,7 @@ describe('invalid configs', () => {
       edit(config);
       for (const p of validateConfig(config).problems) fired.add(p.rule);
     }
-    const ids = [...ENVIRONMENT_RULES, ...BROKER_RULES].map((r) => r.id);
+    const ids = [...ENVIRONMENT_RULES, ...BROKER_RULES, ...MONITORING_ENVIRONMENT_RULES, ...MONITORING_BROKER_RULES].map((r) => r.id);
     expect(ids.filter((id) => !fired.has(id))).toEqual([]);
   });
 
@@ -168,7 +194,7 @@ describe('invalid configs', () => {
     });
     expect(lines).toEqual([
       'brokers[0].engineVersion: "5.16" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)',
-      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags',
+      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags, queues, deadLetterQueues, alarms',
       'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username',
       'region: "nowhere" is not an AWS region name; allowed: for example "eu-west-1" or "us-east-2"',
     ]);

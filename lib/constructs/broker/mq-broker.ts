@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as amazonmq from 'aws-cdk-lib/aws-amazonmq';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,6 +9,7 @@ import { INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../
 import type { DeploymentMode, StorageType } from '../../config/schema';
 import { customerManagedKey } from '../encryption/customer-managed-key';
 import { BrokerCredentials } from './broker-credentials';
+import { BrokerMetrics, type QueueRef } from './broker-metrics';
 import { PROTOCOL_LABELS, protocolPort, type Engine, type Protocol } from './protocols';
 
 /** A client allowed to reach the broker. */
@@ -87,12 +88,15 @@ export class MqBroker extends Construct implements ec2.IConnectable {
   /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. */
   public readonly brokerId: string;
   public readonly brokerArn: string;
+  /** CloudWatch metrics of this broker on the dimensions Amazon MQ publishes. */
+  public readonly metrics: BrokerMetrics;
 
   constructor(scope: Construct, id: string, props: MqBrokerProps) {
     super(scope, id);
     this.brokerName = props.brokerName;
     this.engine = props.engine;
     this.deploymentMode = props.deploymentMode;
+    this.metrics = new BrokerMetrics(props);
     this.protocols = props.protocols ?? (props.engine === 'ACTIVEMQ' ? ['OPENWIRE', 'STOMP', 'AMQP'] : ['AMQP']);
     const isActiveMq = props.engine === 'ACTIVEMQ';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -196,27 +200,87 @@ export class MqBroker extends Construct implements ec2.IConnectable {
   /**
    * The value of the `Broker` dimension Amazon MQ publishes: an ActiveMQ instance is `<name>-1`
    * (and `<name>-2` for the standby); a RabbitMQ broker, cluster included, is its name.
-   * Source: https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security-logging-monitoring-cloudwatch.html
+   * Source: https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/activemq-logging-monitoring.html
    */
   public brokerDimensions(): string[] {
-    if (this.engine === 'RABBITMQ') return [this.brokerName];
-    return this.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? [`${this.brokerName}-1`, `${this.brokerName}-2`] : [`${this.brokerName}-1`];
+    return this.metrics.brokerDimensions();
   }
 
   /** A metric of this broker in `AWS/AmazonMQ` (first instance for ActiveMQ; pass dimensionsMap to pick another). */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/AmazonMQ',
-      metricName,
-      dimensionsMap: { Broker: this.brokerDimensions()[0] },
-      period: Duration.minutes(5),
-      ...props,
-    });
+    return this.metrics.metric(metricName, { Broker: this.brokerDimensions()[0] }, props);
   }
 
+  // Typed helpers named after the official metric names; see BrokerMetrics for units and dimensions.
+  // ActiveMQ helpers cover every instance that can be active (MAX of -1 and -2 for active/standby).
+
   /** Percent CPU: `CpuUtilization` (ActiveMQ) or `SystemCpuUtilization` (RabbitMQ). */
-  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(this.engine === 'ACTIVEMQ' ? 'CpuUtilization' : 'SystemCpuUtilization', { statistic: 'Maximum', ...props });
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricCpuUtilization(props);
+  }
+  /** ActiveMQ `HeapUsage` (Percent). */
+  public metricHeapUsage(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricHeapUsage(props);
+  }
+  /** ActiveMQ `StorePercentUsage` (Percent). */
+  public metricStorePercentUsage(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricStorePercentUsage(props);
+  }
+  /** ActiveMQ `CurrentConnectionsCount` (Count). */
+  public metricCurrentConnectionsCount(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricCurrentConnectionsCount(props);
+  }
+  /** ActiveMQ `QueueSize` of a queue (Count). */
+  public metricQueueSize(queue: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricQueueSize(queue, props);
+  }
+  /** ActiveMQ `EnqueueCount` of a queue (Count per minute). */
+  public metricEnqueueCount(queue: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricEnqueueCount(queue, props);
+  }
+  /** `ConsumerCount` of a queue, or of a RabbitMQ broker when no queue is given. */
+  public metricConsumerCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricConsumerCount(queue, props);
+  }
+  /** RabbitMQ `SystemCpuUtilization` (Percent). */
+  public metricSystemCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricSystemCpuUtilization(props);
+  }
+  /** RabbitMQ `RabbitMQMemUsed` (Bytes). */
+  public metricRabbitMQMemUsed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricRabbitMQMemUsed(props);
+  }
+  /** RabbitMQ `RabbitMQMemLimit` (Bytes). */
+  public metricRabbitMQMemLimit(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricRabbitMQMemLimit(props);
+  }
+  /** RabbitMQ `RabbitMQDiskFree` (Bytes). */
+  public metricRabbitMQDiskFree(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricRabbitMQDiskFree(props);
+  }
+  /** RabbitMQ `RabbitMQDiskFreeLimit` (Bytes). */
+  public metricRabbitMQDiskFreeLimit(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricRabbitMQDiskFreeLimit(props);
+  }
+  /** RabbitMQ `ConnectionCount` (Count). */
+  public metricConnectionCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricConnectionCount(props);
+  }
+  /** RabbitMQ `MessageCount` of a queue (3.x) or of the broker. */
+  public metricMessageCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricMessageCount(queue, props);
+  }
+  /** RabbitMQ `MessageReadyCount` of a queue (3.x) or of the broker. */
+  public metricMessageReadyCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricMessageReadyCount(queue, props);
+  }
+  /** RabbitMQ `MessageUnacknowledgedCount` of a queue (3.x) or of the broker. */
+  public metricMessageUnacknowledgedCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricMessageUnacknowledgedCount(queue, props);
+  }
+  /** RabbitMQ `PublishRate` (messages per second). */
+  public metricPublishRate(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricPublishRate(props);
   }
 
   /** Lets a principal read every user's credentials (secret value and key decrypt). */

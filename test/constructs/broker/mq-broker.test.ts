@@ -127,8 +127,14 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
 
   test('publishes metrics on the instance dimensions Amazon MQ uses for ActiveMQ', () => {
     expect(broker.brokerDimensions()).toEqual(['orders-test-1', 'orders-test-2']);
-    const m = broker.metricCpuUtilization();
-    expect([m.namespace, m.metricName, m.dimensions]).toEqual(['AWS/AmazonMQ', 'CpuUtilization', { Broker: 'orders-test-1' }]);
+    // Whichever instance is active publishes; the helper covers both.
+    const math = broker.metricCpuUtilization().toMetricConfig().mathExpression!;
+    expect(math.expression).toBe('MAX([i1, i2])');
+    const stats = Object.values(math.usingMetrics).map((m) => m.toMetricConfig().metricStat!);
+    expect(stats.map((s) => [s.namespace, s.metricName, s.dimensions])).toEqual([
+      ['AWS/AmazonMQ', 'CpuUtilization', [{ name: 'Broker', value: 'orders-test-1' }]],
+      ['AWS/AmazonMQ', 'CpuUtilization', [{ name: 'Broker', value: 'orders-test-2' }]],
+    ]);
   });
 
   test('grants read access to credentials and describe access to the broker', () => {
@@ -171,7 +177,7 @@ describe('MqBroker (RabbitMQ cluster)', () => {
 
   test('uses the broker name as the Broker dimension', () => {
     expect(broker.brokerDimensions()).toEqual(['events-test']);
-    expect(broker.metricCpuUtilization().metricName).toBe('SystemCpuUtilization');
+    expect(broker.metricCpuUtilization().toMetricConfig().metricStat).toMatchObject({ metricName: 'SystemCpuUtilization', dimensions: [{ name: 'Broker', value: 'events-test' }] });
   });
 
   test('acknowledges the validator only for m7g sizes its data lacks', () => {

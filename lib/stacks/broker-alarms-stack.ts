@@ -1,0 +1,38 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
+import { BrokerMetrics } from '../constructs/broker/broker-metrics';
+import { BrokerAlarms } from '../constructs/monitoring/broker-alarms';
+
+export interface BrokerAlarmsStackProps extends StackProps {
+  readonly config: ResolvedConfig;
+  readonly broker: ResolvedBroker;
+}
+
+/**
+ * The alarms of one broker. One stack per broker keeps each under CloudFormation's 500 resources
+ * (the rule alarms-per-broker guarantees it) and a queue added to one broker never moves another
+ * broker's alarms. Metrics are addressed by name and the topic by its fixed name, so this stack
+ * takes no cross-stack references and deploys on its own.
+ */
+export class BrokerAlarmsStack extends Stack {
+  public readonly alarms: BrokerAlarms;
+
+  constructor(scope: Construct, id: string, props: BrokerAlarmsStackProps) {
+    // Hundreds of alarms: unindented JSON keeps the template well under CloudFormation's 1 MB.
+    super(scope, id, { suppressTemplateIndentation: true, ...props });
+    const { config, broker } = props;
+    const topicArn = this.formatArn({ service: 'sns', resource: config.monitoring.topicName });
+    const topics = [sns.Topic.fromTopicArn(this, 'AlarmTopic', topicArn), ...config.monitoring.alarmTopicArns.map((arn, i) => sns.Topic.fromTopicArn(this, `ExtraTopic${i}`, arn))];
+    this.alarms = new BrokerAlarms(this, 'Alarms', {
+      environment: config.environment,
+      name: broker.name,
+      metrics: new BrokerMetrics(broker),
+      instanceType: broker.instanceType,
+      monitoring: broker.monitoring,
+      actions: { actions: topics.map((t) => new cloudwatchActions.SnsAction(t)) },
+    });
+  }
+}
