@@ -63,6 +63,7 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     description: `mq-platform ${config.environment}: alarm topic, its key, dashboard`,
     config,
   });
+  brokers.addStackDependency(monitoring, 'the credential-rotation alarm publishes to the alarm topic');
   const alarms = config.brokers.map((broker) => {
     const stack = new BrokerAlarmsStack(app, stackName(config, `Alarms-${broker.name.replace(/_/g, '-')}`), {
       ...common,

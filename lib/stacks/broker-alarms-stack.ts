@@ -4,6 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
 import { BrokerMetrics } from '../constructs/broker/broker-metrics';
+import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { BrokerAlarms } from '../constructs/monitoring/broker-alarms';
 
 export interface BrokerAlarmsStackProps extends StackProps {
@@ -24,15 +25,14 @@ export class BrokerAlarmsStack extends Stack {
     // Hundreds of alarms: unindented JSON keeps the template well under CloudFormation's 1 MB.
     super(scope, id, { suppressTemplateIndentation: true, ...props });
     const { config, broker } = props;
-    const topicArn = this.formatArn({ service: 'sns', resource: config.monitoring.topicName });
-    const topics = [sns.Topic.fromTopicArn(this, 'AlarmTopic', topicArn), ...config.monitoring.alarmTopicArns.map((arn, i) => sns.Topic.fromTopicArn(this, `ExtraTopic${i}`, arn))];
+    const extraTopics = config.monitoring.alarmTopicArns.map((arn, i) => new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(this, `ExtraTopic${i}`, arn)));
     this.alarms = new BrokerAlarms(this, 'Alarms', {
       environment: config.environment,
       name: broker.name,
       metrics: new BrokerMetrics(broker),
       instanceType: broker.instanceType,
       monitoring: broker.monitoring,
-      actions: { actions: topics.map((t) => new cloudwatchActions.SnsAction(t)) },
+      actions: { actions: [alarmTopicAction(this, 'AlarmTopic', config.monitoring.topicName), ...extraTopics] },
     });
   }
 }

@@ -7,6 +7,7 @@ import { clientProtocols } from '../config/resolve';
 import { AmazonMqLogPolicy } from '../constructs/broker/amazon-mq-log-policy';
 import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
 import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../constructs/broker/protocols';
+import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
 
 export interface BrokersStackProps extends StackProps {
@@ -18,7 +19,7 @@ export interface BrokersStackProps extends StackProps {
    * rotation function calls. @default - HTTPS to the VPC's CIDR (imported VPCs)
    */
   readonly apiEndpointSecurityGroups?: readonly ec2.ISecurityGroup[];
-  /** Action of the credential-rotation alarm, for example an SNS action on the alarm topic. @default - none */
+  /** Action of the credential-rotation alarm. @default - publish to the environment's alarm topic (config.monitoring) */
   readonly alarmAction?: cloudwatch.IAlarmAction;
 }
 
@@ -42,7 +43,7 @@ export class BrokersStack extends Stack {
       namePrefix: `mq-platform-${config.environment}`,
       vpc,
       apiEndpointSecurityGroups: props.apiEndpointSecurityGroups,
-      alarmAction: props.alarmAction,
+      alarmAction: props.alarmAction ?? alarmTopicAction(this, 'AlarmTopic', config.monitoring.topicName),
       removalPolicy,
     });
 

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { customerManagedKey } from '../encryption/customer-managed-key';
 
 export interface AlarmTopicSubscription {
   readonly protocol: 'email' | 'https';
@@ -33,9 +34,8 @@ export class AlarmTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.key = new kms.Key(this, 'Key', {
+    this.key = customerManagedKey(this, 'Key', {
       description: `Encrypts the mq-platform alarm topic ${props.topicName}`,
-      enableKeyRotation: true,
       alias: `alias/mq-platform/${props.topicName}`,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });

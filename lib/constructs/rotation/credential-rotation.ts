@@ -31,7 +31,7 @@ export interface MqCredentialRotationProps {
    * @default - HTTPS to the VPC's CIDR, for VPCs whose endpoints this app does not create
    */
   readonly apiEndpointSecurityGroups?: readonly ec2.ISecurityGroup[];
-  /** The one action of the rotation-failure alarm, for example an SNS action on the alarm topic. @default - none */
+  /** The one action of the rotation-failure alarm, on ALARM and OK, for example an SNS action on the alarm topic. @default - none */
   readonly alarmAction?: cloudwatch.IAlarmAction;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
@@ -155,7 +155,10 @@ export class MqCredentialRotation extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmAction) this.rotationFailedAlarm.addAlarmAction(props.alarmAction);
+    if (props.alarmAction) {
+      this.rotationFailedAlarm.addAlarmAction(props.alarmAction);
+      this.rotationFailedAlarm.addOkAction(props.alarmAction);
+    }
   }
 
   /** Failed rotation steps: the function's `Errors` (sum per 5 minutes). */

@@ -113,12 +113,13 @@ describe.each(['dev', 'prod'])('credential rotation in %s', (stage) => {
 });
 
 describe('credential rotation wiring', () => {
-  test('an injected alarm action is the alarm\'s one action', () => {
-    const { app, stacks } = synthEnvironment(stageConfig('dev'));
-    void app;
-    const action: cloudwatch.IAlarmAction = { bind: () => ({ alarmActionArn: 'arn:aws:sns:eu-west-1:111111111111:alarms' }) };
-    stacks.brokers.credentialRotation.rotationFailedAlarm.addAlarmAction(action);
-    Template.fromStack(stacks.brokers).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:111111111111:alarms'] });
+  test("the rotation-failure alarm's one action is the environment's alarm topic, on ALARM and OK", () => {
+    const topic = { 'Fn::Join': ['', ['arn:aws:sns:eu-west-1:', { Ref: 'AWS::AccountId' }, ':mq-platform-dev-alarms']] };
+    Template.fromStack(synthEnvironment(stageConfig('dev')).stacks.brokers).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'mq-platform-dev-credential-rotation-failed',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
   });
 
   test('an imported VPC: HTTPS egress to the VPC CIDR for its endpoints, no network stack', () => {
