@@ -90,6 +90,7 @@ async function main() {
     await measure('warm-up', ['--app', 'npx tsx scripts/bench/empty-app.ts']);
     const empty = await measure('empty-stack app', ['--app', 'npx tsx scripts/bench/empty-app.ts']);
     const dev = await measure('default environment (dev)', []);
+    const devAll = await measure('dev, every compliance pack', ['-c', 'compliance=all']);
     const big = await measure('20-broker environment', ['-c', `config=${twenty}`]);
     const scale = await measure('20 brokers x 200 queues', ['-c', `config=${queues}`]);
     const row = (name: string, s: Sample) =>
@@ -97,6 +98,7 @@ async function main() {
     console.log(`${'case'.padEnd(28)} ${'time'.padStart(10)} ${'peak RSS'.padStart(12)} ${'time ratio'.padStart(10)} ${'mem ratio'.padStart(10)}`);
     console.log(row('empty-stack app', empty));
     console.log(row('default environment (dev)', dev));
+    console.log(row('dev, every compliance pack', devAll));
     console.log(row('20 brokers', big));
     console.log(row('20 brokers x 200 queues', scale));
     console.log(`goal: default environment time ratio <= 1.5 (now ${(dev.seconds / empty.seconds).toFixed(2)})`);

@@ -3,7 +3,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { synthEnvironment } from '../../../lib/app/synth';
 import { parseConfig } from '../../../lib/config/load-config';
