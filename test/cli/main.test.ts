@@ -8,8 +8,8 @@ import { MessagingClientOptions } from '../../lib/client/messaging-client';
 import { Engine } from '../../lib/client/messaging-client';
 import { BrokerDirectory } from '../../lib/client/broker-directory';
 import { CliDeps, main } from '../../lib/cli/main';
-import { ACTIVE_ID, FAKE_PASSWORD, RABBIT_ID, awsError, events, impostor, orders, summary } from '../helpers/aws-fixtures';
-import { InMemoryClient } from '../helpers/in-memory-client';
+import { ACTIVE_ID, FAKE_PASSWORD, RABBIT_ID, awsError, events, impostor, orders, summary } from '../support/aws-fixtures';
+import { InMemoryClient } from '../support/in-memory-client';
 
 const mq = mockClient(MqClient);
 const sm = mockClient(SecretsManagerClient);

@@ -3,7 +3,7 @@ import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { BrokerDirectory, parseSecretJson } from '../../lib/client/broker-directory';
 import { MqPlatformError } from '../../lib/client/errors';
-import { ACTIVE_ID, FAKE_PASSWORD, OTHER_ID, RABBIT_ID, awsError, events, impostor, orders, summary } from '../helpers/aws-fixtures';
+import { ACTIVE_ID, FAKE_PASSWORD, OTHER_ID, RABBIT_ID, awsError, events, impostor, orders, summary } from '../support/aws-fixtures';
 
 const mq = mockClient(MqClient);
 const sm = mockClient(SecretsManagerClient);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { roundTrip } from '../../lib/client/round-trip';
-import { InMemoryClient } from '../helpers/in-memory-client';
+import { InMemoryClient } from '../support/in-memory-client';
 
 const A = 'stomp+ssl://a.example:61614';
 const B = 'stomp+ssl://b.example:61614';

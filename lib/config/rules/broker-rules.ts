@@ -19,26 +19,8 @@ import {
 } from '../amazon-mq-catalog';
 import { brokerName, clientProtocols, resolveBroker } from '../resolve';
 import { rotationWindow, utcOffsets } from '../rotation-schedule';
-import type { BrokerConfig } from '../schema';
-import { at, list, parseIpv4Cidr, type Problem } from './problem';
-import type { BrokerRule, BrokerRuleContext } from './rule';
-
-/** Builds a rule whose findings all carry its id. */
-function brokerRule(
-  id: string,
-  source: string,
-  check: (b: BrokerConfig, ctx: BrokerRuleContext, report: (path: string, value: unknown, message: string) => void) => void,
-): BrokerRule {
-  return {
-    id,
-    source,
-    check(b, ctx) {
-      const problems: Problem[] = [];
-      check(b, ctx, (path, value, message) => problems.push({ path, value, message, rule: id }));
-      return problems;
-    },
-  };
-}
+import { at, list, parseIpv4Cidr } from './problem';
+import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
 
 const p = (ctx: BrokerRuleContext, ...rest: Array<string | number>) => at('brokers', ctx.index, ...rest);
 

@@ -1,30 +1,14 @@
 import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, SOURCES, TAG_KEY_PATTERN } from '../amazon-mq-catalog';
 import type { MqPlatformConfig } from '../schema';
-import { at, list, parseIpv4Cidr, type Problem } from './problem';
-import type { EnvironmentRule } from './rule';
-
-function environmentRule(
-  id: string,
-  source: string,
-  check: (c: MqPlatformConfig, report: (path: string, value: unknown, message: string) => void) => void,
-): EnvironmentRule {
-  return {
-    id,
-    source,
-    check(c) {
-      const problems: Problem[] = [];
-      check(c, (path, value, message) => problems.push({ path, value, message, rule: id }));
-      return problems;
-    },
-  };
-}
+import { at, list, parseIpv4Cidr } from './problem';
+import { environmentRule, type EnvironmentRule, type Report } from './rule';
 
 /** CloudWatch Logs retention values (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
-function checkAvailabilityZones(c: MqPlatformConfig, path: string, azs: readonly string[], report: (path: string, value: unknown, message: string) => void) {
+function checkAvailabilityZones(c: MqPlatformConfig, path: string, azs: readonly string[], report: Report) {
   if (!REGION_PATTERN.test(c.region)) return; // the region rule reports it
   azs.forEach((az, i) => {
     if (!new RegExp(`^${c.region}[a-z]$`).test(az)) {

@@ -1,11 +1,9 @@
 import { MAX_BROKERS_PER_REGION } from '../amazon-mq-catalog';
 import { MAX_ALARM_TEMPLATE_BYTES, MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
 import { resolveAlarmSettings, resolveBrokerMonitoring } from '../resolve-monitoring';
-import { BrokerSchema, type AlarmSettingsConfig, type BrokerConfig, type MqPlatformConfig } from '../schema';
-import { at, list, type Problem } from './problem';
-import type { BrokerRule, BrokerRuleContext, EnvironmentRule } from './rule';
-
-type Report = (path: string, value: unknown, message: string) => void;
+import { BrokerSchema, type AlarmSettingsConfig, type BrokerConfig } from '../schema';
+import { at, list } from './problem';
+import { brokerRule, environmentRule, type BrokerRule, type BrokerRuleContext, type EnvironmentRule, type Report } from './rule';
 
 const DOCS = 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide';
 const SOURCES = {
@@ -17,30 +15,6 @@ const SOURCES = {
   rabbitMq4: `${DOCS}/rabbitmq-4.html`,
   cfnLimits: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html',
 } as const;
-
-function environmentRule(id: string, source: string, check: (c: MqPlatformConfig, report: Report) => void): EnvironmentRule {
-  return {
-    id,
-    source,
-    check(c) {
-      const problems: Problem[] = [];
-      check(c, (path, value, message) => problems.push({ path, value, message, rule: id }));
-      return problems;
-    },
-  };
-}
-
-function brokerRule(id: string, source: string, check: (b: BrokerConfig, ctx: BrokerRuleContext, report: Report) => void): BrokerRule {
-  return {
-    id,
-    source,
-    check(b, ctx) {
-      const problems: Problem[] = [];
-      check(b, ctx, (path, value, message) => problems.push({ path, value, message, rule: id }));
-      return problems;
-    },
-  };
-}
 
 const p = (ctx: BrokerRuleContext, ...rest: Array<string | number>) => at('brokers', ctx.index, ...rest);
 

@@ -1,6 +1,9 @@
 import type { BrokerConfig, MqPlatformConfig } from '../schema';
 import type { Problem } from './problem';
 
+/** How a rule reports a finding: the config path, the value found, and what is wrong and allowed. */
+export type Report = (path: string, value: unknown, message: string) => void;
+
 /** What a broker rule may look at besides the broker itself. */
 export interface BrokerRuleContext {
   readonly config: MqPlatformConfig;
@@ -19,4 +22,30 @@ export interface EnvironmentRule {
   readonly id: string;
   readonly source: string;
   check(config: MqPlatformConfig): Problem[];
+}
+
+/** Builds a broker rule whose findings all carry its id. */
+export function brokerRule(id: string, source: string, check: (b: BrokerConfig, ctx: BrokerRuleContext, report: Report) => void): BrokerRule {
+  return {
+    id,
+    source,
+    check(b, ctx) {
+      const problems: Problem[] = [];
+      check(b, ctx, (path, value, message) => problems.push({ path, value, message, rule: id }));
+      return problems;
+    },
+  };
+}
+
+/** Builds an environment rule whose findings all carry its id. */
+export function environmentRule(id: string, source: string, check: (c: MqPlatformConfig, report: Report) => void): EnvironmentRule {
+  return {
+    id,
+    source,
+    check(c) {
+      const problems: Problem[] = [];
+      check(c, (path, value, message) => problems.push({ path, value, message, rule: id }));
+      return problems;
+    },
+  };
 }
