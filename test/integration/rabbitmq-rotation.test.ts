@@ -3,20 +3,21 @@
  * function's code as deployed (SecretRotator + RabbitMqStrategy + node http), with Secrets Manager
  * replaced by the in-memory fake on aws-sdk-client-mock (test/support/fake-secrets-manager.ts).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as amqp from 'amqplib';
 import { nodeHttpRequest, type HttpRequest } from '../../lib/rotation/http-request';
 import { RabbitMqStrategy } from '../../lib/rotation/rabbitmq-strategy';
 import { SecretRotator } from '../../lib/rotation/secret-rotator';
 import type { Credentials, EngineStrategy } from '../../lib/rotation/types';
 import { FakeSecretsManager } from '../support/fake-secrets-manager';
-import { RabbitMqNode, rabbitMqMissing } from './rabbitmq-broker';
+import { RabbitBroker, makeCa, tempDir, type TestCa } from './harness/brokers';
 
 const SECRET = 'mq-platform/it/events/app';
-const missing = rabbitMqMissing();
-if (missing) throw new Error(missing);
-
 describe('RabbitMQ credential rotation against a real broker', () => {
-  const node = new RabbitMqNode();
+  let dir: string;
+  let ca: TestCa;
+  let node: RabbitBroker;
   let sm: FakeSecretsManager;
   /** Fault injection between the function and the broker; undefined means pass through. */
   let fault: ((method: string, url: string, auth: Credentials) => boolean) | undefined;
@@ -32,9 +33,16 @@ describe('RabbitMQ credential rotation against a real broker', () => {
   async function managementLogin(c: Credentials): Promise<number> {
     return (await realRequest('GET', `${node.managementUrl}/api/whoami`, c)).status;
   }
+  /** An AMQPS connection as a client would open it, trusting the test CA. */
+  function amqpConnect(c: Credentials) {
+    return amqp.connect(
+      { protocol: 'amqps', hostname: '127.0.0.1', port: node.port, username: c.username, password: c.password },
+      { ca: [fs.readFileSync(ca.caFile)], servername: 'localhost' },
+    );
+  }
   async function amqpLogin(c: Credentials): Promise<boolean> {
     try {
-      const conn = await amqp.connect({ protocol: 'amqp', hostname: '127.0.0.1', port: node.amqpPort, username: c.username, password: c.password });
+      const conn = await amqpConnect(c);
       await conn.close();
       return true;
     } catch {
@@ -43,6 +51,9 @@ describe('RabbitMQ credential rotation against a real broker', () => {
   }
 
   beforeAll(async () => {
+    dir = tempDir('rotation');
+    ca = await makeCa(path.join(dir, 'ca'));
+    node = new RabbitBroker(path.join(dir, 'rabbit'), ca);
     await node.start();
     sm = new FakeSecretsManager(SECRET, { username: node.username, password: node.password });
     const rabbit = new RabbitMqStrategy({ request, log: () => undefined });
@@ -56,12 +67,13 @@ describe('RabbitMQ credential rotation against a real broker', () => {
   }, 120000);
 
   afterAll(async () => {
-    await node.stop();
+    await node?.shutdown();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }, 90000);
 
   test('rotate: the old password stops working, the new one works; open connections survive', async () => {
     const old = sm.value('AWSCURRENT')!;
-    const openConnection = await amqp.connect({ protocol: 'amqp', hostname: '127.0.0.1', port: node.amqpPort, username: old.username, password: old.password });
+    const openConnection = await amqpConnect(old);
 
     await sm.rotate(handler);
 

@@ -170,6 +170,8 @@ export class RabbitBroker {
           'ssl_options.fail_if_no_peer_cert = false',
           `default_user = ${this.username}`,
           `default_pass = ${this.password}`,
+          // The management API's user changes (credential rotation) need an administrator.
+          'default_user_tags.administrator = true',
           'loopback_users = none',
           'management.tcp.ip = 127.0.0.1',
           `management.tcp.port = ${this.managementPort}`,
@@ -182,6 +184,12 @@ export class RabbitBroker {
     rabbitPidFiles.add(path.join(this.dir, 'rabbitmq.pid'));
     await run(path.join(RABBITMQ_BIN, 'rabbitmqctl'), ['wait', path.join(this.dir, 'rabbitmq.pid'), '--timeout', '60'], { env: this.env(), timeout: 90000 });
     await waitForPort(this.port);
+    await waitForPort(this.managementPort); // the management listener comes up a moment after the node
+  }
+
+  /** The management HTTP API (plain HTTP on loopback; Amazon MQ serves it over HTTPS on 443). */
+  get managementUrl(): string {
+    return `http://127.0.0.1:${this.managementPort}`;
   }
 
   async stop(): Promise<void> {
