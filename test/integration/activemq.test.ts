@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { MessagingClientOptions, MqPlatformError, StompMessagingClient, roundTrip } from '../../lib/client';
 import { ActiveMqBroker, TestCa, freePort, makeCa, secret, tempDir } from './harness/brokers';
 import { runCli, writeSecretFile } from './harness/cli';
-import { nextMessage, once } from './harness/helpers';
+import { once } from './harness/helpers';
+import { expectPersistentMessageSurvivesRestart, expectRedeliveryAfterConsumerDies } from './harness/scenarios';
 
 let dir: string;
 let ca: TestCa;
@@ -60,39 +61,11 @@ test('round trip on a durable queue (not temporary)', async () => {
 });
 
 test('unacked message is redelivered after the consumer dies', async () => {
-  const queue = `it.redelivery.${Date.now()}`;
-  const producer = client();
-  await producer.connect();
-  await producer.publish(queue, 'hello');
-
-  const doomed = client({ autoReconnect: false });
-  await doomed.connect();
-  const got = await nextMessage(doomed, queue);
-  expect(got.message.body.toString()).toBe('hello');
-  doomed.destroy(); // dies without acking
-
-  const survivor = client();
-  await survivor.connect();
-  const again = await nextMessage(survivor, queue);
-  expect(again.message.body.toString()).toBe('hello');
-  expect(again.message.redelivered).toBe(true);
-  await again.message.ack();
+  await expectRedeliveryAfterConsumerDies(client, `it.redelivery.${Date.now()}`);
 });
 
 test('persistent message survives a broker restart', async () => {
-  const queue = `it.persist.${Date.now()}`;
-  const producer = client();
-  await producer.connect();
-  await producer.publish(queue, 'kept', { persistent: true });
-  await producer.close();
-
-  await first.restart();
-
-  const consumer = client();
-  await consumer.connect();
-  const got = await nextMessage(consumer, queue);
-  expect(got.message.body.toString()).toBe('kept');
-  await got.message.ack();
+  await expectPersistentMessageSurvivesRestart(client, `it.persist.${Date.now()}`, () => first.restart());
 });
 
 test('fails over from a stopped first endpoint to the second', async () => {

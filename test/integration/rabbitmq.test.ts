@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { AmqpMessagingClient, MqPlatformError, MessagingClientOptions, roundTrip } from '../../lib/client';
 import { RabbitBroker, TestCa, freePort, makeCa, secret, tempDir } from './harness/brokers';
 import { runCli, writeSecretFile } from './harness/cli';
-import { nextMessage } from './harness/helpers';
+import { expectPersistentMessageSurvivesRestart, expectRedeliveryAfterConsumerDies } from './harness/scenarios';
 
 let dir: string;
 let ca: TestCa;
@@ -51,40 +51,11 @@ test('round trip over AMQPS with confirms and manual ack', async () => {
 });
 
 test('unacked message is redelivered after the consumer dies', async () => {
-  const queue = `it.redelivery.${Date.now()}`;
-  const producer = client();
-  await producer.connect();
-  await producer.publish(queue, 'hello');
-
-  const doomed = client({ autoReconnect: false });
-  await doomed.connect();
-  const first = await nextMessage(doomed, queue);
-  expect(first.message.body.toString()).toBe('hello');
-  expect(first.message.redelivered).toBe(false);
-  doomed.destroy(); // dies without acking
-
-  const survivor = client();
-  await survivor.connect();
-  const second = await nextMessage(survivor, queue);
-  expect(second.message.body.toString()).toBe('hello');
-  expect(second.message.redelivered).toBe(true);
-  await second.message.ack();
+  await expectRedeliveryAfterConsumerDies(client, `it.redelivery.${Date.now()}`);
 });
 
 test('persistent message on a durable queue survives a broker restart', async () => {
-  const queue = `it.persist.${Date.now()}`;
-  const producer = client();
-  await producer.connect();
-  await producer.publish(queue, 'kept', { persistent: true });
-  await producer.close();
-
-  await broker.restart();
-
-  const consumer = client();
-  await consumer.connect();
-  const got = await nextMessage(consumer, queue);
-  expect(got.message.body.toString()).toBe('kept');
-  await got.message.ack();
+  await expectPersistentMessageSurvivesRestart(client, `it.persist.${Date.now()}`, () => broker.restart());
 });
 
 test('wrong password fails fast with an auth error that does not leak the password', async () => {
