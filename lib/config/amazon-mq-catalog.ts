@@ -133,6 +133,12 @@ export const PROTOCOL_PORTS: Record<Engine, Partial<Record<Protocol, number>>> =
   RABBITMQ: { AMQP: 5671, CONSOLE: 443 },
 };
 
+/** Storage when a broker names none: EFS works on every ActiveMQ type and mode; RabbitMQ has only EBS. */
+export const DEFAULT_STORAGE_TYPE: Record<Engine, StorageType> = { ACTIVEMQ: 'EFS', RABBITMQ: 'EBS' };
+
+/** The weekly maintenance window when a broker names none. */
+export const DEFAULT_MAINTENANCE_WINDOW = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' } as const;
+
 /** What users expect open when a broker names no protocols. */
 export const DEFAULT_PROTOCOLS: Record<Engine, readonly Protocol[]> = {
   ACTIVEMQ: ['OPENWIRE', 'STOMP', 'AMQP'],

@@ -1,4 +1,4 @@
-import { DEFAULT_PROTOCOLS } from './amazon-mq-catalog';
+import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } from './amazon-mq-catalog';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { rotationWindow, type RotationWindow } from './rotation-schedule';
 import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
@@ -44,7 +44,6 @@ export interface ResolvedConfig {
   readonly monitoring: ResolvedMonitoring;
 }
 
-export const DEFAULT_MAINTENANCE_WINDOW = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' } as const;
 export const DEFAULT_SUBNET_CIDR_MASK = 24;
 export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 365;
 /** The first maintenance window of every month: about every 30 days. */
@@ -52,7 +51,7 @@ export const DEFAULT_ROTATION_FREQUENCY: RotationFrequency = 'MONTHLY';
 
 /** ActiveMQ defaults to EFS, which every ActiveMQ instance type and mode supports; RabbitMQ has only EBS. */
 export function defaultStorageType(engine: Engine): StorageType {
-  return engine === 'ACTIVEMQ' ? 'EFS' : 'EBS';
+  return DEFAULT_STORAGE_TYPE[engine];
 }
 
 export function brokerName(broker: Pick<BrokerConfig, 'name'>, environment: string): string {

@@ -1,4 +1,4 @@
-import type { DayOfWeek, RotationFrequency } from './schema';
+import { DAYS_OF_WEEK, type DayOfWeek, type RotationFrequency } from './schema';
 
 /**
  * When credentials rotate: Secrets Manager schedules run in UTC and their windows open on the hour
@@ -12,7 +12,7 @@ import type { DayOfWeek, RotationFrequency } from './schema';
 export const MAINTENANCE_WINDOW_MINUTES = 120;
 export const ROTATION_WINDOW = '1h';
 const WEEK = 7 * 24 * 60;
-const DAYS: readonly DayOfWeek[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+const DAYS: readonly DayOfWeek[] = DAYS_OF_WEEK;
 const CRON_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 /** Fixed dates, so the same config gives the same schedule whenever synth runs. */
 const SAMPLE_DATES = [Date.UTC(2026, 0, 15, 12), Date.UTC(2026, 6, 15, 12)];

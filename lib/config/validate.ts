@@ -20,6 +20,9 @@ export class ConfigValidationError extends Error {
  * Checks a parsed JSON config: shape first (types, enums, unknown keys), then every rule of the
  * tables in ./rules on whatever parsed, so that one run reports all problems at once.
  */
+const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES];
+const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES];
+
 export function validateConfig(raw: unknown): { config?: MqPlatformConfig; problems: Problem[] } {
   const parsed = ConfigSchema.safeParse(raw);
   const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZodIssue(i, raw));
@@ -32,10 +35,10 @@ export function validateConfig(raw: unknown): { config?: MqPlatformConfig; probl
   const brokers = rawBrokers.map((b) => BrokerSchema.safeParse(b));
   if (top.success) {
     const config = { ...top.data, brokers: rawBrokers as BrokerConfig[] } as MqPlatformConfig;
-    for (const rule of [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES]) problems.push(...rule.check(config));
+    for (const rule of ALL_ENVIRONMENT_RULES) problems.push(...rule.check(config));
     brokers.forEach((b, index) => {
       if (!b.success) return;
-      for (const rule of [...BROKER_RULES, ...MONITORING_BROKER_RULES]) problems.push(...rule.check(b.data, { config, index }));
+      for (const rule of ALL_BROKER_RULES) problems.push(...rule.check(b.data, { config, index }));
     });
   }
   return { config: parsed.success && problems.length === 0 ? parsed.data : undefined, problems: sortProblems(problems) };

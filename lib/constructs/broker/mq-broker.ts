@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../config/amazon-mq-catalog';
+import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../config/amazon-mq-catalog';
 import type { DeploymentMode, StorageType } from '../../config/schema';
 import { customerManagedKey } from '../encryption/customer-managed-key';
 import { BrokerCredentials } from './broker-credentials';
@@ -97,7 +97,7 @@ export class MqBroker extends Construct implements ec2.IConnectable {
     this.engine = props.engine;
     this.deploymentMode = props.deploymentMode;
     this.metrics = new BrokerMetrics(props);
-    this.protocols = props.protocols ?? (props.engine === 'ACTIVEMQ' ? ['OPENWIRE', 'STOMP', 'AMQP'] : ['AMQP']);
+    this.protocols = props.protocols ?? DEFAULT_PROTOCOLS[props.engine];
     const isActiveMq = props.engine === 'ACTIVEMQ';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -144,7 +144,7 @@ export class MqBroker extends Construct implements ec2.IConnectable {
       engineVersion: props.engineVersion,
       deploymentMode: props.deploymentMode,
       hostInstanceType: props.instanceType,
-      storageType: props.storageType ?? (isActiveMq ? 'EFS' : 'EBS'),
+      storageType: props.storageType ?? DEFAULT_STORAGE_TYPE[props.engine],
       publiclyAccessible: false,
       autoMinorVersionUpgrade: true, // required for ActiveMQ 5.18+ and RabbitMQ 3.13+
       authenticationStrategy: 'SIMPLE',
@@ -152,9 +152,9 @@ export class MqBroker extends Construct implements ec2.IConnectable {
       securityGroups: [this.securityGroup.securityGroupId],
       encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: this.encryptionKey.keyArn },
       maintenanceWindowStartTime: {
-        dayOfWeek: props.maintenanceWindow?.dayOfWeek ?? 'SUNDAY',
-        timeOfDay: props.maintenanceWindow?.timeOfDay ?? '03:00',
-        timeZone: props.maintenanceWindow?.timeZone ?? 'UTC',
+        dayOfWeek: props.maintenanceWindow?.dayOfWeek ?? DEFAULT_MAINTENANCE_WINDOW.dayOfWeek,
+        timeOfDay: props.maintenanceWindow?.timeOfDay ?? DEFAULT_MAINTENANCE_WINDOW.timeOfDay,
+        timeZone: props.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
       },
       // RabbitMQ rejects the Audit key altogether, even when false.
       logs: isActiveMq
