@@ -1,5 +1,6 @@
 import { Annotations, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { CATALOG_MAX_AGE_DAYS, catalogAge } from '../config/amazon-mq-catalog';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
@@ -30,6 +31,12 @@ export interface AddEnvironmentOptions {
    * @default - the committed snapshots, test/snapshots/<environment>/*.json
    */
   readonly baseline?: StackTemplates | false;
+  /**
+   * The day synth runs, to warn when the catalog of AWS facts is older than CATALOG_MAX_AGE_DAYS.
+   * Warnings are annotations, never template content, so templates stay deterministic.
+   * @default - now
+   */
+  readonly today?: Date;
 }
 
 /** Creates the stacks of one environment from its validated config. */
@@ -80,9 +87,28 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     Tags.of(stack).add('mq-platform:environment', config.environment);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
+  addWarnings(config, monitoring, options.today ?? new Date());
   // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.
   if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options.baseline);
   return { network, brokers, monitoring, alarms };
+}
+
+/** Synth warnings (annotations, not template content): validation warnings, a stale catalog, nobody notified. */
+function addWarnings(config: ResolvedConfig, monitoring: MonitoringStack, today: Date): void {
+  const warn = (message: string) => Annotations.of(monitoring).addWarningV2(`mq-platform:${message.split(':')[0]}`, message);
+  for (const line of config.warnings ?? []) warn(line);
+  const age = catalogAge(today);
+  if (age.days > CATALOG_MAX_AGE_DAYS) {
+    warn(
+      `catalog: lib/config/amazon-mq-catalog.ts was last checked ${age.days} days ago (${age.fact}, ${age.date}); allowed: at most ${CATALOG_MAX_AGE_DAYS} days. Re-check its facts against their SOURCES (new engine versions, instance types, ends of support) and update FACT_DATES`,
+    );
+  }
+  const m = config.monitoring;
+  if (config.protected && m.subscriptions.length === 0 && m.alarmTopicArns.length === 0) {
+    warn(
+      'monitoring.subscriptions: (missing) notifies nobody when an alarm of this protected environment fires; allowed: at least one subscription ({ "protocol": "email", "endpoint": "oncall@example.com" }) or monitoring.alarmTopicArns',
+    );
+  }
 }
 
 function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, given?: StackTemplates): void {

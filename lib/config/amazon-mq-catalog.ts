@@ -1,8 +1,13 @@
 import type { DeploymentMode, Engine, Protocol, StorageType } from './schema';
 
 /**
- * What Amazon MQ accepts for new brokers, as of 2026-11. Review when AWS announces a new engine
- * version or instance family (several times a year) and when a version nears end of support.
+ * What Amazon MQ (and the services beside it) accept, each fact dated in FACT_DATES. Review when
+ * AWS announces a new engine version or instance family (several times a year) and when a version
+ * nears end of support; synth warns when the oldest date is more than CATALOG_MAX_AGE_DAYS old.
+ *
+ * To add an engine version: add it to ENGINE_VERSIONS, to the `versions` of the INSTANCE_TYPE_RULES
+ * rows that offer it, and to ENGINE_UPGRADE_PATHS; set today's date in FACT_DATES; run
+ * `npm run schema` (config/schema.json lists the versions) and `npx jest test/config`.
  */
 
 const DOCS = 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide';
@@ -13,6 +18,8 @@ export const SOURCES = {
   rabbitMqVersions: `${DOCS}/rabbitmq-version-management.html`,
   activeMqInstances: `${DOCS}/broker-instance-types.html`,
   rabbitMqInstances: `${DOCS}/rmq-broker-instance-types.html`,
+  rabbitMq4: `${DOCS}/rabbitmq-4.html`,
+  rabbitMq43: `${DOCS}/rabbitmq-43.html`,
   m7gRabbitOnly: `${DOCS}/upgrading-instance-type.html`,
   activeStandby: `${DOCS}/active-standby-broker-deployment.html`,
   singleInstance: `${DOCS}/single-broker-deployment.html`,
@@ -27,6 +34,11 @@ export const SOURCES = {
   rotationSchedule: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html',
   vpcQuotas: 'https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html',
   vpcSizing: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html',
+  tagging: 'https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html',
+  ec2Tags: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html',
+  secretName: 'https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html',
+  cfnQuotas: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html',
+  regions: 'https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html',
 } as const;
 
 /**
@@ -38,7 +50,16 @@ export const SOURCES = {
  */
 export const ENGINE_VERSIONS: Record<Engine, readonly string[]> = {
   ACTIVEMQ: ['5.18', '5.19'],
-  RABBITMQ: ['3.13', '4.2'],
+  RABBITMQ: ['3.13', '4.2', '4.3'],
+};
+
+/**
+ * In-place upgrades Amazon MQ offers between the versions above, one step at a time: RabbitMQ
+ * 3.13 goes to 4.2 before 4.3 (SOURCES.rabbitMq4, SOURCES.rabbitMq43).
+ */
+export const ENGINE_UPGRADE_PATHS: Record<Engine, Readonly<Record<string, readonly string[]>>> = {
+  ACTIVEMQ: { '5.18': ['5.19'] },
+  RABBITMQ: { '3.13': ['4.2'], '4.2': ['4.3'] },
 };
 
 /** Modes per engine. Source: SOURCES.cfnBroker (DeploymentMode). */
@@ -103,7 +124,7 @@ export const INSTANCE_TYPE_RULES: readonly InstanceTypeRule[] = [
   {
     engine: 'RABBITMQ',
     instanceTypes: M7G,
-    versions: ['3.13', '4.2'],
+    versions: ['3.13', '4.2', '4.3'],
     modes: ['SINGLE_INSTANCE', 'CLUSTER_MULTI_AZ'],
     storage: ['EBS'],
     source: SOURCES.rabbitMqInstances,
@@ -180,14 +201,39 @@ export const TIME_ZONE_PATTERN = /^(UTC([+-](0\d|1[0-4]):[0-5]\d)?|[A-Z][A-Za-z_
 /** Security groups: at most 5 per broker (SOURCES.quotas); 60 inbound rules per group (SOURCES.vpcQuotas). */
 export const MAX_INGRESS_RULES_PER_SECURITY_GROUP = 60;
 
-/** Tag keys (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html); "aws:" is reserved. */
+/** Tag keys (SOURCES.tagging); "aws:" is reserved. */
 export const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+/** Tag values (SOURCES.tagging): the same characters, possibly empty. */
+export const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-/** Tags: at most 50 per broker (SOURCES.quotas). */
+/**
+ * Longest tag key and value each kind of resource the stacks tag accepts: EC2 resources (VPC,
+ * subnets, security groups, endpoints) take 127/255 (SOURCES.ec2Tags), the others 128/256
+ * (SOURCES.tagging). Environment and broker tags reach security groups, so the EC2 limits apply.
+ */
+export const TAG_LENGTHS = {
+  ec2: { key: 127, value: 255 },
+  other: { key: 128, value: 256 },
+} as const;
+
+/** Tags: at most 50 per broker (SOURCES.quotas) and per resource of any other service (SOURCES.tagging). */
 export const MAX_TAGS_PER_BROKER = 50;
+export const MAX_TAGS_PER_RESOURCE = 50;
+/** Prefix of keys reserved for AWS (SOURCES.tagging): refused in keys. */
+export const RESERVED_TAG_PREFIX = 'aws:';
 
-/** Brokers per account and region (SOURCES.quotas). */
+/**
+ * Brokers per account and region, an adjustable quota, so a warning. The pages disagree: the
+ * Amazon MQ quotas page says 200 (SOURCES.quotas), its ActiveMQ copy and older versions 50; we warn
+ * above the current page's value.
+ */
 export const MAX_BROKERS_PER_REGION = 200;
+
+/** Resources declared in one CloudFormation template (SOURCES.cfnQuotas). */
+export const MAX_RESOURCES_PER_STACK = 500;
+
+/** Secrets Manager secret names: 1 to 512 ASCII letters, digits and / _ + = . @ - (SOURCES.secretName). */
+export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 /**
  * Connections one broker instance accepts: ActiveMQ per wire protocol (SOURCES.quotas), RabbitMQ
@@ -225,3 +271,52 @@ export const INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR: readonly string[] = [
   'mq.m7g.12xlarge',
   'mq.m7g.16xlarge',
 ];
+
+/**
+ * When each fact above was last checked against its source, YYYY-MM-DD. Change a date only after
+ * re-reading the source; synth warns when the oldest is more than CATALOG_MAX_AGE_DAYS old.
+ */
+export const FACT_DATES = {
+  SOURCES: '2026-11-30',
+  ENGINE_VERSIONS: '2026-11-30',
+  ENGINE_UPGRADE_PATHS: '2026-11-30',
+  DEPLOYMENT_MODES_BY_ENGINE: '2026-11-30',
+  INSTANCE_TYPE_RULES: '2026-11-30',
+  STORAGE_BY_ENGINE_MODE: '2026-11-30',
+  SUBNETS_BY_MODE: '2026-11-30',
+  PROTOCOL_PORTS: '2026-11-30',
+  DEFAULT_STORAGE_TYPE: '2026-11-30',
+  DEFAULT_MAINTENANCE_WINDOW: '2026-11-30',
+  DEFAULT_PROTOCOLS: '2026-11-30',
+  BROKER_NAME_PATTERN: '2026-11-30',
+  USERNAME_PATTERN: '2026-11-30',
+  GROUP_NAME_PATTERN: '2026-11-30',
+  MAX_GROUPS_PER_USER: '2026-11-30',
+  USERS_PER_BROKER: '2026-11-30',
+  PASSWORD_LENGTH: '2026-11-30',
+  PASSWORD_EXCLUDED_CHARACTERS: '2026-11-30',
+  TIME_OF_DAY_PATTERN: '2026-11-30',
+  TIME_ZONE_PATTERN: '2026-11-30',
+  MAX_INGRESS_RULES_PER_SECURITY_GROUP: '2026-11-30',
+  TAG_KEY_PATTERN: '2026-11-30',
+  TAG_VALUE_PATTERN: '2026-11-30',
+  TAG_LENGTHS: '2026-11-30',
+  MAX_TAGS_PER_BROKER: '2026-11-30',
+  MAX_TAGS_PER_RESOURCE: '2026-11-30',
+  RESERVED_TAG_PREFIX: '2026-11-30',
+  MAX_BROKERS_PER_REGION: '2026-11-30',
+  MAX_RESOURCES_PER_STACK: '2026-11-30',
+  SECRET_NAME_PATTERN: '2026-11-30',
+  maxConnections: '2026-11-30',
+  INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR: '2026-11-30',
+} as const;
+
+/** Synth warns when a fact has not been checked for longer than this. */
+export const CATALOG_MAX_AGE_DAYS = 90;
+
+/** The least recently checked fact and its age in whole days on `today`. */
+export function catalogAge(today: Date): { fact: string; date: string; days: number } {
+  const [fact, date] = Object.entries(FACT_DATES).sort((a, b) => a[1].localeCompare(b[1]))[0];
+  const days = Math.floor((today.getTime() - Date.parse(`${date}T00:00:00Z`)) / 86_400_000);
+  return { fact, date, days };
+}

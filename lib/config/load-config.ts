@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { resolveConfig, type ResolvedConfig } from './resolve';
+import { formatProblem } from './rules/problem';
 import { ConfigValidationError, validateConfig } from './validate';
 
 /** Where a stage's config lives: config/<stage>.json. */
@@ -31,7 +32,7 @@ export function loadConfigFile(file: string): ResolvedConfig {
 }
 
 export function parseConfig(raw: unknown, source = 'config'): ResolvedConfig {
-  const { config, problems } = validateConfig(raw);
+  const { config, problems, warnings } = validateConfig(raw);
   if (!config) throw new ConfigValidationError(source, problems);
-  return resolveConfig(config);
+  return resolveConfig(config, warnings.map(formatProblem));
 }

@@ -42,6 +42,8 @@ export interface ResolvedConfig {
   readonly rotation: { readonly frequency: RotationFrequency };
   readonly brokers: readonly ResolvedBroker[];
   readonly monitoring: ResolvedMonitoring;
+  /** Validation warnings, one line each (path, value, what is advised); synth shows them. @default - none */
+  readonly warnings?: readonly string[];
 }
 
 export const DEFAULT_SUBNET_CIDR_MASK = 24;
@@ -95,7 +97,7 @@ export function resolveBroker(
   };
 }
 
-export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
+export function resolveConfig(config: MqPlatformConfig, warnings: readonly string[] = []): ResolvedConfig {
   const frequency = config.rotation?.frequency ?? DEFAULT_ROTATION_FREQUENCY;
   return {
     environment: config.environment,
@@ -109,6 +111,7 @@ export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
     rotation: { frequency },
     brokers: config.brokers.map((b) => resolveBroker(b, config.environment, { frequency, monitoring: config.monitoring })),
     monitoring: resolveMonitoring(config.monitoring, config.environment),
+    warnings,
   };
 }
 

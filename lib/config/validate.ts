@@ -23,25 +23,73 @@ export class ConfigValidationError extends Error {
 const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES];
 const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES];
 
-export function validateConfig(raw: unknown): { config?: MqPlatformConfig; problems: Problem[] } {
-  const parsed = ConfigSchema.safeParse(raw);
-  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZodIssue(i, raw));
+export interface ValidationResult {
+  /** The config, when it has no error (warnings allowed). */
+  readonly config?: MqPlatformConfig;
+  /** Errors: structure errors and rule errors of every part that parsed, in file order. */
+  readonly problems: Problem[];
+  /** Findings that do not stop synth (adjustable quotas, ...), shown as synth warnings. */
+  readonly warnings: Problem[];
+}
 
-  // Rules run on every part that parsed, even when another part did not; unknown keys, already
-  // reported, are dropped so that they do not hide the rest of their object.
-  const cleaned = parsed.success ? raw : withoutUnknownKeys(raw, parsed.error.issues);
-  const top = ConfigSchema.extend({ brokers: z.array(z.unknown()) }).safeParse(cleaned);
-  const rawBrokers: unknown[] = Array.isArray((cleaned as { brokers?: unknown })?.brokers) ? (cleaned as { brokers: unknown[] }).brokers : [];
-  const brokers = rawBrokers.map((b) => BrokerSchema.safeParse(b));
-  if (top.success) {
-    const config = { ...top.data, brokers: rawBrokers as BrokerConfig[] } as MqPlatformConfig;
-    for (const rule of ALL_ENVIRONMENT_RULES) problems.push(...rule.check(config));
+/**
+ * Two passes that never hide each other. Pass 1 checks the structure (types, enums, unknown keys).
+ * Pass 2 runs every rule on what parsed: each field that parsed is kept even when a sibling did
+ * not, so a type error in one field hides no rule finding in another field or broker. A rule that
+ * needs a field that did not parse is skipped (its structure error is already reported), and a
+ * rule finding at or under the path of a structure error is dropped as a repeat.
+ */
+export function validateConfig(raw: unknown): ValidationResult {
+  const parsed = ConfigSchema.safeParse(raw);
+  const structure: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZodIssue(i, raw));
+
+  const partial = (parsed.success ? parsed.data : salvage(ConfigSchema, raw)) as MqPlatformConfig | undefined;
+  const rawBrokers: unknown[] = Array.isArray((raw as { brokers?: unknown })?.brokers) ? (raw as { brokers: unknown[] }).brokers : [];
+  const findings: Problem[] = [];
+  if (partial && typeof partial === 'object') {
+    // Brokers keep their index (paths) even when one did not parse at all.
+    const brokers = rawBrokers.map((b, i) => (parsed.success ? parsed.data.brokers[i] : (salvage(BrokerSchema, b) as BrokerConfig | undefined)));
+    const config = { ...partial, brokers: brokers as BrokerConfig[] } as MqPlatformConfig;
+    const run = (check: () => Problem[]) => {
+      try {
+        findings.push(...check());
+      } catch (e) {
+        // Only a config with structure errors may lack what a rule reads; otherwise it is our bug.
+        if (structure.length === 0) throw e;
+      }
+    };
+    for (const rule of ALL_ENVIRONMENT_RULES) run(() => rule.check(config));
     brokers.forEach((b, index) => {
-      if (!b.success) return;
-      for (const rule of ALL_BROKER_RULES) problems.push(...rule.check(b.data, { config, index }));
+      if (!b || typeof b !== 'object') return;
+      for (const rule of ALL_BROKER_RULES) run(() => rule.check(b, { config, index }));
     });
   }
-  return { config: parsed.success && problems.length === 0 ? parsed.data : undefined, problems: sortProblems(problems) };
+  const covered = (path: string) => structure.some((s) => path === s.path || path.startsWith(`${s.path}.`) || path.startsWith(`${s.path}[`));
+  const fromRules = findings.filter((f) => !covered(f.path));
+  const problems = sortProblems([...structure, ...fromRules.filter((f) => f.severity !== 'warning')]);
+  const warnings = sortProblems(fromRules.filter((f) => f.severity === 'warning'));
+  return { config: parsed.success && problems.length === 0 ? parsed.data : undefined, problems, warnings };
+}
+
+/**
+ * What parses of `value`: the whole when it parses, else for an object each field that parses on
+ * its own (the others left out), for an array each element in place; undefined when nothing does.
+ */
+function salvage(schema: any, value: unknown): unknown {
+  const whole = schema.safeParse(value);
+  if (whole.success) return whole.data;
+  let s = schema;
+  while (s?.def?.type === 'optional' || s?.def?.type === 'default' || s?.def?.type === 'nullable') s = s.def.innerType;
+  if (s?.def?.type === 'object' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(s.shape as Record<string, unknown>)) {
+      const v = salvage(field, (value as Record<string, unknown>)[key]);
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  }
+  if (s?.def?.type === 'array' && Array.isArray(value)) return value.map((v) => salvage(s.element, v));
+  return undefined;
 }
 
 /** Stable order: by path as it appears in the file, then message. */
@@ -71,21 +119,13 @@ function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
         return [{ rule, path, value, message: `is not accepted; allowed: ${list((issue.options as unknown[]).map(String))}` }];
       }
       return [{ rule, path, value, message: 'does not match any allowed form (see config/schema.json)' }];
-    case 'invalid_type':
-      return [{ rule, path, value, message: value === undefined ? `is required; allowed: a ${issue.expected}` : `is not a ${issue.expected}` }];
+    case 'invalid_type': {
+      const expected = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+      return [{ rule, path, value, message: value === undefined ? `is required; allowed: ${expected}` : `is not ${expected}` }];
+    }
     default:
       return [{ rule, path, value, message: issue.message }];
   }
-}
-
-function withoutUnknownKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
-  const copy: unknown = structuredClone(raw);
-  for (const issue of issues) {
-    if (issue.code !== 'unrecognized_keys') continue;
-    const target = valueAt(copy, issue.path);
-    if (target && typeof target === 'object') for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
-  }
-  return copy;
 }
 
 function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {

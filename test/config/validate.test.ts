@@ -2,7 +2,7 @@ import { ENGINE_VERSIONS, INSTANCE_TYPE_RULES } from '../../lib/config/amazon-mq
 import { parseConfig } from '../../lib/config/load-config';
 import { formatProblem } from '../../lib/config/rules/problem';
 import { BROKER_RULES } from '../../lib/config/rules/broker-rules';
-import { ENVIRONMENT_RULES } from '../../lib/config/rules/environment-rules';
+import { ENVIRONMENT_RULES, KNOWN_REGIONS } from '../../lib/config/rules/environment-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from '../../lib/config/rules/monitoring-rules';
 import type { MqPlatformConfigInput } from '../../lib/config/schema';
 import { ConfigValidationError, validateConfig } from '../../lib/config/validate';
@@ -65,7 +65,8 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['unknown day', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUN', timeOfDay: '03:00' }), 'brokers[0].maintenanceWindow.dayOfWeek: "SUN" is not accepted; allowed: MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY'],
   // environment rules
   ['environment name', (c) => (c.environment = 'Prod_1'), 'environment: "Prod_1" is not an environment name; allowed: 1 to 20 lower-case letters, digits and "-", starting with a letter'],
-  ['region', (c) => (c.region = 'europe'), 'region: "europe" is not an AWS region name; allowed: for example "eu-west-1" or "us-east-2"'],
+  ['region', (c) => (c.region = 'europe'), `region: "europe" is not an AWS region; allowed: ${KNOWN_REGIONS.join(', ')}`],
+  ['misspelt region', (c) => ((c.region = 'eu-wset-1'), (c.network.availabilityZones = ['eu-wset-1a', 'eu-wset-1b', 'eu-wset-1c'])), `region: "eu-wset-1" is not an AWS region; allowed: ${KNOWN_REGIONS.join(', ')}`],
   ['account', (c) => (c.account = '1234'), 'account: "1234" is not an AWS account id; allowed: 12 digits'],
   ['vpc cidr', (c) => (c.network.cidr = '10.0.0.0/8'), 'network.cidr: "10.0.0.0/8" is not a VPC CIDR; allowed: an IPv4 block from /16 to /28, for example "10.20.0.0/16"'],
   ['availability zone of another region', (c) => (c.network.availabilityZones[2] = 'us-east-1a'), 'network.availabilityZones[2]: "us-east-1a" is not an availability zone of eu-west-1; allowed: "eu-west-1a", "eu-west-1b", ...'],
@@ -81,7 +82,6 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['required tag key', (c) => (c.compliance = { requiredTagKeys: ['aws:owner'] }), 'compliance.requiredTagKeys[0]: "aws:owner" is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"'],
   ['required tag key twice', (c) => (c.compliance = { requiredTagKeys: ['owner', 'owner'] }), 'compliance.requiredTagKeys: ["owner","owner"] lists a key twice; allowed: each key once'],
   ['no brokers', (c) => (c.brokers = []), 'brokers: [] is empty; allowed: 1 or more brokers'],
-  ['too many brokers', (c) => (c.brokers = Array.from({ length: 201 }, (_, i) => ({ ...amq(c), name: `b${i}` }))), 'brokers: "201 brokers" is more than Amazon MQ allows; allowed: at most 200 per account and region'],
   ['allowReplacement with broker and logicalId', (c) => ((c.protected = true), (c.allowReplacement = [{ broker: 'amq', logicalId: 'amqKey1234', reason: 'moving to EBS storage' }])), 'allowReplacement[0]: {"broker":"amq","logicalId":"amqKey1234"} must name exactly one of broker or logicalId'],
   ['allowReplacement with neither', (c) => ((c.protected = true), (c.allowReplacement = [{ reason: 'moving to EBS storage' }])), 'allowReplacement[0]: {} must name exactly one of broker or logicalId'],
   ['allowReplacement broker name', (c) => ((c.protected = true), (c.allowReplacement = [{ broker: 'amq test', reason: 'moving to EBS storage' }])), 'allowReplacement[0].broker: "amq test" is not a broker name; allowed: the name of a broker as in brokers[].name (it may be one this change removes)'],
@@ -93,7 +93,7 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   // broker rules
   ['broker name characters', (c) => (amq(c).name = 'my.broker'), 'brokers[0].name: "my.broker" gives the Amazon MQ name "my.broker-test", which is not accepted; allowed: 1 to 50 letters, digits, "-" and "_" in all (the name plus "-test")'],
   ['broker name length', (c) => (amq(c).name = 'x'.repeat(46)), `brokers[0].name: "${'x'.repeat(46)}" gives the Amazon MQ name "${'x'.repeat(46)}-test", which is not accepted; allowed: 1 to 50 letters, digits, "-" and "_" in all (the name plus "-test")`],
-  ['patch version', (c) => (rmq(c).engineVersion = '3.13.7'), 'brokers[1].engineVersion: "3.13.7" is not accepted for new RABBITMQ brokers; allowed: 3.13, 4.2 (major.minor only; older versions are at or past end of support)'],
+  ['patch version', (c) => (rmq(c).engineVersion = '3.13.7'), 'brokers[1].engineVersion: "3.13.7" is not accepted for new RABBITMQ brokers; allowed: 3.13, 4.2, 4.3 (major.minor only; older versions are at or past end of support)'],
   ['end-of-support version', (c) => (amq(c).engineVersion = '5.17'), 'brokers[0].engineVersion: "5.17" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)'],
   ['mode of the other engine', (c) => (amq(c).deploymentMode = 'CLUSTER_MULTI_AZ'), 'brokers[0].deploymentMode: "CLUSTER_MULTI_AZ" is not a ACTIVEMQ deployment mode; allowed: SINGLE_INSTANCE, ACTIVE_STANDBY_MULTI_AZ'],
   ['m7g on ActiveMQ', (c) => (amq(c).instanceType = 'mq.m7g.large'), 'brokers[0].instanceType: "mq.m7g.large" is not available for ACTIVEMQ 5.19 SINGLE_INSTANCE; allowed: mq.t3.micro, mq.m5.large, mq.m5.xlarge, mq.m5.2xlarge, mq.m5.4xlarge'],
@@ -114,7 +114,11 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['groups on RabbitMQ', (c) => (rmq(c).users[0].groups = ['ops']), 'brokers[1].users[0].groups: ["ops"] does not apply to RabbitMQ users; allowed: remove the field'],
   ['group name', (c) => (amq(c).users[0].groups = ['a']), 'brokers[0].users[0].groups[0]: "a" is not a valid group name; allowed: 2 to 100 letters, digits, "-", ".", "_" and "~"'],
   ['too many groups', (c) => (amq(c).users[0].groups = Array.from({ length: 21 }, (_, i) => `g${i}`)), `brokers[0].users[0].groups: ${JSON.stringify(Array.from({ length: 21 }, (_, i) => `g${i}`))} has 21 groups; allowed: at most 20`],
-  ['RabbitMQ audit logs', (c) => (rmq(c).logs = { audit: false }), 'brokers[1].logs.audit: false does not apply to RabbitMQ brokers (Amazon MQ rejects the Audit key); allowed: remove the field'],
+  ['RabbitMQ audit logs', (c) => (rmq(c).logs = { audit: true }), 'brokers[1].logs.audit: true does not apply to RabbitMQ brokers (Amazon MQ has audit logs for ActiveMQ only); allowed: false, or remove the field'],
+  ['empty broker name', (c) => (amq(c).name = ''), 'brokers[0].name: "" is empty; allowed: 1 to 45 letters, digits, "-" and "_" (the Amazon MQ name is the name plus "-test")'],
+  ['broker names that differ only in "-" and "_"', (c) => ((amq(c).name = 'a_b'), (rmq(c).name = 'a-b')), 'brokers[1].name: "a-b" gives the same stack output ids ("ABBrokerId") or alarms stack name as brokers[0].name "a_b"; allowed: broker names that differ in more than upper/lower case, "-" and "_"'],
+  ['broker names that differ only in case', (c) => ((amq(c).name = 'orders'), (rmq(c).name = 'Orders')), 'brokers[1].name: "Orders" gives the same stack output ids ("OrdersBrokerId") or alarms stack name as brokers[0].name "orders"; allowed: broker names that differ in more than upper/lower case, "-" and "_"'],
+  ['ActiveMQ username that no secret name takes', (c) => (amq(c).users[0].username = 'app~1'), 'brokers[0].users[0].username: "app~1" is a valid ACTIVEMQ username but cannot be part of its Secrets Manager secret name "mq-platform/test/amq/app~1"; allowed: 2 to 100 letters, digits, "-", "." and "_" (Secrets Manager names take no "~")'],
   ['maintenance time', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '3pm' }), 'brokers[0].maintenanceWindow.timeOfDay: "3pm" is not a 24-hour time; allowed: "HH:MM" from "00:00" to "23:59"'],
   ['maintenance hour 24', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '24:00' }), 'brokers[0].maintenanceWindow.timeOfDay: "24:00" is not a 24-hour time; allowed: "HH:MM" from "00:00" to "23:59"'],
   ['maintenance time zone', (c) => (amq(c).maintenanceWindow = { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'CET!' }), 'brokers[0].maintenanceWindow.timeZone: "CET!" is not a time zone; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"'],
@@ -139,9 +143,16 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['client name', (c) => (amq(c).clients[0].name = ''), 'brokers[0].clients[0].name: "" is not a client name; allowed: 1 to 64 letters, digits, spaces, ".", "_" and "-"'],
   ['duplicate client name', (c) => amq(c).clients.push({ name: 'apps', cidr: '10.2.0.0/16' }), 'brokers[0].clients[1].name: "apps" is a duplicate; allowed: each client name once per broker'],
   ['too many ingress rules', (c) => (amq(c).clients = Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, cidr: `10.${i}.0.0/16` }))), 'brokers[0].clients: "21 clients" need 63 inbound rules; allowed: at most 60 per security group (fewer clients or protocols per client)'],
-  ['too many tags', (c) => (amq(c).tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, 'v']))), 'brokers[0].tags: "51 tags" is too many with the environment\'s and ours; allowed: at most 50 per broker'],
-  ['aws: tag', (c) => (amq(c).tags = { 'aws:owner': 'me' }), 'brokers[0].tags.aws:owner: "aws:owner" is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"'],
-  ['long tag value', (c) => (amq(c).tags = { owner: 'x'.repeat(257) }), `brokers[0].tags.owner: "${'x'.repeat(257)}" is too long; allowed: at most 256 characters`],
+  ['too many tags with the platform\'s own', (c) => ((c.tags = { team: 'a' }), (amq(c).tags = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`t${i}`, 'v'])))), 'brokers[0].tags: "51 tags" is too many with the environment\'s tags and the platform\'s own (mq-platform:environment, mq-platform:broker, mq-platform:username); allowed: at most 50 per resource'],
+  ['aws: tag', (c) => (amq(c).tags = { 'AWS:owner': 'me' }), 'brokers[0].tags.AWS:owner: "AWS:owner" starts with "aws:", which is reserved for AWS; allowed: any other key'],
+  ['platform tag key', (c) => (amq(c).tags = { 'mq-platform:broker': 'x' }), 'brokers[0].tags.mq-platform:broker: "mq-platform:broker" starts with "mq-platform:", which is reserved for the platform\'s own tags; allowed: any other key'],
+  ['tag key character', (c) => (amq(c).tags = { 'cost#center': 'x' }), 'brokers[0].tags.cost#center: "cost#center" is not a tag key; allowed: 1 to 127 letters, digits, spaces and _ . : / = + - @'],
+  ['128-character tag key (EC2 takes 127)', (c) => (amq(c).tags = { ['k'.repeat(128)]: 'v' }), `brokers[0].tags.${'k'.repeat(128)}: "${'k'.repeat(128)}" is 128 characters long; allowed: at most 127 (the limit of EC2 security groups and VPCs, which receive it)`],
+  ['tag value character', (c) => (amq(c).tags = { owner: 'a&b' }), 'brokers[0].tags.owner: "a&b" is not a tag value; allowed: letters, digits, spaces and _ . : / = + - @'],
+  ['256-character tag value (EC2 takes 255)', (c) => (amq(c).tags = { owner: 'x'.repeat(256) }), `brokers[0].tags.owner: "${'x'.repeat(256)}" is 256 characters long; allowed: at most 255 (the limit of EC2 security groups and VPCs, which receive it)`],
+  ['environment tag key', (c) => (c.tags = { 'aws:team': 'x' }), 'tags.aws:team: "aws:team" starts with "aws:", which is reserved for AWS; allowed: any other key'],
+  ['environment tag value', (c) => (c.tags = { team: 'x'.repeat(256) }), `tags.team: "${'x'.repeat(256)}" is 256 characters long; allowed: at most 255 (the limit of EC2 security groups and VPCs, which receive it)`],
+  ['too many environment tags', (c) => (c.tags = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`t${i}`, 'v']))), 'tags: "51 tags" is too many with the platform\'s own (mq-platform:environment, mq-platform:broker, mq-platform:username on each secret); allowed: at most 50 per resource'],
   // monitoring rules
   ['percent above 100', (c) => (c.monitoring = { alarms: { cpuPercent: 120 } }), 'monitoring.alarms.cpuPercent: 120 is not a percentage; allowed: more than 0, at most 100'],
   ['negative queue depth', (c) => (c.monitoring = { alarms: { queueDepth: -1 } }), 'monitoring.alarms.queueDepth: -1 is negative; allowed: 0 (alarm on any message) or more'],
@@ -169,6 +180,24 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
 ];
 
 
+/** Findings that do not stop synth: the config is accepted and synth prints them as warnings. */
+const warningCases: Array<[string, (c: Mutable) => void, string]> = [
+  [
+    'more brokers than the default quota (adjustable)',
+    (c) => (c.brokers = Array.from({ length: 201 }, (_, i) => ({ ...rmq(c), name: `b${i}`, deploymentMode: 'SINGLE_INSTANCE' }))),
+    'brokers: "201 brokers" is more than the default Amazon MQ quota of 200 brokers per account and region (adjustable, and shared with brokers outside this config); allowed: up to 200, or more once AWS has raised the quota',
+  ],
+];
+
+describe('warnings', () => {
+  test.each(warningCases)('%s', (_name, edit, expected) => {
+    const config: Mutable = structuredClone(minimalConfig());
+    edit(config);
+    const result = validateConfig(config);
+    expect(result.warnings.map(formatProblem)).toEqual([expected]);
+  });
+});
+
 describe('invalid configs', () => {
   test.each(cases)('%s', (_name, edit, expected) => {
     expect(problemsOf(edit)).toEqual([expected]);
@@ -176,10 +205,11 @@ describe('invalid configs', () => {
 
   test('every rule of the tables has at least one case', () => {
     const fired = new Set<string>();
-    for (const [, edit] of cases) {
+    for (const [, edit] of [...cases, ...warningCases]) {
       const config: Mutable = structuredClone(minimalConfig());
       edit(config);
-      for (const p of validateConfig(config).problems) fired.add(p.rule);
+      const result = validateConfig(config);
+      for (const p of [...result.problems, ...result.warnings]) fired.add(p.rule);
     }
     const ids = [...ENVIRONMENT_RULES, ...BROKER_RULES, ...MONITORING_ENVIRONMENT_RULES, ...MONITORING_BROKER_RULES].map((r) => r.id);
     expect(ids.filter((id) => !fired.has(id))).toEqual([]);
@@ -196,7 +226,31 @@ describe('invalid configs', () => {
       'brokers[0].engineVersion: "5.16" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)',
       'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags, queues, deadLetterQueues, alarms',
       'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username',
-      'region: "nowhere" is not an AWS region name; allowed: for example "eu-west-1" or "us-east-2"',
+      `region: "nowhere" is not an AWS region; allowed: ${KNOWN_REGIONS.join(', ')}`,
+    ]);
+  });
+
+  test('a type error hides no rule finding elsewhere, in the same broker or another one', () => {
+    const lines = problemsOf((c) => {
+      c.protected = 'yes';
+      amq(c).engineVersion = '5.16';
+      amq(c).logs = { general: 'on' };
+      rmq(c).engineVersion = '3.12';
+      rmq(c).users = 'admin';
+    });
+    expect(lines).toEqual([
+      'brokers[0].engineVersion: "5.16" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)',
+      'brokers[0].logs.general: "on" is not a boolean',
+      'brokers[1].engineVersion: "3.12" is not accepted for new RABBITMQ brokers; allowed: 3.13, 4.2, 4.3 (major.minor only; older versions are at or past end of support)',
+      'brokers[1].users: "admin" is not an array',
+      'protected: "yes" is not a boolean',
+    ]);
+  });
+
+  test('a broker that is not an object hides nothing in the others', () => {
+    expect(problemsOf((c) => ((c.brokers[0] = 'amq'), (rmq(c).engineVersion = '4.9')))).toEqual([
+      'brokers[0]: "amq" is not an object',
+      'brokers[1].engineVersion: "4.9" is not accepted for new RABBITMQ brokers; allowed: 3.13, 4.2, 4.3 (major.minor only; older versions are at or past end of support)',
     ]);
   });
 

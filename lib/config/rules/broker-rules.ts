@@ -8,10 +8,14 @@ import {
   MAX_INGRESS_RULES_PER_SECURITY_GROUP,
   MAX_TAGS_PER_BROKER,
   PROTOCOL_PORTS,
+  RESERVED_TAG_PREFIX,
+  SECRET_NAME_PATTERN,
   SOURCES,
   STORAGE_BY_ENGINE_MODE,
   SUBNETS_BY_MODE,
   TAG_KEY_PATTERN,
+  TAG_LENGTHS,
+  TAG_VALUE_PATTERN,
   TIME_OF_DAY_PATTERN,
   TIME_ZONE_PATTERN,
   USERNAME_PATTERN,
@@ -32,7 +36,9 @@ function availableSubnets(ctx: BrokerRuleContext): number {
 export const BROKER_RULES: readonly BrokerRule[] = [
   brokerRule('broker-name', SOURCES.cfnBroker, (b, ctx, report) => {
     const full = brokerName(b, ctx.config.environment);
-    if (!BROKER_NAME_PATTERN.test(full)) {
+    if (b.name === '') {
+      report(p(ctx, 'name'), b.name, `is empty; allowed: 1 to ${49 - ctx.config.environment.length} letters, digits, "-" and "_" (the Amazon MQ name is the name plus "-${ctx.config.environment}")`);
+    } else if (!BROKER_NAME_PATTERN.test(full)) {
       report(
         p(ctx, 'name'),
         b.name,
@@ -125,10 +131,25 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     });
   }),
 
+  // RabbitMQ has no audit log (the Audit key is ActiveMQ only); false says so and is never sent.
   brokerRule('audit-logs', SOURCES.cfnLogs, (b, ctx, report) => {
-    if (b.engine === 'RABBITMQ' && b.logs?.audit !== undefined) {
-      report(p(ctx, 'logs', 'audit'), b.logs.audit, 'does not apply to RabbitMQ brokers (Amazon MQ rejects the Audit key); allowed: remove the field');
+    if (b.engine === 'RABBITMQ' && b.logs?.audit === true) {
+      report(p(ctx, 'logs', 'audit'), b.logs.audit, 'does not apply to RabbitMQ brokers (Amazon MQ has audit logs for ActiveMQ only); allowed: false, or remove the field');
     }
+  }),
+
+  // Each user's password lives in the secret mq-platform/<environment>/<broker>/<username>.
+  brokerRule('secret-name', SOURCES.secretName, (b, ctx, report) => {
+    b.users.forEach((u, i) => {
+      const name = `mq-platform/${ctx.config.environment}/${b.name}/${u.username}`;
+      if (USERNAME_PATTERN[b.engine].test(u.username) && !SECRET_NAME_PATTERN.test(name)) {
+        report(
+          p(ctx, 'users', i, 'username'),
+          u.username,
+          `is a valid ${b.engine} username but cannot be part of its Secrets Manager secret name "${name}"; allowed: 2 to 100 letters, digits, "-", "." and "_" (Secrets Manager names take no "~")`,
+        );
+      }
+    });
   }),
 
   brokerRule('maintenance-window', SOURCES.cfnMaintenance, (b, ctx, report) => {
@@ -221,17 +242,47 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     }
   }),
 
+  // The broker's tags reach the broker, its key, security group (EC2), secrets and alarms.
   brokerRule('tags', SOURCES.quotas, (b, ctx, report) => {
     const tags = { ...(ctx.config.tags ?? {}), ...(b.tags ?? {}) };
-    const count = Object.keys(tags).length + 2; // plus mq-platform:environment and mq-platform:broker
-    if (count > MAX_TAGS_PER_BROKER) {
-      report(p(ctx, 'tags'), `${count} tags`, `is too many with the environment's and ours; allowed: at most ${MAX_TAGS_PER_BROKER} per broker`);
+    // Ours: mq-platform:environment and mq-platform:broker, plus mq-platform:username on each secret.
+    const count = Object.keys(tags).length + (b.users.length > 0 ? 3 : 2);
+    const envOnly = Object.keys(ctx.config.tags ?? {}).length + 3;
+    if (count > MAX_TAGS_PER_BROKER && envOnly <= MAX_TAGS_PER_BROKER) { // else the environment-tags rule reports it
+      report(
+        p(ctx, 'tags'),
+        `${count} tags`,
+        `is too many with the environment's tags and the platform's own (mq-platform:environment, mq-platform:broker, mq-platform:username); allowed: at most ${MAX_TAGS_PER_BROKER} per resource`,
+      );
     }
-    for (const [key, value] of Object.entries(b.tags ?? {})) {
-      if (!TAG_KEY_PATTERN.test(key) || key.toLowerCase().startsWith('aws:')) {
-        report(p(ctx, 'tags', key), key, 'is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"');
-      }
-      if (value.length > 256) report(p(ctx, 'tags', key), value, 'is too long; allowed: at most 256 characters');
-    }
+    checkTags(p(ctx, 'tags'), b.tags, report);
   }),
 ];
+
+/**
+ * Tag keys and values that every resource receiving them accepts: the EC2 limits (security
+ * groups, VPC) are the tightest (SOURCES.ec2Tags, SOURCES.tagging); keys starting with "aws:" are
+ * reserved for AWS and "mq-platform:" for the platform's own tags.
+ */
+export function checkTags(path: string, tags: Readonly<Record<string, string>> | undefined, report: (path: string, value: unknown, message: string) => void): void {
+  const { key: maxKey, value: maxValue } = TAG_LENGTHS.ec2;
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    const keyPath = at(path, key);
+    const lower = key.toLowerCase();
+    if (lower.startsWith(RESERVED_TAG_PREFIX)) {
+      report(keyPath, key, `starts with "${RESERVED_TAG_PREFIX}", which is reserved for AWS; allowed: any other key`);
+    } else if (lower.startsWith('mq-platform:')) {
+      report(keyPath, key, 'starts with "mq-platform:", which is reserved for the platform\'s own tags; allowed: any other key');
+    } else if (!TAG_KEY_PATTERN.test(key)) {
+      report(keyPath, key, 'is not a tag key; allowed: 1 to 127 letters, digits, spaces and _ . : / = + - @');
+    } else if ([...key].length > maxKey) {
+      report(keyPath, key, `is ${[...key].length} characters long; allowed: at most ${maxKey} (the limit of EC2 security groups and VPCs, which receive it)`);
+    }
+    if (typeof value !== 'string') continue;
+    if (!TAG_VALUE_PATTERN.test(value)) {
+      report(keyPath, value, 'is not a tag value; allowed: letters, digits, spaces and _ . : / = + - @');
+    } else if ([...value].length > maxValue) {
+      report(keyPath, value, `is ${[...value].length} characters long; allowed: at most ${maxValue} (the limit of EC2 security groups and VPCs, which receive it)`);
+    }
+  }
+}

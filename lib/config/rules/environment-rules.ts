@@ -1,4 +1,6 @@
-import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, SOURCES, TAG_KEY_PATTERN } from '../amazon-mq-catalog';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, MAX_TAGS_PER_RESOURCE, SOURCES, TAG_KEY_PATTERN } from '../amazon-mq-catalog';
+import { checkTags } from './broker-rules';
 import type { MqPlatformConfig } from '../schema';
 import { at, list, parseIpv4Cidr } from './problem';
 import { environmentRule, type EnvironmentRule, type Report } from './rule';
@@ -6,10 +8,22 @@ import { environmentRule, type EnvironmentRule, type Report } from './rule';
 /** CloudWatch Logs retention values (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
+
+/** Every region of every partition, from the partition data aws-cdk-lib ships (offline). */
+export const KNOWN_REGIONS: readonly string[] = RegionInfo.regions.map((r) => r.name).sort();
+
+/** Output ids and alarm stack names derived from a broker name (lib/stacks/brokers-stack.ts, lib/app). */
+function derivedIds(name: string): { outputPrefix: string; alarmsStack: string } {
+  const outputPrefix = name
+    .split(/[-_]/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+  return { outputPrefix, alarmsStack: `Alarms-${name.replace(/_/g, '-')}` };
+}
 
 function checkAvailabilityZones(c: MqPlatformConfig, path: string, azs: readonly string[], report: Report) {
-  if (!REGION_PATTERN.test(c.region)) return; // the region rule reports it
+  if (!KNOWN_REGIONS.includes(c.region)) return; // the region rule reports it
   azs.forEach((az, i) => {
     if (!new RegExp(`^${c.region}[a-z]$`).test(az)) {
       report(at(path, i), az, `is not an availability zone of ${c.region}; allowed: "${c.region}a", "${c.region}b", ...`);
@@ -25,8 +39,18 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     }
   }),
 
-  environmentRule('region', 'https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html', (c, report) => {
-    if (!REGION_PATTERN.test(c.region)) report('region', c.region, 'is not an AWS region name; allowed: for example "eu-west-1" or "us-east-2"');
+  environmentRule('region', SOURCES.regions, (c, report) => {
+    if (!KNOWN_REGIONS.includes(c.region)) report('region', c.region, `is not an AWS region; allowed: ${list(KNOWN_REGIONS)}`);
+  }),
+
+  // Environment tags reach every resource of every stack, EC2 ones included, beside mq-platform:environment.
+  environmentRule('environment-tags', SOURCES.tagging, (c, report) => {
+    // A user's secret carries the most of ours: mq-platform:environment, :broker and :username.
+    const count = Object.keys(c.tags ?? {}).length + 3;
+    if (count > MAX_TAGS_PER_RESOURCE) {
+      report('tags', `${count} tags`, `is too many with the platform's own (mq-platform:environment, mq-platform:broker, mq-platform:username on each secret); allowed: at most ${MAX_TAGS_PER_RESOURCE} per resource`);
+    }
+    checkTags('tags', c.tags, report);
   }),
 
   environmentRule('account', 'https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html', (c, report) => {
@@ -107,13 +131,40 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
 
   environmentRule('brokers', SOURCES.quotas, (c, report) => {
     if (c.brokers.length === 0) report('brokers', c.brokers, 'is empty; allowed: 1 or more brokers');
-    if (c.brokers.length > MAX_BROKERS_PER_REGION) report('brokers', `${c.brokers.length} brokers`, `is more than Amazon MQ allows; allowed: at most ${MAX_BROKERS_PER_REGION} per account and region`);
+    // An adjustable quota (and the pages disagree: 50 or 200), so a warning, not a refusal.
+    if (c.brokers.length > MAX_BROKERS_PER_REGION) {
+      report(
+        'brokers',
+        `${c.brokers.length} brokers`,
+        `is more than the default Amazon MQ quota of ${MAX_BROKERS_PER_REGION} brokers per account and region (adjustable, and shared with brokers outside this config); allowed: up to ${MAX_BROKERS_PER_REGION}, or more once AWS has raised the quota`,
+        'warning',
+      );
+    }
     const seen = new Set<string>();
     c.brokers.forEach((b, i) => {
       if (b && typeof b.name === 'string' && BROKER_NAME_PATTERN.test(b.name)) {
         if (seen.has(b.name)) report(at('brokers', i, 'name'), b.name, 'is a duplicate; allowed: each broker name once per environment');
         seen.add(b.name);
       }
+    });
+  }),
+
+  // Brokers become construct ids, CloudFormation output ids and alarm stack names; a clash there
+  // would end synth in a construct error instead of a message.
+  environmentRule('broker-derived-names', 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html', (c, report) => {
+    const seen: Array<{ index: number; name: string; ids: ReturnType<typeof derivedIds> }> = [];
+    c.brokers.forEach((b, i) => {
+      if (!b || typeof b.name !== 'string' || b.name === '') return;
+      const ids = derivedIds(b.name);
+      const clash = seen.find((s) => s.name !== b.name && (s.ids.outputPrefix === ids.outputPrefix || s.ids.alarmsStack === ids.alarmsStack));
+      if (clash) {
+        report(
+          at('brokers', i, 'name'),
+          b.name,
+          `gives the same stack output ids ("${ids.outputPrefix}BrokerId") or alarms stack name as brokers[${clash.index}].name "${clash.name}"; allowed: broker names that differ in more than upper/lower case, "-" and "_"`,
+        );
+      }
+      seen.push({ index: i, name: b.name, ids });
     });
   }),
 ];

@@ -1,4 +1,3 @@
-import { MAX_BROKERS_PER_REGION } from '../amazon-mq-catalog';
 import { MAX_ALARM_TEMPLATE_BYTES, MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
 import { resolveAlarmSettings, resolveBrokerMonitoring } from '../resolve-monitoring';
 import { BrokerSchema, type AlarmSettingsConfig, type BrokerConfig } from '../schema';
@@ -87,7 +86,6 @@ export const MONITORING_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   }),
 
   environmentRule('metrics-insights-alarms', SOURCES.alarmLimits, (c, report) => {
-    if (c.brokers.length > MAX_BROKERS_PER_REGION) return; // the brokers rule already refuses this config
     // Brokers that did not parse are reported elsewhere and counted here as none.
     const count = c.brokers.reduce((n, raw) => {
       const b = BrokerSchema.safeParse(raw);

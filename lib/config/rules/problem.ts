@@ -8,6 +8,8 @@ export interface Problem {
   readonly message: string;
   /** Id of the rule that found it. */
   readonly rule: string;
+  /** A warning does not stop synth (an adjustable quota, for example). @default 'error' */
+  readonly severity?: 'error' | 'warning';
 }
 
 export function formatProblem(p: Problem): string {

@@ -2,7 +2,7 @@ import type { BrokerConfig, MqPlatformConfig } from '../schema';
 import type { Problem } from './problem';
 
 /** How a rule reports a finding: the config path, the value found, and what is wrong and allowed. */
-export type Report = (path: string, value: unknown, message: string) => void;
+export type Report = (path: string, value: unknown, message: string, severity?: 'error' | 'warning') => void;
 
 /** What a broker rule may look at besides the broker itself. */
 export interface BrokerRuleContext {
@@ -31,7 +31,7 @@ export function brokerRule(id: string, source: string, check: (b: BrokerConfig, 
     source,
     check(b, ctx) {
       const problems: Problem[] = [];
-      check(b, ctx, (path, value, message) => problems.push({ path, value, message, rule: id }));
+      check(b, ctx, (path, value, message, severity) => problems.push({ path, value, message, rule: id, ...(severity === 'warning' ? { severity } : {}) }));
       return problems;
     },
   };
@@ -44,7 +44,7 @@ export function environmentRule(id: string, source: string, check: (c: MqPlatfor
     source,
     check(c) {
       const problems: Problem[] = [];
-      check(c, (path, value, message) => problems.push({ path, value, message, rule: id }));
+      check(c, (path, value, message, severity) => problems.push({ path, value, message, rule: id, ...(severity === 'warning' ? { severity } : {}) }));
       return problems;
     },
   };
