@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { resolveConfig, type ResolvedConfig } from './resolve';
 import { formatProblem } from './rules/problem';
 import { ConfigValidationError, validateConfig } from './validate';
@@ -7,11 +8,65 @@ import { ConfigValidationError, validateConfig } from './validate';
 /** Where a stage's config lives: config/<stage>.json. */
 export const CONFIG_DIR = path.join(__dirname, '..', '..', 'config');
 
-export function configPathForStage(stage: string): string {
-  if (!/^[a-z][a-z0-9-]*$/.test(stage)) {
-    throw new Error(`stage "${stage}" is not a config name; allowed: lower-case letters, digits and "-" (config/<stage>.json)`);
+/** The environments in a config folder: every JSON file but schema.json, sorted. */
+export function stageNamesIn(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && f !== 'schema.json')
+      .map((f) => f.replace(/\.json$/, ''))
+      .sort();
+  } catch {
+    return [];
   }
-  return path.join(CONFIG_DIR, `${stage}.json`);
+}
+
+export function configPathForStage(stage: string, dir = CONFIG_DIR): string {
+  const stages = stageNamesIn(dir);
+  const known = `allowed: ${stages.length ? stages.join(', ') : '(none)'} (config/<stage>.json), or -c config=<path>`;
+  if (!/^[a-z][a-z0-9-]*$/.test(stage)) {
+    const hint = stage.endsWith('.json') && /^[a-z][a-z0-9-]*$/.test(stage.slice(0, -5)) ? ` (without ".json": -c stage=${stage.slice(0, -5)})` : '';
+    throw new Error(`-c stage=${stage}: is not a stage name${hint}; ${known}`);
+  }
+  const file = path.join(dir, `${stage}.json`);
+  if (!fs.existsSync(file)) throw new Error(`-c stage=${stage}: there is no config/${stage}.json; ${known}`);
+  return file;
+}
+
+/**
+ * Parses a config file's text: JSON with comments (JSONC, as the docs and schema-aware editors
+ * write it), no trailing commas. Throws one message per syntax error with line and column.
+ */
+export function parseConfigText(text: string, file: string): unknown {
+  const errors: ParseError[] = [];
+  const raw = parseJsonc(text, errors, { disallowComments: false, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length > 0) {
+    const where = (offset: number) => {
+      const before = text.slice(0, offset).split('\n');
+      return `${before.length}:${before[before.length - 1].length + 1}`;
+    };
+    const lines = errors.map((e) => `  - ${file}:${where(e.offset)}: ${describeSyntaxError(e, text)}`);
+    throw new Error(`${file}: is not valid JSON (comments are allowed):\n${lines.join('\n')}`);
+  }
+  return raw;
+}
+
+function describeSyntaxError(e: ParseError, text: string): string {
+  const found = e.length > 0 ? ` near ${JSON.stringify(text.slice(e.offset, e.offset + Math.min(e.length, 20)))}` : '';
+  const what: Record<string, string> = {
+    PropertyNameExpected: 'a quoted property name is expected (no trailing comma before "}")',
+    ValueExpected: 'a value is expected (no trailing comma before "]" or "}")',
+    CommaExpected: 'a comma is expected between entries',
+    ColonExpected: 'a colon is expected after the property name',
+    CloseBraceExpected: 'a closing "}" is expected',
+    CloseBracketExpected: 'a closing "]" is expected',
+    EndOfFileExpected: 'the file should end here',
+    InvalidSymbol: 'this is not JSON (strings take double quotes)',
+    UnexpectedEndOfString: 'a string is not closed',
+    UnexpectedEndOfComment: 'a comment is not closed',
+  };
+  const code = printParseErrorCode(e.error);
+  return `${what[code] ?? code}${found}`;
 }
 
 /** Reads, parses and validates a config file; throws one error that lists every problem. */
@@ -22,13 +77,7 @@ export function loadConfigFile(file: string): ResolvedConfig {
   } catch {
     throw new Error(`${file}: cannot read the config file; pass -c stage=<name> for config/<name>.json or -c config=<path>`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: is not valid JSON: ${(e as Error).message}`);
-  }
-  return parseConfig(raw, file);
+  return parseConfig(parseConfigText(text, file), file);
 }
 
 export function parseConfig(raw: unknown, source = 'config'): ResolvedConfig {

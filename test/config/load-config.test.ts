@@ -13,12 +13,21 @@ describe('loadConfigFile', () => {
     return file;
   };
 
+  // A config folder of our own, so that the shipped configs stay free to come and go.
+  const stages = path.join(dir, 'config');
+  fs.mkdirSync(stages);
+  for (const f of ['dev.json', 'prod.json', 'schema.json']) fs.writeFileSync(path.join(stages, f), '{}');
+
   test('maps a stage to config/<stage>.json', () => {
-    expect(configPathForStage('prod')).toBe(path.resolve(__dirname, '..', '..', 'config', 'prod.json'));
+    expect(configPathForStage('prod', stages)).toBe(path.join(stages, 'prod.json'));
   });
 
-  test('refuses a stage that is not a file name', () => {
-    expect(() => configPathForStage('../etc')).toThrow('stage "../etc" is not a config name; allowed: lower-case letters, digits and "-" (config/<stage>.json)');
+  test.each([
+    ['staging', '-c stage=staging: there is no config/staging.json; allowed: dev, prod (config/<stage>.json), or -c config=<path>'],
+    ['prod.json', '-c stage=prod.json: is not a stage name (without ".json": -c stage=prod); allowed: dev, prod (config/<stage>.json), or -c config=<path>'],
+    ['../etc', '-c stage=../etc: is not a stage name; allowed: dev, prod (config/<stage>.json), or -c config=<path>'],
+  ])('-c stage=%s names the stages there are', (stage, message) => {
+    expect(() => configPathForStage(stage, stages)).toThrow(new Error(message));
   });
 
   test('resolves defaults of a valid file', () => {
@@ -38,7 +47,18 @@ describe('loadConfigFile', () => {
     expect(() => loadConfigFile(path.join(dir, 'nope.json'))).toThrow(/nope\.json: cannot read the config file; pass -c stage=<name> for config\/<name>\.json or -c config=<path>/);
   });
 
-  test('names a file that is not JSON', () => {
-    expect(() => loadConfigFile(write('bad.json', '{ "environment": '))).toThrow(/bad\.json: is not valid JSON: /);
+  test.each([
+    ['truncated', '{ "environment": ', 'bad.json:1:18: a value is expected (no trailing comma before "]" or "}")'],
+    ['trailing comma', '{\n  "environment": "dev",\n}', 'bad.json:3:1: a quoted property name is expected (no trailing comma before "}") near "}"'],
+    ['single quotes', "{\n  'environment': 'dev'\n}", `bad.json:2:3: this is not JSON (strings take double quotes) near "'environment'"`],
+    ['missing comma', '{\n  "environment": "dev"\n  "region": "eu-west-1"\n}', 'bad.json:3:3: a comma is expected between entries near "\\"region\\""'],
+  ])('a syntax error (%s) is named with its line and column', (_name, text, where) => {
+    const file = write('bad.json', text);
+    expect(() => loadConfigFile(file)).toThrow(`${path.dirname(file)}/${where}`);
+  });
+
+  test('JSON with comments (JSONC, as in the docs) is accepted', () => {
+    const text = JSON.stringify(minimalConfig(), null, 2).replace('{', '{\n  // a line comment\n  /* a block comment */');
+    expect(loadConfigFile(write('commented.json', text)).environment).toBe('test');
   });
 });

@@ -1,0 +1,73 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { environmentTemplates, synthEnvironment } from '../../lib/app/synth';
+import { CATALOG_MAX_AGE_DAYS, catalogAge, ENGINE_VERSIONS, FACT_DATES, INSTANCE_TYPE_RULES } from '../../lib/config/amazon-mq-catalog';
+import * as catalog from '../../lib/config/amazon-mq-catalog';
+import { parseConfig } from '../../lib/config/load-config';
+import { minimalConfig } from '../support/configs';
+
+type Mutable = any;
+
+describe('RabbitMQ 4.3 on every mq.m7g size (developer guide rabbitmq-4, rabbitmq-43)', () => {
+  const m7g = INSTANCE_TYPE_RULES.filter((r) => r.engine === 'RABBITMQ' && r.versions.includes('4.3')).flatMap((r) => r.instanceTypes);
+
+  test('the catalog offers 4.3 on all eight sizes, medium to 16xlarge', () => {
+    expect(ENGINE_VERSIONS.RABBITMQ).toContain('4.3');
+    expect(m7g).toEqual(['mq.m7g.medium', 'mq.m7g.large', 'mq.m7g.xlarge', 'mq.m7g.2xlarge', 'mq.m7g.4xlarge', 'mq.m7g.8xlarge', 'mq.m7g.12xlarge', 'mq.m7g.16xlarge']);
+  });
+
+  test('one environment with a 4.3 cluster on each size synthesizes with every validation on', () => {
+    const raw: Mutable = minimalConfig();
+    const rmq = raw.brokers[1];
+    raw.brokers = m7g.map((instanceType) => ({ ...rmq, name: `r${instanceType.split('.')[2]}`, engineVersion: '4.3', instanceType }));
+    const templates = environmentTemplates(parseConfig(raw));
+    const brokers = Object.values(templates['MqPlatform-test-Brokers'].Resources).filter((r: Mutable) => r.Type === 'AWS::AmazonMQ::Broker');
+    expect(brokers.map((b: Mutable) => `${b.Properties.EngineVersion} ${b.Properties.HostInstanceType}`)).toEqual(m7g.map((t) => `4.3 ${t}`));
+  });
+});
+
+describe('synth warnings (annotations, never template content)', () => {
+  const warningsOf = (raw: Mutable, today?: Date) => {
+    const { stacks } = synthEnvironment(parseConfig(raw), undefined, { today, baseline: {} });
+    // Synth prints its warnings (the CLI shows them); the test reads them from the assembly instead.
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      return Annotations.fromStack(stacks.monitoring).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data).replace(/ \[ack: .*\]$/, ''));
+    } finally {
+      quiet.mockRestore();
+    }
+  };
+  const fresh = new Date(`${catalogAge(new Date(0)).date}T12:00:00Z`);
+
+  test('every fact of the catalog is dated', () => {
+    const facts = Object.keys(catalog).filter((k) => /^[A-Z][A-Z0-9_]+$/.test(k) && !['FACT_DATES', 'CATALOG_MAX_AGE_DAYS'].includes(k));
+    expect(facts.filter((k) => !(k in FACT_DATES))).toEqual([]);
+    for (const date of Object.values(FACT_DATES)) expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  test('a catalog older than 90 days', () => {
+    const { fact, date } = catalogAge(fresh);
+    const later = new Date(Date.parse(`${date}T00:00:00Z`) + (CATALOG_MAX_AGE_DAYS + 1) * 86_400_000);
+    expect(warningsOf(minimalConfig(), fresh)).toEqual([]);
+    expect(warningsOf(minimalConfig(), later)).toEqual([
+      `catalog: lib/config/amazon-mq-catalog.ts was last checked 91 days ago (${fact}, ${date}); allowed: at most 90 days. Re-check its facts against their SOURCES (new engine versions, instance types, ends of support) and update FACT_DATES`,
+    ]);
+  });
+
+  test('a protected environment that notifies nobody', () => {
+    const raw: Mutable = minimalConfig({ protected: true });
+    expect(warningsOf(raw, fresh)).toEqual([
+      'monitoring.subscriptions: (missing) notifies nobody when an alarm of this protected environment fires; allowed: at least one subscription ({ "protocol": "email", "endpoint": "oncall@example.com" }) or monitoring.alarmTopicArns',
+    ]);
+    raw.monitoring = { subscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }] };
+    expect(warningsOf(raw, fresh)).toEqual([]);
+  });
+
+  test('validation warnings reach synth', () => {
+    const raw: Mutable = minimalConfig();
+    raw.brokers = Array.from({ length: 201 }, (_, i) => ({ ...raw.brokers[1], name: `b${i}`, deploymentMode: 'SINGLE_INSTANCE' }));
+    const config = parseConfig(raw);
+    expect(config.warnings).toEqual([
+      'brokers: "201 brokers" is more than the default Amazon MQ quota of 200 brokers per account and region (adjustable, and shared with brokers outside this config); allowed: up to 200, or more once AWS has raised the quota',
+    ]);
+  });
+});
