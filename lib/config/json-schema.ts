@@ -1,6 +1,30 @@
-import { configJsonSchema } from './schema';
+import { ENGINE_VERSIONS, INSTANCE_TYPE_RULES } from './amazon-mq-catalog';
+import { KNOWN_REGIONS } from './rules/environment-rules';
+import { configJsonSchema, ENGINES } from './schema';
 
-/** config/schema.json as it must be on disk; a test proves the committed file equals it. */
+/**
+ * config/schema.json as it must be on disk; a test proves the committed file equals it. The zod
+ * schema gives the shape; the catalog adds what an editor should complete and flag: engine
+ * versions and instance types per engine, regions, and at least one broker. Synth checks the same
+ * facts with rules, which say more than an editor can.
+ */
 export function renderConfigJsonSchema(): string {
-  return JSON.stringify(configJsonSchema(), null, 2) + '\n';
+  const schema: any = configJsonSchema();
+  schema.properties.region.enum = [...KNOWN_REGIONS];
+  schema.properties.brokers.minItems = 1;
+  const broker = schema.properties.brokers.items;
+  const versions = [...new Set(Object.values(ENGINE_VERSIONS).flat())];
+  const types = [...new Set(INSTANCE_TYPE_RULES.flatMap((r) => r.instanceTypes))];
+  broker.properties.engineVersion.enum = versions;
+  broker.properties.instanceType.enum = types;
+  broker.allOf = ENGINES.map((engine) => ({
+    if: { properties: { engine: { const: engine } }, required: ['engine'] },
+    then: {
+      properties: {
+        engineVersion: { enum: [...ENGINE_VERSIONS[engine]] },
+        instanceType: { enum: [...new Set(INSTANCE_TYPE_RULES.filter((r) => r.engine === engine).flatMap((r) => r.instanceTypes))] },
+      },
+    },
+  }));
+  return JSON.stringify(schema, null, 2) + '\n';
 }

@@ -20,7 +20,7 @@ describe('RabbitMQ 4.3 on every mq.m7g size (developer guide rabbitmq-4, rabbitm
     const rmq = raw.brokers[1];
     raw.brokers = m7g.map((instanceType) => ({ ...rmq, name: `r${instanceType.split('.')[2]}`, engineVersion: '4.3', instanceType }));
     const templates = environmentTemplates(parseConfig(raw));
-    const brokers = Object.values(templates['MqPlatform-test-Brokers'].Resources).filter((r: Mutable) => r.Type === 'AWS::AmazonMQ::Broker');
+    const brokers = Object.values(templates['MqPlatform-test-Brokers'].Resources ?? {}).filter((r: Mutable) => r.Type === 'AWS::AmazonMQ::Broker');
     expect(brokers.map((b: Mutable) => `${b.Properties.EngineVersion} ${b.Properties.HostInstanceType}`)).toEqual(m7g.map((t) => `4.3 ${t}`));
   });
 });
