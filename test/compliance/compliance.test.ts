@@ -4,12 +4,12 @@ import { newApp } from '../../lib/app/synth';
 import { addCompliance } from '../../lib/compliance/compliance';
 import { checkEnvironment, renderMarkdown, unacknowledgedErrors } from '../../lib/compliance/compliance-report';
 import { parseConfig } from '../../lib/config/load-config';
-import { rawStageConfig, shippedStages, stageConfig } from '../support/configs';
+import { FIXTURES, fixtureConfig, rawFixture } from '../support/configs';
 
 type Mutable = any;
 
 function prodWith(edit: (c: Mutable) => void) {
-  const raw: Mutable = structuredClone(rawStageConfig('prod'));
+  const raw: Mutable = structuredClone(rawFixture('production'));
   edit(raw);
   return parseConfig(raw);
 }
@@ -28,8 +28,8 @@ function synthError(config: ReturnType<typeof parseConfig>, tweak?: (app: Return
   }
 }
 
-describe.each(shippedStages())('config/%s.json with every pack', (stage) => {
-  const result = checkEnvironment(stageConfig(stage));
+describe.each(FIXTURES)('test/fixtures/%s.json with every pack', (stage) => {
+  const result = checkEnvironment(fixtureConfig(stage));
 
   test('has no unacknowledged error or warning', () => {
     expect(result.findings.map((f) => `${f.pack} ${f.rule} ${f.paths.join(', ')}`)).toEqual([]);
@@ -67,7 +67,7 @@ describe('production violations fail synth naming the rule', () => {
   });
 
   test('a public broker (MQP.1)', () => {
-    const config = stageConfig('prod');
+    const config = fixtureConfig('production');
     const app = newApp();
     const stacks = addEnvironment(app, config);
     addCompliance(app, config, 'mq');
@@ -85,7 +85,7 @@ describe('production violations fail synth naming the rule', () => {
 
 describe('outside production', () => {
   test('the same violations are warnings and synth passes', () => {
-    const raw: Mutable = structuredClone(rawStageConfig('dev'));
+    const raw: Mutable = structuredClone(rawFixture('dev'));
     raw.brokers[0].logs = { audit: false };
     const config = parseConfig(raw);
     const app = newApp();

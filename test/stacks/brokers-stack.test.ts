@@ -1,11 +1,11 @@
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { synthEnvironment } from '../../lib/app/synth';
 import { parseConfig } from '../../lib/config/load-config';
-import { minimalConfig, stageConfig } from '../support/configs';
+import { fixtureConfig, minimalConfig } from '../support/configs';
 
 describe('BrokersStack', () => {
-  const dev = synthEnvironment(stageConfig('dev')).stacks;
-  const prod = synthEnvironment(stageConfig('prod')).stacks;
+  const dev = synthEnvironment(fixtureConfig('dev')).stacks;
+  const prod = synthEnvironment(fixtureConfig('production')).stacks;
   const devTemplate = Template.fromStack(dev.brokers);
   const prodTemplate = Template.fromStack(prod.brokers);
 
@@ -26,8 +26,8 @@ describe('BrokersStack', () => {
   });
 
   test('prod: ActiveMQ active/standby and RabbitMQ cluster on production instances', () => {
-    prodTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: 'orders-prod', DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', HostInstanceType: 'mq.m5.large' });
-    prodTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: 'events-prod', DeploymentMode: 'CLUSTER_MULTI_AZ', HostInstanceType: 'mq.m7g.large' });
+    prodTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: 'orders-production', DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', HostInstanceType: 'mq.m5.large' });
+    prodTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: 'events-production', DeploymentMode: 'CLUSTER_MULTI_AZ', HostInstanceType: 'mq.m7g.large' });
   });
 
   test('prod stacks have termination protection and retain stateful resources; dev does not', () => {

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { synthEnvironment } from '../../lib/app/synth';
 import { parseConfig } from '../../lib/config/load-config';
-import { minimalConfig, stageConfig } from '../support/configs';
+import { fixtureConfig, minimalConfig } from '../support/configs';
 
 describe('MonitoringStack', () => {
   const raw: any = minimalConfig();
@@ -59,14 +59,14 @@ describe('MonitoringStack', () => {
 });
 
 describe('dashboard', () => {
-  const prod = synthEnvironment(stageConfig('prod')).stacks;
+  const prod = synthEnvironment(fixtureConfig('production')).stacks;
   const body = JSON.stringify(Template.fromStack(prod.monitoring).findResources('AWS::CloudWatch::Dashboard'));
 
   test('shows depth, throughput, connections, CPU, memory and storage per broker, and the alarm status', () => {
     for (const text of ['QueueSize', 'EnqueueCount', 'CurrentConnectionsCount', 'CpuUtilization', 'HeapUsage', 'StorePercentUsage']) expect(body).toContain(text);
     for (const text of ['MessageReadyCount', 'PublishRate', 'ConnectionCount', 'SystemCpuUtilization', 'RabbitMQMemUsed', 'RabbitMQDiskFree']) expect(body).toContain(text);
-    expect(body).toContain('orders-prod-2');
-    expect(body).toContain('mq-platform-prod-orders-cpu');
+    expect(body).toContain('orders-production-2');
+    expect(body).toContain('mq-platform-production-orders-cpu');
     expect(body).toContain('\\"type\\":\\"alarm\\"');
   });
 });

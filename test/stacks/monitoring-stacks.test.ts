@@ -5,15 +5,15 @@ import { parseConfig } from '../../lib/config/load-config';
 import type { ResolvedConfig } from '../../lib/config/resolve';
 import { PUBLISHED_DIMENSION_SETS } from '../../lib/constructs/broker/broker-metrics';
 import { alarmsOf } from '../support/alarms';
-import { minimalConfig, shippedStages, stageConfig } from '../support/configs';
+import { FIXTURES, fixtureConfig, minimalConfig } from '../support/configs';
 
 function alarmTemplates(config: ResolvedConfig) {
   const { stacks } = synthEnvironment(config);
   return { stacks, perBroker: config.brokers.map((b, i) => ({ broker: b, template: Template.fromStack(stacks.alarms[i]) })) };
 }
 
-describe.each(shippedStages())('config/%s.json alarms', (stage) => {
-  const config = stageConfig(stage);
+describe.each(FIXTURES)('test/fixtures/%s.json alarms', (stage) => {
+  const config = fixtureConfig(stage);
   const { perBroker } = alarmTemplates(config);
 
   // The point of the issue: an alarm on a dimension set Amazon MQ never publishes sits in INSUFFICIENT_DATA forever.
@@ -52,44 +52,44 @@ describe.each(shippedStages())('config/%s.json alarms', (stage) => {
 });
 
 describe('prod alarms', () => {
-  const { perBroker } = alarmTemplates(stageConfig('prod'));
+  const { perBroker } = alarmTemplates(fixtureConfig('production'));
   const orders = alarmsOf(perBroker.find((b) => b.broker.name === 'orders')!.template);
   const events = alarmsOf(perBroker.find((b) => b.broker.name === 'events')!.template);
   const byName = (alarms: ReturnType<typeof alarmsOf>, n: string) => alarms.find((a) => a.name === n)!;
 
   test('ActiveMQ active/standby: health alarms read both instances, -1 and -2, as MAX of the two', () => {
-    const cpu = byName(orders, 'mq-platform-prod-orders-cpu');
-    expect(cpu.brokers).toEqual(['orders-prod-1', 'orders-prod-2']);
+    const cpu = byName(orders, 'mq-platform-production-orders-cpu');
+    expect(cpu.brokers).toEqual(['orders-production-1', 'orders-production-2']);
     expect(cpu.properties.Metrics[0]).toMatchObject({ Expression: 'MAX([i1, i2])', ReturnData: true });
     expect(cpu.properties.TreatMissingData).toBe('breaching');
   });
 
   test('ActiveMQ any-queue depth: one Metrics Insights query per instance, dead-letter queue excluded', () => {
-    expect(byName(orders, 'mq-platform-prod-orders-any-queue-depth-1').queries).toEqual([
-      `SELECT MAX(QueueSize) FROM SCHEMA("AWS/AmazonMQ", Broker, Queue) WHERE Broker = 'orders-prod-1' AND Queue != 'ActiveMQ.DLQ'`,
+    expect(byName(orders, 'mq-platform-production-orders-any-queue-depth-1').queries).toEqual([
+      `SELECT MAX(QueueSize) FROM SCHEMA("AWS/AmazonMQ", Broker, Queue) WHERE Broker = 'orders-production-1' AND Queue != 'ActiveMQ.DLQ'`,
     ]);
-    expect(byName(orders, 'mq-platform-prod-orders-any-queue-depth-2').queries).toEqual([
-      `SELECT MAX(QueueSize) FROM SCHEMA("AWS/AmazonMQ", Broker, Queue) WHERE Broker = 'orders-prod-2' AND Queue != 'ActiveMQ.DLQ'`,
+    expect(byName(orders, 'mq-platform-production-orders-any-queue-depth-2').queries).toEqual([
+      `SELECT MAX(QueueSize) FROM SCHEMA("AWS/AmazonMQ", Broker, Queue) WHERE Broker = 'orders-production-2' AND Queue != 'ActiveMQ.DLQ'`,
     ]);
   });
 
   test('ActiveMQ dead letters: ActiveMQ.DLQ not empty, on Broker + Queue of both instances', () => {
-    const dlq = byName(orders, 'mq-platform-prod-orders-dead-letters-ActiveMQ.DLQ');
+    const dlq = byName(orders, 'mq-platform-production-orders-dead-letters-ActiveMQ.DLQ');
     expect(dlq.dimensionSets).toEqual([['Broker', 'Queue'], ['Broker', 'Queue']]);
     expect(dlq.properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   });
 
   test('RabbitMQ 4.2 cluster: depth from broker-level ready/unacked counts, CPU per node through Metrics Insights', () => {
-    expect(byName(events, 'mq-platform-prod-events-ready-messages').properties).toMatchObject({ MetricName: 'MessageReadyCount', Dimensions: [{ Name: 'Broker', Value: 'events-prod' }] });
-    expect(byName(events, 'mq-platform-prod-events-unacknowledged-messages').properties).toMatchObject({ MetricName: 'MessageUnacknowledgedCount' });
-    expect(byName(events, 'mq-platform-prod-events-cpu').queries).toEqual([`SELECT MAX(SystemCpuUtilization) FROM SCHEMA("AWS/AmazonMQ", Broker, Node) WHERE Broker = 'events-prod'`]);
+    expect(byName(events, 'mq-platform-production-events-ready-messages').properties).toMatchObject({ MetricName: 'MessageReadyCount', Dimensions: [{ Name: 'Broker', Value: 'events-production' }] });
+    expect(byName(events, 'mq-platform-production-events-unacknowledged-messages').properties).toMatchObject({ MetricName: 'MessageUnacknowledgedCount' });
+    expect(byName(events, 'mq-platform-production-events-cpu').queries).toEqual([`SELECT MAX(SystemCpuUtilization) FROM SCHEMA("AWS/AmazonMQ", Broker, Node) WHERE Broker = 'events-production'`]);
     // ConnectionCount of a cluster is the sum of three nodes: 80% of 3 x 5,000 (mq.m7g.large).
-    expect(byName(events, 'mq-platform-prod-events-connections').properties).toMatchObject({ MetricName: 'ConnectionCount', Threshold: 12000 });
+    expect(byName(events, 'mq-platform-production-events-connections').properties).toMatchObject({ MetricName: 'ConnectionCount', Threshold: 12000 });
   });
 
   test('RabbitMQ memory and disk are read against their limits', () => {
-    expect(byName(events, 'mq-platform-prod-events-memory').properties.Metrics[0]).toMatchObject({ Expression: '100 * used / limit' });
-    expect(byName(events, 'mq-platform-prod-events-disk').properties).toMatchObject({ Threshold: 2, ComparisonOperator: 'LessThanThreshold' });
+    expect(byName(events, 'mq-platform-production-events-memory').properties.Metrics[0]).toMatchObject({ Expression: '100 * used / limit' });
+    expect(byName(events, 'mq-platform-production-events-disk').properties).toMatchObject({ Threshold: 2, ComparisonOperator: 'LessThanThreshold' });
   });
 });
 

@@ -6,10 +6,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { synthEnvironment } from '../../../lib/app/synth';
 import { parseConfig } from '../../../lib/config/load-config';
-import { minimalConfig, stageConfig } from '../../support/configs';
+import { FIXTURES, fixtureConfig, minimalConfig } from '../../support/configs';
 
-describe.each(['dev', 'prod'])('credential rotation in %s', (stage) => {
-  const { stacks } = synthEnvironment(stageConfig(stage));
+describe.each(FIXTURES)('credential rotation in %s', (stage) => {
+  const { stacks } = synthEnvironment(fixtureConfig(stage));
   const t = Template.fromStack(stacks.brokers);
   const network = Template.fromStack(stacks.network!);
   const fnId = Object.keys(t.findResources('AWS::Lambda::Function', { Properties: { FunctionName: `mq-platform-${stage}-credential-rotation` } }))[0];
@@ -97,7 +97,7 @@ describe.each(['dev', 'prod'])('credential rotation in %s', (stage) => {
 
   test('the secrets-rotation findings of AwsSolutions (SMG4), HIPAA and NIST 800-53 R5 are gone, not acknowledged', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-platform-nag-'));
-    const { app } = synthEnvironment(stageConfig(stage), out);
+    const { app } = synthEnvironment(fixtureConfig(stage), out);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app), new NIST80053R5Checks(app));
     try {
       app.synth();
@@ -114,7 +114,7 @@ describe.each(['dev', 'prod'])('credential rotation in %s', (stage) => {
 describe('credential rotation wiring', () => {
   test("the rotation-failure alarm's one action is the environment's alarm topic, on ALARM and OK", () => {
     const topic = { 'Fn::Join': ['', ['arn:aws:sns:eu-west-1:', { Ref: 'AWS::AccountId' }, ':mq-platform-dev-alarms']] };
-    Template.fromStack(synthEnvironment(stageConfig('dev')).stacks.brokers).hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Template.fromStack(synthEnvironment(fixtureConfig('dev')).stacks.brokers).hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'mq-platform-dev-credential-rotation-failed',
       AlarmActions: [topic],
       OKActions: [topic],
@@ -135,11 +135,11 @@ describe('credential rotation wiring', () => {
   });
 
   test('the function environment names each broker, its secret prefix and where to reach it', () => {
-    const t = Template.fromStack(synthEnvironment(stageConfig('prod')).stacks.brokers);
+    const t = Template.fromStack(synthEnvironment(fixtureConfig('production')).stacks.brokers);
     const env = JSON.stringify(Object.values(t.findResources('AWS::Lambda::Function'))[0].Properties.Environment.Variables.MQ_PLATFORM_BROKERS);
-    expect(env).toContain('mq-platform/prod/orders/');
+    expect(env).toContain('mq-platform/production/orders/');
     expect(env).toContain('StompEndpoints');
-    expect(env).toContain('mq-platform/prod/events/');
+    expect(env).toContain('mq-platform/production/events/');
     expect(env).toContain('ConsoleURLs');
   });
 });
