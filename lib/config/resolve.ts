@@ -1,7 +1,7 @@
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } from './amazon-mq-catalog';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { rotationWindow, type RotationWindow } from './rotation-schedule';
-import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
+import type { AcknowledgeConfig, AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
 
 /** A broker with every default applied: what the constructs build from. */
 export interface ResolvedBroker {
@@ -38,6 +38,8 @@ export interface ResolvedConfig {
   readonly tags: Readonly<Record<string, string>>;
   /** Tag keys every broker must carry (MQ.4); empty: at least one tag. */
   readonly requiredTagKeys: readonly string[];
+  /** Compliance findings the config accepts, each for one config field, with a reason. @default - none */
+  readonly acknowledge?: readonly AcknowledgeConfig[];
   readonly network: NetworkConfig;
   readonly rotation: { readonly frequency: RotationFrequency };
   readonly brokers: readonly ResolvedBroker[];
@@ -107,6 +109,7 @@ export function resolveConfig(config: MqPlatformConfig, warnings: readonly strin
     allowReplacement: config.allowReplacement ?? [],
     tags: config.tags ?? {},
     requiredTagKeys: config.compliance?.requiredTagKeys ?? [],
+    acknowledge: config.compliance?.acknowledge ?? [],
     network: config.network,
     rotation: { frequency },
     brokers: config.brokers.map((b) => resolveBroker(b, config.environment, { frequency, monitoring: config.monitoring })),

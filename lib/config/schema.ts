@@ -226,6 +226,14 @@ export const AllowReplacementSchema = z
   })
   .describe('Allows one change that replaces or removes a stateful resource of a protected environment: exactly one of broker or logicalId.');
 
+export const AcknowledgeSchema = z
+  .strictObject({
+    rule: z.string().describe('The finding\'s rule as synth names it, for example "AmazonMQ-MQ.6".'),
+    path: z.string().describe('The config field that causes the finding, as synth names it, for example "brokers[1].deploymentMode".'),
+    reason: z.string().describe('Why the finding is acceptable here; at least 10 characters, shown in the compliance report.'),
+  })
+  .describe('Accepts one compliance finding caused by one config field, with a reason.');
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to config/schema.json, for editor completion.'),
@@ -252,6 +260,10 @@ export const ConfigSchema = z
           .array(z.string())
           .optional()
           .describe('Tag keys every broker must carry (Security Hub MQ.4), from the environment or broker tags. Default: at least one tag.'),
+        acknowledge: z
+          .array(AcknowledgeSchema)
+          .optional()
+          .describe('Compliance findings this environment accepts, each for the config field that causes it and with a reason (shown in the compliance report). Default: none.'),
       })
       .optional()
       .describe('Compliance settings of the Amazon MQ rule pack.'),
@@ -269,6 +281,7 @@ export type ClientConfig = z.output<typeof ClientSchema>;
 export type UserConfig = z.output<typeof UserSchema>;
 export type NetworkConfig = MqPlatformConfig['network'];
 export type AllowReplacementConfig = z.output<typeof AllowReplacementSchema>;
+export type AcknowledgeConfig = z.output<typeof AcknowledgeSchema>;
 export type AlarmSettingsConfig = z.output<typeof AlarmSettingsSchema>;
 export type QueueConfig = z.output<typeof QueueSchema>;
 export type MonitoringConfig = z.output<typeof MonitoringSchema>;

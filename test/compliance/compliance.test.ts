@@ -83,6 +83,39 @@ describe('production violations fail synth naming the rule', () => {
   });
 });
 
+/** Synth with the Amazon MQ pack only; returns the error message, or '' when synth passed. */
+function mqPackError(config: ReturnType<typeof parseConfig>): string {
+  const app = newApp();
+  addEnvironment(app, config);
+  addCompliance(app, config, 'mq');
+  try {
+    app.synth();
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+describe('findings name the config field, and the config can accept them with a reason', () => {
+  const singleRabbit = (c: Mutable) => (c.brokers[1].deploymentMode = 'SINGLE_INSTANCE');
+
+  test.each([
+    ['a single-instance RabbitMQ broker', singleRabbit, 'MQ.6 (CT.MQ.PR.2): the production RabbitMQ broker is not CLUSTER_MULTI_AZ. Config: brokers[1].deploymentMode (or accept it in compliance.acknowledge with a reason).'],
+    ['an ActiveMQ broker without audit logs', (c: Mutable) => (c.brokers[0].logs = { audit: false }), 'MQ.2: the ActiveMQ broker does not stream audit logs to CloudWatch. Config: brokers[0].logs.audit (or accept it in compliance.acknowledge with a reason).'],
+    ['a missing required tag', (c: Mutable) => c.compliance.requiredTagKeys.push('cost-center'), 'MQ.4: the broker lacks required tags (owner, project, data-classification, cost-center). Config: brokers[0].tags or tags (or accept it in compliance.acknowledge with a reason).'],
+  ])('%s', (_name, edit, message) => {
+    expect(mqPackError(prodWith(edit))).toContain(message);
+  });
+
+  test('an acknowledgement of that field lets synth pass, and the report shows its reason', () => {
+    const config = prodWith((c) => {
+      singleRabbit(c);
+      c.compliance.acknowledge = [{ rule: 'AmazonMQ-MQ.6', path: 'brokers[1].deploymentMode', reason: 'event replay tolerates a zone outage; cost matters more here' }];
+    });
+    expect(mqPackError(config)).toBe('');
+  });
+});
+
 describe('outside production', () => {
   test('the same violations are warnings and synth passes', () => {
     const raw: Mutable = structuredClone(rawFixture('dev'));

@@ -20,6 +20,12 @@ export interface AmazonMqChecksProps extends NagPackProps {
   readonly production?: boolean;
   /** Tag keys every broker must carry (MQ.4). @default - at least one tag */
   readonly requiredTagKeys?: readonly string[];
+  /**
+   * The config field that causes a rule's finding on a resource (rule ids read `AmazonMQ-MQ.6`),
+   * added to the finding so that the user knows what to change or acknowledge.
+   * @default - findings name the resource only
+   */
+  readonly configPath?: (resource: CfnResource, rule: string) => string | undefined;
 }
 
 interface RuleSpec {
@@ -36,9 +42,11 @@ export class AmazonMqChecks extends NagPack {
   public readonly name = 'AmazonMQ';
   private readonly level: NagMessageLevel;
   private readonly specs: readonly RuleSpec[];
+  private readonly configPath?: AmazonMqChecksProps['configPath'];
 
   constructor(scope?: IConstruct, props: AmazonMqChecksProps = {}) {
     super(scope, props);
+    this.configPath = props.configPath;
     this.packName = 'AmazonMQ';
     this.level = props.production ? NagMessageLevel.ERROR : NagMessageLevel.WARN;
     this.specs = [
@@ -72,7 +80,9 @@ export class AmazonMqChecks extends NagPack {
 
   protected checkResource(node: CfnResource): void {
     for (const spec of this.specs) {
-      this.applyRule({ ...spec, level: this.level, node, ruleSuffixOverride: spec.rule.name });
+      const field = this.configPath?.(node, `${this.packName}-${spec.rule.name}`);
+      const info = field ? `${spec.info} Config: ${field} (or accept it in compliance.acknowledge with a reason).` : spec.info;
+      this.applyRule({ ...spec, info, level: this.level, node, ruleSuffixOverride: spec.rule.name });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, MAX_TAGS_PER_RESOURCE, SOURCES, TAG_KEY_PATTERN } from '../amazon-mq-catalog';
 import { checkTags } from './broker-rules';
-import type { MqPlatformConfig } from '../schema';
+import type { Engine, MqPlatformConfig } from '../schema';
 import { at, list, parseIpv4Cidr } from './problem';
 import { environmentRule, type EnvironmentRule, type Report } from './rule';
 
@@ -30,6 +30,28 @@ function checkAvailabilityZones(c: MqPlatformConfig, path: string, azs: readonly
     }
   });
   if (new Set(azs).size !== azs.length) report(path, azs, 'lists an availability zone twice; allowed: each zone once');
+}
+
+/**
+ * Findings of the Amazon MQ compliance pack (lib/compliance/amazonmq) that one config field causes,
+ * so that the finding can name it and a config can acknowledge it (compliance.acknowledge). The
+ * pack's other rules check what the platform always does (private, encrypted, no plaintext
+ * password, ...): no config field causes them, so none acknowledges them.
+ */
+export const COMPLIANCE_CONFIG_FIELDS: Readonly<Record<string, { readonly field: string; readonly engine?: Engine; readonly environmentField?: string }>> = {
+  'AmazonMQ-MQ.2': { field: 'logs.audit', engine: 'ACTIVEMQ' },
+  'AmazonMQ-MQ.4': { field: 'tags', environmentField: 'tags' },
+  'AmazonMQ-MQ.5': { field: 'deploymentMode', engine: 'ACTIVEMQ' },
+  'AmazonMQ-MQ.6': { field: 'deploymentMode', engine: 'RABBITMQ' },
+  'AmazonMQ-MQP.4': { field: 'logs.general' },
+};
+
+/** The config paths that can cause a compliance rule's finding in this config. */
+export function complianceConfigPaths(c: Pick<MqPlatformConfig, 'brokers'>, rule: string): string[] {
+  const spec = COMPLIANCE_CONFIG_FIELDS[rule];
+  if (!spec) return [];
+  const paths = c.brokers.flatMap((b, i) => (b && (!spec.engine || b.engine === spec.engine) ? [at('brokers', i, spec.field)] : []));
+  return spec.environmentField ? [spec.environmentField, ...paths] : paths;
 }
 
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
@@ -101,6 +123,24 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       }
     });
     if (new Set(keys).size !== keys.length) report('compliance.requiredTagKeys', keys, 'lists a key twice; allowed: each key once');
+  }),
+
+  // Our own rule (lib/compliance): each entry accepts one finding of one config field, with a reason.
+  environmentRule('compliance-acknowledge', 'https://docs.aws.amazon.com/securityhub/latest/userguide/mq-controls.html', (c, report) => {
+    const seen = new Set<string>();
+    (c.compliance?.acknowledge ?? []).forEach((a, i) => {
+      const path = at('compliance.acknowledge', i);
+      if (!COMPLIANCE_CONFIG_FIELDS[a.rule]) {
+        report(at(path, 'rule'), a.rule, `is not a finding that a config field causes; allowed: ${list(Object.keys(COMPLIANCE_CONFIG_FIELDS))} (the pack's other rules check what the platform always does)`);
+      } else {
+        const paths = complianceConfigPaths(c, a.rule);
+        if (!paths.includes(a.path)) report(at(path, 'path'), a.path, `is not a config field that causes ${a.rule} here; allowed: ${list(paths)}`);
+      }
+      if (a.reason.trim().length < 10) report(at(path, 'reason'), a.reason, 'does not say why; allowed: a reason of at least 10 characters, shown in the compliance report');
+      const key = `${a.rule} ${a.path}`;
+      if (seen.has(key)) report(path, key, 'acknowledges the same finding twice; allowed: one entry per rule and path');
+      seen.add(key);
+    });
   }),
 
   // Our own rule (lib/review/replacement-guard.ts): each entry allows one named resource, with a reason.
