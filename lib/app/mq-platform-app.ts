@@ -1,6 +1,6 @@
-import { Annotations, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CATALOG_MAX_AGE_DAYS, catalogAge } from '../config/amazon-mq-catalog';
+import { CATALOG_MAX_AGE_DAYS, catalogAge, MAX_RESOURCES_PER_STACK } from '../config/amazon-mq-catalog';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
@@ -88,9 +88,33 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
   addWarnings(config, monitoring, options.today ?? new Date());
+  limitResources(brokers, 'brokers', () => {
+    const users = config.brokers.reduce((n, b) => n + b.users.length, 0);
+    return `${config.brokers.length} brokers with ${users} users`;
+  });
+  limitResources(monitoring, 'monitoring', () => 'the alarm topic and dashboard');
+  if (network) limitResources(network, 'network', () => 'the network');
+  alarms.forEach((stack, i) => limitResources(stack, `brokers[${i}].queues`, () => `${config.brokers[i].monitoring.queues.length} queues`));
   // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.
   if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options.baseline);
   return { network, brokers, monitoring, alarms };
+}
+
+/**
+ * CloudFormation refuses a template of more than MAX_RESOURCES_PER_STACK resources at deploy time;
+ * synth refuses it first, counting what the stack really declares, and names the config field
+ * that grows it.
+ */
+function limitResources(stack: Stack, path: string, what: () => string): void {
+  stack.node.addValidation({
+    validate: () => {
+      const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+      if (count <= MAX_RESOURCES_PER_STACK) return [];
+      return [
+        `${path}: "${what()}" make ${stack.stackName} declare ${count} resources; allowed: at most ${MAX_RESOURCES_PER_STACK} per CloudFormation stack (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html): fewer users or brokers per environment, or split it in two`,
+      ];
+    },
+  });
 }
 
 /** Synth warnings (annotations, not template content): validation warnings, a stale catalog, nobody notified. */
