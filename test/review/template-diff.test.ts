@@ -1,14 +1,16 @@
-import { readSnapshotDir, snapshotDir } from '../../lib/review/baseline';
+import { environmentTemplates } from '../../lib/app/synth';
 import { renderReview } from '../../lib/review/render-review';
 import { checkReplacements, formatBlocked } from '../../lib/review/replacement-guard';
 import { diffEnvironment, type CfnTemplate, type StackTemplates } from '../../lib/review/template-diff';
+import { fixtureConfig } from '../support/configs';
 
 type Mutable = any; // templates are edited freely in these tests
-const BROKERS = 'MqPlatform-prod-Brokers';
-const NETWORK = 'MqPlatform-prod-Network';
+const BROKERS = 'MqPlatform-production-Brokers';
+const NETWORK = 'MqPlatform-production-Network';
 const ORDERS = 'orders46FA7C19';
 
-const base: StackTemplates = readSnapshotDir(snapshotDir('prod'));
+// What is deployed: the protected fixture's templates (not the shipped config's snapshots).
+const base: StackTemplates = environmentTemplates(fixtureConfig('production'), { baseline: false });
 function edited(edit: (t: Record<string, Mutable>) => void): Record<string, CfnTemplate> {
   const copy = structuredClone(base) as Record<string, Mutable>;
   edit(copy);
@@ -17,13 +19,13 @@ function edited(edit: (t: Record<string, Mutable>) => void): Record<string, CfnT
 const orders = (t: Record<string, Mutable>) => t[BROKERS].Resources[ORDERS].Properties;
 const review = (head: StackTemplates, allow: Mutable[] = []) => {
   const diff = diffEnvironment(base, head);
-  return { diff, guard: checkReplacements(diff, allow), text: renderReview([{ environment: 'prod', protected: true, base: 'HEAD', diff, guard: checkReplacements(diff, allow) }], 'md') };
+  return { diff, guard: checkReplacements(diff, allow), text: renderReview([{ environment: 'production', protected: true, base: 'HEAD', diff, guard: checkReplacements(diff, allow) }], 'md') };
 };
 
 describe('a change of each replacing property of a broker', () => {
   const edits: Array<[string, (p: Mutable) => void]> = [
     ['AuthenticationStrategy', (p) => (p.AuthenticationStrategy = 'LDAP')],
-    ['BrokerName', (p) => (p.BrokerName = 'orders-prod-2')],
+    ['BrokerName', (p) => (p.BrokerName = 'orders-production-2')],
     ['DeploymentMode', (p) => (p.DeploymentMode = 'SINGLE_INSTANCE')],
     ['EncryptionOptions', (p) => (p.EncryptionOptions = { UseAwsOwnedKey: true })],
     ['EngineType', (p) => (p.EngineType = 'RABBITMQ')],
@@ -35,12 +37,12 @@ describe('a change of each replacing property of a broker', () => {
   test.each(edits)('%s: the guard blocks it and the review names it in bold', (property, edit) => {
     const { guard, text } = review(edited((t) => edit(orders(t))));
     expect(guard.blocked.map((b) => [b.change.logicalId, b.change.kind])).toEqual([[ORDERS, 'replaced']]);
-    const message = formatBlocked('prod', guard.blocked);
-    expect(message).toMatch(/broker orders-prod(-2)? \(orders46FA7C19\)/);
+    const message = formatBlocked('production', guard.blocked);
+    expect(message).toMatch(/broker orders-production(-2)? \(orders46FA7C19\)/);
     expect(message).toContain(`because: ${property}`);
     expect(message).toContain('will be deleted and recreated: messages on it are lost');
     expect(message).toContain('"allowReplacement": [{ "broker": "orders", "reason": ');
-    expect(text).toMatch(new RegExp(`- \\*\\*REPLACE broker orders-prod[^\\n]*\\*\\*\\n  - because ${property}`));
+    expect(text).toMatch(new RegExp(`- \\*\\*REPLACE broker orders-production[^\\n]*\\*\\*\\n  - because ${property}`));
   });
 
   test.each(edits)('%s: allowReplacement for the broker lets it through and the review shows the reason', (_property, edit) => {
@@ -78,17 +80,17 @@ describe('changes that replace through references and logical ids', () => {
       ['removed', ORDERS],
     ]);
     expect(guard.blocked.map((b) => b.change.movedTo)).toEqual(['ordersRenamed12345678']);
-    expect(text).toContain(`**REMOVE broker orders-prod (${ORDERS}) will be deleted and recreated as ordersRenamed12345678 (its logical id changes)`);
+    expect(text).toContain(`**REMOVE broker orders-production (${ORDERS}) will be deleted and recreated as ordersRenamed12345678 (its logical id changes)`);
   });
 
   test('a removed secret is guarded; with DeletionPolicy Retain the review says it is orphaned', () => {
     const { guard, text } = review(edited((t) => delete t[BROKERS].Resources.ordersCredentialsordersadmin1F8ACBDD));
-    expect(guard.blocked.map((b) => b.change.label)).toEqual(['secret mq-platform/prod/orders/orders-admin (ordersCredentialsordersadmin1F8ACBDD)']);
+    expect(guard.blocked.map((b) => b.change.label)).toEqual(['secret mq-platform/production/orders/orders-admin (ordersCredentialsordersadmin1F8ACBDD)']);
     expect(text).toContain('DeletionPolicy Retain keeps the secret in the account, orphaned');
   });
 
   test('a renamed secret (Name) is replaced and guarded under its broker', () => {
-    const { guard } = review(edited((t) => (t[BROKERS].Resources.ordersCredentialsordersapp4D6CDD0A.Properties.Name = 'mq-platform/prod/orders/renamed')));
+    const { guard } = review(edited((t) => (t[BROKERS].Resources.ordersCredentialsordersapp4D6CDD0A.Properties.Name = 'mq-platform/production/orders/renamed')));
     expect(guard.blocked.map((b) => [b.change.broker, b.change.kind])).toEqual([['orders', 'replaced']]);
   });
 
@@ -112,7 +114,7 @@ describe('changes that do not replace', () => {
       ['ordersSecurityGroupE4C1FAB8', 'updated'],
       [ORDERS, 'updated'],
     ]);
-    expect(text).toContain('- UPDATE in place broker orders-prod (orders46FA7C19)');
+    expect(text).toContain('- UPDATE in place broker orders-production (orders46FA7C19)');
     expect(text).toContain('  - HostInstanceType: "mq.m5.large" → "mq.m5.xlarge"');
     expect(text).toContain('  - SecurityGroupIngress: + {"CidrIp":"10.50.0.0/16","Description":"reporting OpenWire","FromPort":61617,"IpProtocol":"tcp","ToPort":61617}');
   });
