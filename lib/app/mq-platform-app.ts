@@ -1,6 +1,6 @@
 import { Annotations, CfnResource, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CATALOG_MAX_AGE_DAYS, catalogAge, MAX_RESOURCES_PER_STACK } from '../config/amazon-mq-catalog';
+import { CATALOG_MAX_AGE_DAYS, catalogAge, ENGINE_UPGRADE_PATHS, MAX_RESOURCES_PER_STACK, SOURCES } from '../config/amazon-mq-catalog';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
@@ -96,7 +96,11 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   if (network) limitResources(network, 'network', () => 'the network');
   alarms.forEach((stack, i) => limitResources(stack, `brokers[${i}].queues`, () => `${config.brokers[i].monitoring.queues.length} queues`));
   // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.
-  if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options.baseline);
+  if (config.protected && options.baseline !== false) {
+    const baseline = options.baseline ?? readSnapshotDir(snapshotDir(config.environment));
+    addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], baseline);
+    checkEngineUpgrades(brokers, config, baseline);
+  }
   return { network, brokers, monitoring, alarms };
 }
 
@@ -135,8 +139,40 @@ function addWarnings(config: ResolvedConfig, monitoring: MonitoringStack, today:
   }
 }
 
-function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, given?: StackTemplates): void {
-  const baseline = given ?? readSnapshotDir(snapshotDir(config.environment));
+/**
+ * Amazon MQ upgrades an engine in place one step at a time (RabbitMQ 3.13 → 4.2 → 4.3) and never
+ * down: a protected environment's deployed version (its baseline) must reach the config's in one
+ * step, or the deploy fails at the broker update.
+ */
+function checkEngineUpgrades(stack: Stack, config: ResolvedConfig, baseline: StackTemplates): void {
+  const deployed = new Map<string, string>();
+  for (const template of Object.values(baseline)) {
+    for (const r of Object.values(template.Resources ?? {})) {
+      const p = (r as { Type?: string; Properties?: Record<string, unknown> }).Properties;
+      if ((r as { Type?: string }).Type === 'AWS::AmazonMQ::Broker' && typeof p?.BrokerName === 'string' && typeof p.EngineVersion === 'string') deployed.set(p.BrokerName, p.EngineVersion);
+    }
+  }
+  stack.node.addValidation({
+    validate: () =>
+      config.brokers.flatMap((b, i) => {
+        const from = deployed.get(b.brokerName);
+        if (from === undefined || from === b.engineVersion) return [];
+        const next = ENGINE_UPGRADE_PATHS[b.engine][from] ?? [];
+        if (next.includes(b.engineVersion)) return [];
+        return [
+          `brokers[${i}].engineVersion: "${b.engineVersion}" cannot be reached from ${from}, the version the committed snapshot deploys; allowed: ${[from, ...next].join(', ')} (Amazon MQ upgrades in place one step at a time and never down: ${upgradeChain(b.engine)}; ${SOURCES.rabbitMq43})`,
+        ];
+      }),
+  });
+}
+
+function upgradeChain(engine: keyof typeof ENGINE_UPGRADE_PATHS): string {
+  return Object.entries(ENGINE_UPGRADE_PATHS[engine])
+    .map(([from, to]) => `${from} → ${to.join(' or ')}`)
+    .join(', ');
+}
+
+function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, baseline: StackTemplates): void {
   const present = stacks.filter((s): s is Stack => s !== undefined);
   if (Object.keys(baseline).length === 0) {
     Annotations.of(present[present.length - 1]).addInfo(

@@ -81,3 +81,21 @@ describe('limits of the services the stacks touch, counted on what synth declare
     );
   });
 });
+
+describe('engine upgrades in a protected environment (one step at a time, never down)', () => {
+  const protectedRabbit = (engineVersion: string): Mutable => {
+    const raw: Mutable = minimalConfig({ protected: true, monitoring: { subscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }] } } as Mutable);
+    raw.brokers = [{ ...raw.brokers[1], engineVersion, instanceType: 'mq.m7g.large' }];
+    return raw;
+  };
+  const deployed313 = environmentTemplates(parseConfig(protectedRabbit('3.13')), { baseline: false });
+
+  test.each([
+    ['3.13 → 4.2 (one step)', '4.2', undefined],
+    ['3.13 → 4.3 (skips 4.2)', '4.3', 'brokers[0].engineVersion: "4.3" cannot be reached from 3.13, the version the committed snapshot deploys; allowed: 3.13, 4.2 (Amazon MQ upgrades in place one step at a time and never down: 3.13 → 4.2, 4.2 → 4.3; https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-43.html)'],
+  ])('%s', (_name, version, message) => {
+    const synth = () => environmentTemplates(parseConfig(protectedRabbit(version)), { baseline: deployed313 });
+    if (message === undefined) expect(synth).not.toThrow();
+    else expect(synth).toThrow(message);
+  });
+});
