@@ -251,6 +251,32 @@ describe('invalid configs', () => {
     ]);
   });
 
+  // Every field of a broker and of the environment, given a wrong type, hides no finding elsewhere
+  // (findings that depend on the broken field's value, such as an engine's username rules, aside).
+  const others = (c: Mutable) => {
+    amq(c).engineVersion = '5.16';
+    amq(c).tags = { 'aws:x': 'y' };
+    amq(c).clients[0].cidr = '0.0.0.0/0';
+    c.tags = { 'aws:e': 'v' };
+  };
+  const elsewhere = ['brokers[0].engineVersion', 'brokers[0].tags.aws:x', 'brokers[0].clients[0].cidr', 'tags.aws:e'];
+  const brokerFields = Object.keys(minimalConfig().brokers[0]).concat(['storageType', 'maintenanceWindow', 'logs', 'protocols', 'tags', 'queues', 'deadLetterQueues', 'alarms']);
+  const fields = [
+    ...brokerFields.flatMap((f) => [0, 1].map((i) => `brokers[${i}].${f}`)),
+    ...['environment', 'region', 'account', 'protected', 'allowReplacement', 'compliance', 'rotation', 'monitoring', 'network'],
+  ];
+  test.each(fields)('a wrong type in %s hides no finding elsewhere', (field) => {
+    for (const bad of [42, 'x', null]) {
+      const config: Mutable = structuredClone(minimalConfig());
+      others(config);
+      const m = /^brokers\[(\d)\]\.(.+)$/.exec(field);
+      if (m) config.brokers[Number(m[1])][m[2]] = bad;
+      else config[field] = bad;
+      const paths = validateConfig(config).problems.map((p) => p.path);
+      expect(elsewhere.filter((e) => !e.startsWith(field) && !paths.includes(e))).toEqual([]);
+    }
+  });
+
   test('a broker that is not an object hides nothing in the others', () => {
     expect(problemsOf((c) => ((c.brokers[0] = 'amq'), (rmq(c).engineVersion = '4.9')))).toEqual([
       'brokers[0]: "amq" is not an object',

@@ -246,7 +246,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   brokerRule('tags', SOURCES.quotas, (b, ctx, report) => {
     const tags = { ...(ctx.config.tags ?? {}), ...(b.tags ?? {}) };
     // Ours: mq-platform:environment and mq-platform:broker, plus mq-platform:username on each secret.
-    const count = Object.keys(tags).length + (b.users.length > 0 ? 3 : 2);
+    const count = Object.keys(tags).length + ((b.users ?? []).length > 0 ? 3 : 2);
     const envOnly = Object.keys(ctx.config.tags ?? {}).length + 3;
     if (count > MAX_TAGS_PER_BROKER && envOnly <= MAX_TAGS_PER_BROKER) { // else the environment-tags rule reports it
       report(
