@@ -74,10 +74,12 @@ describe('synth warnings (annotations, never template content)', () => {
 
 describe('limits of the services the stacks touch, counted on what synth declares', () => {
   test('more than 500 resources in the brokers stack (CloudFormation quota) fails synth naming the config field', () => {
+    // Two ActiveMQ brokers of 100 users each: within every per-broker user limit, over 500 resources.
     const raw: Mutable = minimalConfig();
-    raw.brokers[0].users = Array.from({ length: 250 }, (_, i) => ({ username: `user${i}` }));
+    const users = Array.from({ length: 100 }, (_, i) => ({ username: `user${i}` }));
+    raw.brokers = [{ ...raw.brokers[0], users }, { ...raw.brokers[0], name: 'amq2', users }, raw.brokers[1]];
     expect(() => environmentTemplates(parseConfig(raw))).toThrow(
-      /brokers: "2 brokers with 251 users" make MqPlatform-test-Brokers declare \d{3} resources; allowed: at most 500 per CloudFormation stack \(https:\/\/docs\.aws\.amazon\.com\/AWSCloudFormation\/latest\/UserGuide\/cloudformation-limits\.html\): fewer users or brokers per environment, or split it in two/,
+      /brokers: "3 brokers with 201 users" make MqPlatform-test-Brokers declare \d{3} resources; allowed: at most 500 per CloudFormation stack \(https:\/\/docs\.aws\.amazon\.com\/AWSCloudFormation\/latest\/UserGuide\/cloudformation-limits\.html\): fewer users or brokers per environment, or split it in two/,
     );
   });
 });
