@@ -45,8 +45,9 @@ export function parseConfigText(text: string, file: string): unknown {
       const before = text.slice(0, offset).split('\n');
       return `${before.length}:${before[before.length - 1].length + 1}`;
     };
-    const lines = errors.map((e) => `  - ${file}:${where(e.offset)}: ${describeSyntaxError(e, text)}`);
-    throw new Error(`${file}: is not valid JSON (comments are allowed):\n${lines.join('\n')}`);
+    // Only the first: after it the parser is out of step, and what follows is a cascade of its own.
+    const e = errors[0];
+    throw new Error(`${file}: is not valid JSON (comments are allowed):\n  - ${file}:${where(e.offset)}: ${describeSyntaxError(e, text)}`);
   }
   return raw;
 }

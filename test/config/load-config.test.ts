@@ -54,7 +54,7 @@ describe('loadConfigFile', () => {
     ['missing comma', '{\n  "environment": "dev"\n  "region": "eu-west-1"\n}', 'bad.json:3:3: a comma is expected between entries near "\\"region\\""'],
   ])('a syntax error (%s) is named with its line and column', (_name, text, where) => {
     const file = write('bad.json', text);
-    expect(() => loadConfigFile(file)).toThrow(`${path.dirname(file)}/${where}`);
+    expect(() => loadConfigFile(file)).toThrow(new Error(`${file}: is not valid JSON (comments are allowed):\n  - ${path.dirname(file)}/${where}`));
   });
 
   test('JSON with comments (JSONC, as in the docs) is accepted', () => {
