@@ -80,6 +80,12 @@ function salvage(schema: any, value: unknown): unknown {
   if (whole.success) return whole.data;
   let s = schema;
   while (s?.def?.type === 'optional' || s?.def?.type === 'default' || s?.def?.type === 'nullable') s = s.def.innerType;
+  if (s?.def?.type === 'union' && s.def.discriminator && value !== null && typeof value === 'object') {
+    // A discriminated union (network): the option its discriminator names, field by field.
+    const d = (value as Record<string, unknown>)[s.def.discriminator];
+    const option = s.options.find((o: any) => o.shape[s.def.discriminator].def.values.includes(d));
+    return option ? salvage(option, value) : undefined;
+  }
   if (s?.def?.type === 'object' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(s.shape as Record<string, unknown>)) {

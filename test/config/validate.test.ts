@@ -277,6 +277,13 @@ describe('invalid configs', () => {
     }
   });
 
+  test('a wrong type in one network field hides no finding in another', () => {
+    expect(problemsOf((c) => ((c.network.subnetCidrMask = 'x'), (c.network.cidr = '10.0.0.0/8')))).toEqual([
+      'network.cidr: "10.0.0.0/8" is not a VPC CIDR; allowed: an IPv4 block from /16 to /28, for example "10.20.0.0/16"',
+      'network.subnetCidrMask: "x" is not a number',
+    ]);
+  });
+
   test('a broker that is not an object hides nothing in the others', () => {
     expect(problemsOf((c) => ((c.brokers[0] = 'amq'), (rmq(c).engineVersion = '4.9')))).toEqual([
       'brokers[0]: "amq" is not an object',
