@@ -1,6 +1,6 @@
-import { Annotations, CfnResource, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CATALOG_MAX_AGE_DAYS, catalogAge, ENGINE_UPGRADE_PATHS, MAX_RESOURCES_PER_STACK, SOURCES } from '../config/amazon-mq-catalog';
+import { CATALOG_MAX_AGE_DAYS, catalogAge, ENGINE_UPGRADE_PATHS, MAX_OUTPUTS_PER_STACK, MAX_RESOURCES_PER_STACK, SOURCES } from '../config/amazon-mq-catalog';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
@@ -105,17 +105,23 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
 }
 
 /**
- * CloudFormation refuses a template of more than MAX_RESOURCES_PER_STACK resources at deploy time;
- * synth refuses it first, counting what the stack really declares, and names the config field
- * that grows it.
+ * CloudFormation refuses a template of more than MAX_RESOURCES_PER_STACK resources or
+ * MAX_OUTPUTS_PER_STACK outputs (exports included) at deploy time; synth refuses it first,
+ * counting what the stack really declares, and names the config field that grows it.
  */
 function limitResources(stack: Stack, path: string, what: () => string): void {
   stack.node.addValidation({
     validate: () => {
-      const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
-      if (count <= MAX_RESOURCES_PER_STACK) return [];
+      const all = stack.node.findAll();
+      const count = (kind: string, n: number, max: number) =>
+        n <= max
+          ? []
+          : [
+              `${path}: "${what()}" make ${stack.stackName} declare ${n} ${kind}; allowed: at most ${max} per CloudFormation stack (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html): fewer users or brokers per environment, or split it in two`,
+            ];
       return [
-        `${path}: "${what()}" make ${stack.stackName} declare ${count} resources; allowed: at most ${MAX_RESOURCES_PER_STACK} per CloudFormation stack (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html): fewer users or brokers per environment, or split it in two`,
+        ...count('resources', all.filter((c) => CfnResource.isCfnResource(c)).length, MAX_RESOURCES_PER_STACK),
+        ...count('outputs', all.filter((c) => c instanceof CfnOutput).length, MAX_OUTPUTS_PER_STACK),
       ];
     },
   });

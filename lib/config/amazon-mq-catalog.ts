@@ -229,8 +229,9 @@ export const RESERVED_TAG_PREFIX = 'aws:';
  */
 export const MAX_BROKERS_PER_REGION = 200;
 
-/** Resources declared in one CloudFormation template (SOURCES.cfnQuotas). */
+/** Resources and outputs declared in one CloudFormation template (SOURCES.cfnQuotas). */
 export const MAX_RESOURCES_PER_STACK = 500;
+export const MAX_OUTPUTS_PER_STACK = 200;
 
 /** Secrets Manager secret names: 1 to 512 ASCII letters, digits and / _ + = . @ - (SOURCES.secretName). */
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -306,6 +307,7 @@ export const FACT_DATES = {
   RESERVED_TAG_PREFIX: '2026-11-30',
   MAX_BROKERS_PER_REGION: '2026-11-30',
   MAX_RESOURCES_PER_STACK: '2026-11-30',
+  MAX_OUTPUTS_PER_STACK: '2026-11-30',
   SECRET_NAME_PATTERN: '2026-11-30',
   maxConnections: '2026-11-30',
   INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR: '2026-11-30',

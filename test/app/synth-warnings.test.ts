@@ -101,3 +101,15 @@ describe('engine upgrades in a protected environment (one step at a time, never 
     else expect(synth).toThrow(message);
   });
 });
+
+describe('outputs per stack', () => {
+  test('more than 200 outputs in the brokers stack (each broker has its ids, endpoints, console and secret) fails synth', () => {
+    // 23 ActiveMQ brokers with every protocol: 9 outputs each.
+    const raw: Mutable = minimalConfig();
+    const amq = { ...raw.brokers[0], protocols: ['OPENWIRE', 'STOMP', 'AMQP', 'MQTT', 'WSS', 'CONSOLE'], clients: [] };
+    raw.brokers = Array.from({ length: 23 }, (_, i) => ({ ...amq, name: `b${i}` }));
+    expect(() => environmentTemplates(parseConfig(raw))).toThrow(
+      /brokers: "23 brokers with 23 users" make MqPlatform-test-Brokers declare \d{3} outputs; allowed: at most 200 per CloudFormation stack/,
+    );
+  });
+});
