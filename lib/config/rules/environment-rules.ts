@@ -118,8 +118,9 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentRule('required-tag-keys', 'https://docs.aws.amazon.com/securityhub/latest/userguide/mq-controls.html#mq-4', (c, report) => {
     const keys = c.compliance?.requiredTagKeys ?? [];
     keys.forEach((key, i) => {
-      if (!TAG_KEY_PATTERN.test(key) || key.toLowerCase().startsWith('aws:')) {
-        report(at('compliance.requiredTagKeys', i), key, 'is not a tag key; allowed: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"');
+      // A key the tags rules would refuse could never be carried (EC2's 127 characters included).
+      if (!TAG_KEY_PATTERN.test(key) || [...key].length > 127 || /^(aws|mq-platform):/i.test(key)) {
+        report(at('compliance.requiredTagKeys', i), key, 'is not a tag key; allowed: 1 to 127 letters, digits, spaces and _ . : / = + - @, not starting with "aws:" or "mq-platform:"');
       }
     });
     if (new Set(keys).size !== keys.length) report('compliance.requiredTagKeys', keys, 'lists a key twice; allowed: each key once');
