@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { addEnvironment } from '../app/mq-platform-app';
+import { addEnvironment, type AddEnvironmentOptions } from '../app/mq-platform-app';
 import { newApp } from '../app/synth';
 import type { ResolvedConfig } from '../config/resolve';
 import { addCompliance } from './compliance';
@@ -48,11 +48,11 @@ interface ReportFile {
 }
 
 /** Synthesizes one environment with every pack and collects findings and acknowledgements. */
-export function checkEnvironment(config: ResolvedConfig): EnvironmentCompliance {
+export function checkEnvironment(config: ResolvedConfig, options?: AddEnvironmentOptions): EnvironmentCompliance {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-compliance-'));
   try {
     const app = newApp(outdir);
-    addEnvironment(app, config);
+    addEnvironment(app, config, options);
     addCompliance(app, config, 'all');
     try {
       app.synth();
