@@ -46,7 +46,7 @@ export const SOURCES = {
  * Not listed, because past end of support or refused for new brokers: ActiveMQ 5.17 and older
  * (5.17 ended 2025-06-16), RabbitMQ 3.12 and older (3.12 ended 2025-03-17). Amazon MQ also refuses
  * new brokers on a version within 30 days of its end of support.
- * Sources: SOURCES.activeMqVersions, SOURCES.rabbitMqVersions.
+ * Sources: SOURCES.activeMqVersions, SOURCES.rabbitMqVersions, SOURCES.rabbitMq4, SOURCES.rabbitMq43 (4.3 and 4.2 on every mq.m7g size).
  */
 export const ENGINE_VERSIONS: Record<Engine, readonly string[]> = {
   ACTIVEMQ: ['5.18', '5.19'],
