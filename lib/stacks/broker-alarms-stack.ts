@@ -3,7 +3,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
-import { BrokerMetrics } from '../constructs/broker/broker-metrics';
+import { BrokerMetrics } from '../amazonmq/metrics';
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { BrokerAlarms } from '../constructs/monitoring/broker-alarms';
 

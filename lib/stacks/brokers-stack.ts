@@ -6,7 +6,7 @@ import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
 import { clientProtocols } from '../config/resolve';
 import { AmazonMqLogPolicy } from '../constructs/broker/amazon-mq-log-policy';
 import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
-import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../constructs/broker/protocols';
+import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../amazonmq/protocols';
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
 

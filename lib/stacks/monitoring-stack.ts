@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ResolvedConfig } from '../config/resolve';
-import { BrokerMetrics } from '../constructs/broker/broker-metrics';
+import { BrokerMetrics } from '../amazonmq/metrics';
 import { AlarmTopic } from '../constructs/monitoring/alarm-topic';
 import { brokerAlarmSpecs } from '../constructs/monitoring/broker-alarms';
 import { MonitoringDashboard } from '../constructs/monitoring/monitoring-dashboard';

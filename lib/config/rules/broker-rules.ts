@@ -16,7 +16,7 @@ import {
   TIME_ZONE_PATTERN,
   USERNAME_PATTERN,
   USERS_PER_BROKER,
-} from '../amazon-mq-catalog';
+} from '../../amazonmq/catalog';
 import { brokerName, clientProtocols, resolveBroker } from '../resolve';
 import { rotationWindow, utcOffsets } from '../rotation-schedule';
 import { at, list, parseIpv4Cidr } from './problem';

@@ -1,4 +1,4 @@
-import { MAX_BROKERS_PER_REGION } from '../amazon-mq-catalog';
+import { MAX_BROKERS_PER_REGION } from '../../amazonmq/catalog';
 import { MAX_ALARM_TEMPLATE_BYTES, MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
 import { resolveAlarmSettings, resolveBrokerMonitoring } from '../resolve-monitoring';
 import { BrokerSchema, type AlarmSettingsConfig, type BrokerConfig } from '../schema';

@@ -5,12 +5,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../config/amazon-mq-catalog';
+import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../amazonmq/catalog';
 import type { DeploymentMode, StorageType } from '../../config/schema';
 import { customerManagedKey } from '../encryption/customer-managed-key';
 import { BrokerCredentials } from './broker-credentials';
-import { BrokerMetrics, type QueueRef } from './broker-metrics';
-import { PROTOCOL_LABELS, protocolPort, type Engine, type Protocol } from './protocols';
+import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
+import { PROTOCOL_LABELS, protocolPort, type Engine, type Protocol } from '../../amazonmq/protocols';
 
 /** A client allowed to reach the broker. */
 export interface MqBrokerClient {

@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { maxConnections } from '../../config/amazon-mq-catalog';
+import { maxConnections } from '../../amazonmq/catalog';
 import type { ResolvedBrokerMonitoring } from '../../config/resolve-monitoring';
-import { DEFAULT_VIRTUAL_HOST, type BrokerMetrics, type QueueRef } from '../broker/broker-metrics';
+import { DEFAULT_VIRTUAL_HOST, type BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { alarmName, createAlarm, insightsQuery, percentOf, ratioOf, type AlarmActions, type AlarmSpec, type AlarmTiming } from './alarm-factories';
 
 const { GREATER_THAN_THRESHOLD: ABOVE, LESS_THAN_THRESHOLD: BELOW } = cloudwatch.ComparisonOperator;

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { DeploymentMode } from '../../config/schema';
+import type { DeploymentMode } from '../config/schema';
 import type { Engine } from './protocols';
 
 /**
