@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { DeploymentMode } from '../config/schema';
-import type { Engine } from './protocols';
+import type { DeploymentMode, Engine } from './engines';
 
 /**
  * What Amazon MQ publishes to CloudWatch, as of 2026-11. Every metric name, unit and dimension set

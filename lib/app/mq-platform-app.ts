@@ -2,6 +2,8 @@ import { Annotations, Tags, Validations, type App, type Stack } from 'aws-cdk-li
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
+import * as names from '../contract/names';
+import { TAG_KEYS } from '../contract/tags';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
 import { MonitoringStack } from '../stacks/monitoring-stack';
@@ -18,9 +20,9 @@ export interface EnvironmentStacks {
   readonly alarms: readonly BrokerAlarmsStack[];
 }
 
-/** Stack names: `MqPlatform-<environment>-<Part>`. */
+/** Stack names: `MqPlatform-<environment>-<Part>` (lib/contract/names). */
 export function stackName(config: Pick<ResolvedConfig, 'environment'>, part: string): string {
-  return `MqPlatform-${config.environment}-${part}`;
+  return names.stackName(config.environment, part);
 }
 
 export interface AddEnvironmentOptions {
@@ -65,7 +67,7 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   });
   brokers.addStackDependency(monitoring, 'the credential-rotation alarm publishes to the alarm topic');
   const alarms = config.brokers.map((broker) => {
-    const stack = new BrokerAlarmsStack(app, stackName(config, `Alarms-${broker.name.replace(/_/g, '-')}`), {
+    const stack = new BrokerAlarmsStack(app, stackName(config, names.alarmStackPart(broker.name)), {
       ...common,
       description: `mq-platform ${config.environment}: alarms of broker ${broker.brokerName}`,
       config,
@@ -77,7 +79,7 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
 
   for (const stack of [network, brokers, monitoring, ...alarms]) {
     if (!stack) continue;
-    Tags.of(stack).add('mq-platform:environment', config.environment);
+    Tags.of(stack).add(TAG_KEYS.environment, config.environment);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
   // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.

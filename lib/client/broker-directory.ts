@@ -1,13 +1,15 @@
 import { DescribeBrokerCommand, DescribeBrokerResponse, ListBrokersCommand, MqClient, BrokerSummary } from '@aws-sdk/client-mq';
 import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretNamePrefix } from '../contract/names';
+import { TAG_KEYS } from '../contract/tags';
 import { classifyAwsError } from './aws-errors';
 import { MqPlatformError } from './errors';
 import { Engine } from './messaging-client';
 
-/** Tag keys the CDK core puts on brokers and secrets (see the core contract). */
-export const TAG_ENVIRONMENT = 'mq-platform:environment';
-export const TAG_BROKER = 'mq-platform:broker';
-export const TAG_USERNAME = 'mq-platform:username';
+/** Tag keys the CDK core puts on brokers and secrets (lib/contract/tags). */
+export const TAG_ENVIRONMENT = TAG_KEYS.environment;
+export const TAG_BROKER = TAG_KEYS.broker;
+export const TAG_USERNAME = TAG_KEYS.username;
 
 /** Options of a BrokerDirectory. */
 export interface BrokerDirectoryProps {
@@ -116,7 +118,7 @@ export class BrokerDirectory {
         hint: 'is it managed by mq-platform? For other brokers pass --secret-json-file or MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD',
       });
     }
-    const prefix = `mq-platform/${env}/${logical}/`;
+    const prefix = secretNamePrefix(env, logical);
     let secretName: string;
     if (username) {
       secretName = `${prefix}${username}`;

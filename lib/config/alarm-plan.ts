@@ -1,3 +1,4 @@
+import { publishesQueueMetrics } from '../amazonmq/metrics';
 import type { ResolvedBrokerMonitoring } from './resolve-monitoring';
 import type { DeploymentMode, Engine } from './schema';
 
@@ -24,7 +25,7 @@ export interface AlarmPlanInput {
 export const HEALTH_ALARMS = 4;
 
 export function planBrokerAlarms(b: AlarmPlanInput): AlarmPlan {
-  const queueMetrics = b.engine === 'ACTIVEMQ' || !b.engineVersion.startsWith('4.');
+  const queueMetrics = publishesQueueMetrics(b.engine, b.engineVersion);
   const instances = b.engine === 'ACTIVEMQ' && b.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? 2 : 1;
   // Any-queue depth: one Metrics Insights alarm per instance; RabbitMQ 4.x: broker-level ready + unacked.
   const depth = queueMetrics ? instances : 2;

@@ -1,4 +1,5 @@
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } from '../amazonmq/catalog';
+import * as names from '../contract/names';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { rotationWindow, type RotationWindow } from './rotation-schedule';
 import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
@@ -55,7 +56,7 @@ export function defaultStorageType(engine: Engine): StorageType {
 }
 
 export function brokerName(broker: Pick<BrokerConfig, 'name'>, environment: string): string {
-  return `${broker.name}-${environment}`;
+  return names.brokerName(broker.name, environment);
 }
 
 export function resolveBroker(

@@ -1,3 +1,4 @@
+import { TAG_KEYS } from '../contract/tags';
 import { updateBehavior, type StatefulFacts } from './update-behavior';
 
 /** The parts of a CloudFormation template the review reads. */
@@ -190,7 +191,7 @@ export function describeResource(logicalId: string, r: CfnResource): { label: st
   const p = r.Properties ?? {};
   const tags = Array.isArray(p.Tags) ? (p.Tags as Array<{ Key?: unknown; Value?: unknown }>) : [];
   const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
-  const broker = typeof tag('mq-platform:broker') === 'string' ? (tag('mq-platform:broker') as string) : undefined;
+  const broker = typeof tag(TAG_KEYS.broker) === 'string' ? (tag(TAG_KEYS.broker) as string) : undefined;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const noun = updateBehavior(r.Type)?.stateful?.noun;
   let name: string | undefined;

@@ -4,6 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
 import { clientProtocols } from '../config/resolve';
+import { logPolicyName, resourcePrefix, secretNamePrefix } from '../contract/names';
+import { TAG_KEYS } from '../contract/tags';
 import { AmazonMqLogPolicy } from '../constructs/broker/amazon-mq-log-policy';
 import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
 import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../amazonmq/protocols';
@@ -36,11 +38,11 @@ export class BrokersStack extends Stack {
     const removalPolicy = config.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const logPolicy = config.brokers.some((b) => b.logs.general || b.logs.audit)
-      ? new AmazonMqLogPolicy(this, 'AmazonMqLogPolicy', { policyName: `mq-platform-${config.environment}-amazonmq-logs` })
+      ? new AmazonMqLogPolicy(this, 'AmazonMqLogPolicy', { policyName: logPolicyName(config.environment) })
       : undefined;
 
     this.credentialRotation = new MqCredentialRotation(this, 'CredentialRotation', {
-      namePrefix: `mq-platform-${config.environment}`,
+      namePrefix: resourcePrefix(config.environment),
       vpc,
       apiEndpointSecurityGroups: props.apiEndpointSecurityGroups,
       alarmAction: props.alarmAction ?? alarmTopicAction(this, 'AlarmTopic', config.monitoring.topicName),
@@ -58,7 +60,7 @@ export class BrokersStack extends Stack {
         storageType: b.storageType,
         vpc,
         users: b.users,
-        secretNamePrefix: `mq-platform/${config.environment}/${b.name}/`,
+        secretNamePrefix: secretNamePrefix(config.environment, b.name),
         protocols: b.protocols,
         clients: b.clients.map((c) => toClient(b, c)),
         maintenanceWindow: b.maintenanceWindow,
@@ -69,10 +71,10 @@ export class BrokersStack extends Stack {
       if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
       if (!config.protected && b.deploymentMode === 'SINGLE_INSTANCE') acknowledgeSingleInstance(broker);
 
-      Tags.of(broker).add('mq-platform:environment', config.environment);
-      Tags.of(broker).add('mq-platform:broker', b.name);
+      Tags.of(broker).add(TAG_KEYS.environment, config.environment);
+      Tags.of(broker).add(TAG_KEYS.broker, b.name);
       for (const [key, value] of Object.entries(b.tags)) Tags.of(broker).add(key, value);
-      for (const c of broker.credentials) Tags.of(c).add('mq-platform:username', c.username);
+      for (const c of broker.credentials) Tags.of(c).add(TAG_KEYS.username, c.username);
 
       if (!b.rotation.window) throw new Error(`${b.name}: no rotation window (the config was not validated)`);
       this.credentialRotation.addBroker(broker, b.rotation.window);

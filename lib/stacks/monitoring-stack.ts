@@ -1,6 +1,7 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ResolvedConfig } from '../config/resolve';
+import { alarmNamePrefix, dashboardName } from '../contract/names';
 import { BrokerMetrics } from '../amazonmq/metrics';
 import { AlarmTopic } from '../constructs/monitoring/alarm-topic';
 import { brokerAlarmSpecs } from '../constructs/monitoring/broker-alarms';
@@ -20,13 +21,13 @@ export class MonitoringStack extends Stack {
     const { config } = props;
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       topicName: config.monitoring.topicName,
-      alarmNamePrefix: `mq-platform-${config.environment}-`,
+      alarmNamePrefix: alarmNamePrefix(config.environment),
       subscriptions: config.monitoring.subscriptions,
       removalPolicy: config.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     if (config.monitoring.dashboard) {
       this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
-        dashboardName: `mq-platform-${config.environment}`,
+        dashboardName: dashboardName(config.environment),
         brokers: config.brokers.map((b) => {
           const metrics = new BrokerMetrics(b);
           const specs = brokerAlarmSpecs({ environment: config.environment, name: b.name, metrics, instanceType: b.instanceType, monitoring: b.monitoring });

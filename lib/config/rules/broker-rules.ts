@@ -17,6 +17,7 @@ import {
   USERNAME_PATTERN,
   USERS_PER_BROKER,
 } from '../../amazonmq/catalog';
+import { PLATFORM_TAGS_PER_BROKER } from '../../contract/tags';
 import { brokerName, clientProtocols, resolveBroker } from '../resolve';
 import { rotationWindow, utcOffsets } from '../rotation-schedule';
 import { at, list, parseIpv4Cidr } from './problem';
@@ -223,7 +224,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
 
   brokerRule('tags', SOURCES.quotas, (b, ctx, report) => {
     const tags = { ...(ctx.config.tags ?? {}), ...(b.tags ?? {}) };
-    const count = Object.keys(tags).length + 2; // plus mq-platform:environment and mq-platform:broker
+    const count = Object.keys(tags).length + PLATFORM_TAGS_PER_BROKER;
     if (count > MAX_TAGS_PER_BROKER) {
       report(p(ctx, 'tags'), `${count} tags`, `is too many with the environment's and ours; allowed: at most ${MAX_TAGS_PER_BROKER} per broker`);
     }

@@ -1,4 +1,5 @@
 import { MAX_BROKERS_PER_REGION } from '../../amazonmq/catalog';
+import { publishesQueueMetrics } from '../../amazonmq/metrics';
 import { MAX_ALARM_TEMPLATE_BYTES, MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
 import { resolveAlarmSettings, resolveBrokerMonitoring } from '../resolve-monitoring';
 import { BrokerSchema, type AlarmSettingsConfig, type BrokerConfig } from '../schema';
@@ -133,7 +134,7 @@ export const MONITORING_BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   brokerRule('rabbitmq-4-queue-metrics', SOURCES.rabbitMq4, (b, ctx, report) => {
-    if (b.engine !== 'RABBITMQ' || !b.engineVersion.startsWith('4.')) return;
+    if (publishesQueueMetrics(b.engine, b.engineVersion)) return;
     for (const field of ['queues', 'deadLetterQueues'] as const) {
       const queues = b[field] ?? [];
       if (queues.length > 0) {

@@ -6,11 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../amazonmq/catalog';
-import type { DeploymentMode, StorageType } from '../../config/schema';
+import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazonmq/engines';
+import { keyAlias, PLATFORM } from '../../contract/names';
 import { customerManagedKey } from '../encryption/customer-managed-key';
 import { BrokerCredentials } from './broker-credentials';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
-import { PROTOCOL_LABELS, protocolPort, type Engine, type Protocol } from '../../amazonmq/protocols';
+import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
 
 /** A client allowed to reach the broker. */
 export interface MqBrokerClient {
@@ -84,6 +85,8 @@ export class MqBroker extends Construct implements ec2.IConnectable {
   public readonly encryptionKey: kms.IKey;
   /** One per user, in the order of `users`. */
   public readonly credentials: readonly BrokerCredentials[];
+  /** What every user secret name of this broker starts with; the username follows. */
+  public readonly secretNamePrefix: string;
   public readonly protocols: readonly Protocol[];
   /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. */
   public readonly brokerId: string;
@@ -105,7 +108,7 @@ export class MqBroker extends Construct implements ec2.IConnectable {
       props.encryptionKey ??
       customerManagedKey(this, 'Key', {
         description: `Encrypts Amazon MQ broker ${props.brokerName} and its credentials`,
-        alias: `alias/mq-platform/${props.brokerName}`,
+        alias: keyAlias(props.brokerName),
         removalPolicy,
       });
 
@@ -124,7 +127,7 @@ export class MqBroker extends Construct implements ec2.IConnectable {
       defaultPort: protocolPort(props.engine, this.protocols[0] ?? 'AMQP'),
     });
 
-    const secretNamePrefix = props.secretNamePrefix ?? `mq-platform/${props.brokerName}/`;
+    const secretNamePrefix = (this.secretNamePrefix = props.secretNamePrefix ?? `${PLATFORM}/${props.brokerName}/`);
     this.credentials = props.users.map(
       (user) =>
         new BrokerCredentials(this, `Credentials-${user.username}`, {

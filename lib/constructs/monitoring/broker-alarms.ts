@@ -3,9 +3,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { maxConnections } from '../../amazonmq/catalog';
-import type { ResolvedBrokerMonitoring } from '../../config/resolve-monitoring';
 import { DEFAULT_VIRTUAL_HOST, type BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
-import { alarmName, createAlarm, insightsQuery, percentOf, ratioOf, type AlarmActions, type AlarmSpec, type AlarmTiming } from './alarm-factories';
+import { alarmName } from '../../contract/names';
+import { createAlarm, insightsQuery, percentOf, ratioOf, type AlarmActions, type AlarmSpec, type AlarmTiming } from './alarm-factories';
 
 const { GREATER_THAN_THRESHOLD: ABOVE, LESS_THAN_THRESHOLD: BELOW } = cloudwatch.ComparisonOperator;
 const { BREACHING, NOT_BREACHING } = cloudwatch.TreatMissingData;
@@ -13,13 +13,34 @@ const { BREACHING, NOT_BREACHING } = cloudwatch.TreatMissingData;
 /** Nodes of a RabbitMQ cluster (rabbitmq-broker-architecture-cluster). */
 const RABBITMQ_CLUSTER_NODES = 3;
 
+/** Thresholds and timing of a broker's alarms. */
+export interface BrokerAlarmSettings {
+  readonly queueDepth: number;
+  readonly unacknowledgedMessages: number;
+  readonly cpuPercent: number;
+  readonly memoryPercent: number;
+  readonly storagePercent: number;
+  readonly diskFreeLimitFactor: number;
+  readonly connectionsPercent: number;
+  readonly periodMinutes: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+}
+
+/** What a broker's alarms watch: settings, named queues (with their own depth) and dead-letter queues. */
+export interface BrokerAlarmsMonitoring {
+  readonly alarms: BrokerAlarmSettings;
+  readonly queues: ReadonlyArray<QueueRef & { readonly maxDepth: number; readonly alarmWithoutConsumers: boolean }>;
+  readonly deadLetterQueues: readonly QueueRef[];
+}
+
 export interface BrokerAlarmsProps {
   readonly environment: string;
   /** Short broker name used in alarm names (the config's `name`). */
   readonly name: string;
   readonly metrics: BrokerMetrics;
   readonly instanceType: string;
-  readonly monitoring: ResolvedBrokerMonitoring;
+  readonly monitoring: BrokerAlarmsMonitoring;
   readonly actions: AlarmActions;
 }
 
