@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveConfig, type ResolvedConfig } from './resolve';
+import type { ResolvedConfig } from './resolve';
 import { ConfigValidationError, validateConfig } from './validate';
 
 /** Where a stage's config lives: config/<stage>.json. */
@@ -31,7 +31,7 @@ export function loadConfigFile(file: string): ResolvedConfig {
 }
 
 export function parseConfig(raw: unknown, source = 'config'): ResolvedConfig {
-  const { config, problems } = validateConfig(raw);
-  if (!config) throw new ConfigValidationError(source, problems);
-  return resolveConfig(config);
+  const { plan, problems } = validateConfig(raw);
+  if (!plan) throw new ConfigValidationError(source, problems);
+  return plan;
 }
