@@ -14,8 +14,8 @@ export const COMPLIANCE_PACKS: readonly CompliancePacks[] = ['mq', 'all'];
 export function addCompliance(app: App, config: ResolvedConfig, packs: CompliancePacks): void {
   Validations.of(app).addPlugins(new AmazonMqChecks(app, { production: config.protected, requiredTagKeys: config.requiredTagKeys }));
   if (packs === 'all') {
-    // Loaded only when asked for, so that the default synth does not pay for them.
     const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } = require('cdk-nag') as typeof import('cdk-nag');
+    // Loaded only when asked for, so that the default synth does not pay for it.
     const { CfnGuardValidator } = require('@cdklabs/cdk-validator-cfnguard') as typeof import('@cdklabs/cdk-validator-cfnguard');
     Validations.of(app).addPlugins(
       new AwsSolutionsChecks(app),

@@ -1,6 +1,5 @@
 import { Stack, type CfnResource } from 'aws-cdk-lib';
-// cdk-nag's own modules, not its index: the index loads every pack (~80 ms on every synth).
-import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag/lib/nag-rules';
+import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 
 /** Resolves a CloudFormation property value as it will appear in the template. */
 export function resolved(node: CfnResource, value: unknown): any {
