@@ -25,7 +25,7 @@ export function loadConfigFile(file: string): ResolvedConfig {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${file}: is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return parseConfig(raw, file);
 }

@@ -111,14 +111,23 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
 }
 
+/** The parts of a zod 4 schema object that knownKeys walks (zod exposes them untyped). */
+interface SchemaNode {
+  readonly def?: { readonly type?: string; readonly innerType?: SchemaNode; readonly discriminator?: string; readonly values?: readonly unknown[] };
+  readonly options?: readonly SchemaNode[];
+  readonly element?: SchemaNode;
+  readonly shape?: Readonly<Record<string, SchemaNode>>;
+}
+
 /** The field names the schema allows at a path, to say what an unknown key could have been. */
 function knownKeys(path: ReadonlyArray<string | number>, raw: unknown): string[] {
-  let schema: any = ConfigSchema;
-  const pick = (s: any, value: unknown): any => {
+  let schema: SchemaNode | undefined = ConfigSchema as unknown as SchemaNode;
+  const pick = (s: SchemaNode | undefined, value: unknown): SchemaNode | undefined => {
     while (s?.def?.type === 'optional' || s?.def?.type === 'default') s = s.def.innerType;
-    if (s?.def?.type === 'union' && s.def.discriminator) {
-      const d = (value as Record<string, unknown> | undefined)?.[s.def.discriminator];
-      s = s.options.find((o: any) => o.shape[s.def.discriminator].def.values.includes(d)) ?? s.options[0];
+    const discriminator = s?.def?.type === 'union' ? s.def.discriminator : undefined;
+    if (s && discriminator) {
+      const d = (value as Record<string, unknown> | undefined)?.[discriminator];
+      s = s.options?.find((o) => o.shape?.[discriminator]?.def?.values?.includes(d)) ?? s.options?.[0];
     }
     return s;
   };
