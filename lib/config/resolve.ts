@@ -146,12 +146,6 @@ export function resolveBroker(
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }
 
-/** Resolves every broker of a config, before validation. */
-export function resolveBrokers(config: MqPlatformConfig): BrokerDraft[] {
-  const frequency = config.rotation?.frequency ?? DEFAULT_ROTATION_FREQUENCY;
-  return config.brokers.map((b) => resolveBroker(b, config.environment, { frequency, monitoring: config.monitoring }));
-}
-
 /**
  * A draft broker as the plan needs it, once the rules passed: with its rotation window (rule
  * rotation-window) and every client's peer (rule clients); undefined if one is missing.
