@@ -1,4 +1,5 @@
 import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { ResolvedConfig } from '../config/resolve';
 import { COMPLIANCE_CONFIG_FIELDS } from '../config/rules/environment-rules';
@@ -32,8 +33,8 @@ export function addCompliance(app: App, config: ResolvedConfig, packs: Complianc
   );
   acknowledgeFromConfig(app, config, brokerIndex);
   if (packs === 'all') {
-    // Loaded only when asked for, so that the default synth does not pay for them.
-    const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } = require('cdk-nag') as typeof import('cdk-nag');
+    // Loaded only when asked for, so that the default synth does not pay for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; addCompliance is synchronous, so no import()
     const { CfnGuardValidator } = require('@cdklabs/cdk-validator-cfnguard') as typeof import('@cdklabs/cdk-validator-cfnguard');
     Validations.of(app).addPlugins(
       new AwsSolutionsChecks(app),

@@ -1,4 +1,4 @@
-import { ENGINE_VERSIONS, INSTANCE_TYPE_RULES } from './amazon-mq-catalog';
+import { ENGINE_VERSIONS, INSTANCE_TYPE_RULES } from '../amazonmq/catalog';
 import { KNOWN_REGIONS } from './rules/environment-rules';
 import { configJsonSchema, ENGINES } from './schema';
 

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { resolveConfig, type ResolvedConfig } from './resolve';
-import { formatProblem } from './rules/problem';
+import type { ResolvedConfig } from './resolve';
 import { ConfigValidationError, validateConfig } from './validate';
 
 /** Where a stage's config lives: config/<stage>.json. */
@@ -82,7 +81,7 @@ export function loadConfigFile(file: string): ResolvedConfig {
 }
 
 export function parseConfig(raw: unknown, source = 'config'): ResolvedConfig {
-  const { config, problems, warnings } = validateConfig(raw);
-  if (!config) throw new ConfigValidationError(source, problems);
-  return resolveConfig(config, warnings.map(formatProblem));
+  const { plan, problems } = validateConfig(raw);
+  if (!plan) throw new ConfigValidationError(source, problems);
+  return plan;
 }

@@ -3,6 +3,7 @@ import { BROKER_RULES } from './rules/broker-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
 import { at, formatProblem, list, type Problem } from './rules/problem';
+import { completeBroker, resolveBroker, resolveConfig, type BrokerDraft, type ResolvedBroker, type ResolvedConfig } from './resolve';
 import { BrokerSchema, ConfigSchema, type BrokerConfig, type MqPlatformConfig } from './schema';
 
 /** Thrown when a config has problems; the message lists every one, one per line. */
@@ -26,6 +27,8 @@ const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES];
 export interface ValidationResult {
   /** The config, when it has no error (warnings allowed). */
   readonly config?: MqPlatformConfig;
+  /** The environment plan of a config without errors, its warnings included. */
+  readonly plan?: ResolvedConfig;
   /** Errors: structure errors and rule errors of every part that parsed, in file order. */
   readonly problems: Problem[];
   /** Findings that do not stop synth (adjustable quotas, ...), shown as synth warnings. */
@@ -33,11 +36,12 @@ export interface ValidationResult {
 }
 
 /**
- * Two passes that never hide each other. Pass 1 checks the structure (types, enums, unknown keys).
- * Pass 2 runs every rule on what parsed: each field that parsed is kept even when a sibling did
- * not, so a type error in one field hides no rule finding in another field or broker. A rule that
- * needs a field that did not parse is skipped (its structure error is already reported), and a
- * rule finding at or under the path of a structure error is dropped as a repeat.
+ * Parse, resolve, check, in two passes that never hide each other. Pass 1 checks the structure
+ * (types, enums, unknown keys). Pass 2 resolves each broker once and runs every rule on what
+ * parsed: each field that parsed is kept even when a sibling did not, so a type error in one field
+ * hides no rule finding in another field or broker. A rule that needs a field that did not parse is
+ * skipped (its structure error is already reported), and a rule finding at or under the path of a
+ * structure error is dropped as a repeat. A config without errors comes back with its plan.
  */
 export function validateConfig(raw: unknown): ValidationResult {
   const parsed = ConfigSchema.safeParse(raw);
@@ -46,29 +50,51 @@ export function validateConfig(raw: unknown): ValidationResult {
   const partial = (parsed.success ? parsed.data : salvage(ConfigSchema, raw)) as MqPlatformConfig | undefined;
   const rawBrokers: unknown[] = Array.isArray((raw as { brokers?: unknown })?.brokers) ? (raw as { brokers: unknown[] }).brokers : [];
   const findings: Problem[] = [];
+  const run = (check: () => Problem[]) => {
+    try {
+      findings.push(...check());
+    } catch (e) {
+      // Only a config with structure errors may lack what a rule reads; otherwise it is our bug.
+      if (structure.length === 0) throw e;
+    }
+  };
+  let drafts: Array<BrokerDraft | undefined> = [];
   if (partial && typeof partial === 'object') {
     // Brokers keep their index (paths) even when one did not parse at all.
     const brokers = rawBrokers.map((b, i) => (parsed.success ? parsed.data.brokers[i] : (salvage(BrokerSchema, b) as BrokerConfig | undefined)));
     const config = { ...partial, brokers: brokers as BrokerConfig[] } as MqPlatformConfig;
-    const run = (check: () => Problem[]) => {
+    const frequency = config.rotation?.frequency;
+    drafts = brokers.map((b) => {
+      if (!b || typeof b !== 'object') return undefined;
       try {
-        findings.push(...check());
+        return resolveBroker(b, config.environment, { frequency, monitoring: config.monitoring });
       } catch (e) {
-        // Only a config with structure errors may lack what a rule reads; otherwise it is our bug.
         if (structure.length === 0) throw e;
+        return undefined; // a part did not parse; rules that need the draft are skipped below
       }
-    };
-    for (const rule of ALL_ENVIRONMENT_RULES) run(() => rule.check(config));
+    });
+    for (const rule of ALL_ENVIRONMENT_RULES) run(() => rule.check(config, { brokers: drafts }));
     brokers.forEach((b, index) => {
       if (!b || typeof b !== 'object') return;
-      for (const rule of ALL_BROKER_RULES) run(() => rule.check(b, { config, index }));
+      const resolved = drafts[index] as BrokerDraft;
+      for (const rule of ALL_BROKER_RULES) run(() => rule.check(b, { config, index, resolved }));
     });
   }
   const covered = (path: string) => structure.some((s) => path === s.path || path.startsWith(`${s.path}.`) || path.startsWith(`${s.path}[`));
   const fromRules = findings.filter((f) => !covered(f.path));
   const problems = sortProblems([...structure, ...fromRules.filter((f) => f.severity !== 'warning')]);
   const warnings = sortProblems(fromRules.filter((f) => f.severity === 'warning'));
-  return { config: parsed.success && problems.length === 0 ? parsed.data : undefined, problems, warnings };
+  if (!parsed.success || problems.length > 0) return { problems, warnings };
+  // The rules leave every broker a rotation window and every client one peer; should one still
+  // lack them, that is a problem reported like the others, never a throw at synth.
+  const planned: ResolvedBroker[] = [];
+  drafts.forEach((d, index) => {
+    const b = d && completeBroker(d);
+    if (b) planned.push(b);
+    else problems.push({ rule: 'plan', path: at('brokers', index), value: parsed.data.brokers[index]?.name, message: 'cannot be planned: no rotation window, or a client without cidr or securityGroupId' });
+  });
+  if (problems.length > 0) return { problems: sortProblems(problems), warnings };
+  return { config: parsed.data, plan: resolveConfig(parsed.data, planned, warnings.map(formatProblem)), problems, warnings };
 }
 
 /**
@@ -138,14 +164,23 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
 }
 
+/** The parts of a zod 4 schema object that knownKeys walks (zod exposes them untyped). */
+interface SchemaNode {
+  readonly def?: { readonly type?: string; readonly innerType?: SchemaNode; readonly discriminator?: string; readonly values?: readonly unknown[] };
+  readonly options?: readonly SchemaNode[];
+  readonly element?: SchemaNode;
+  readonly shape?: Readonly<Record<string, SchemaNode>>;
+}
+
 /** The field names the schema allows at a path, to say what an unknown key could have been. */
 function knownKeys(path: ReadonlyArray<string | number>, raw: unknown): string[] {
-  let schema: any = ConfigSchema;
-  const pick = (s: any, value: unknown): any => {
+  let schema: SchemaNode | undefined = ConfigSchema as unknown as SchemaNode;
+  const pick = (s: SchemaNode | undefined, value: unknown): SchemaNode | undefined => {
     while (s?.def?.type === 'optional' || s?.def?.type === 'default') s = s.def.innerType;
-    if (s?.def?.type === 'union' && s.def.discriminator) {
-      const d = (value as Record<string, unknown> | undefined)?.[s.def.discriminator];
-      s = s.options.find((o: any) => o.shape[s.def.discriminator].def.values.includes(d)) ?? s.options[0];
+    const discriminator = s?.def?.type === 'union' ? s.def.discriminator : undefined;
+    if (s && discriminator) {
+      const d = (value as Record<string, unknown> | undefined)?.[discriminator];
+      s = s.options?.find((o) => o.shape?.[discriminator]?.def?.values?.includes(d)) ?? s.options?.[0];
     }
     return s;
   };

@@ -1,7 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { environmentTemplates, synthEnvironment } from '../../lib/app/synth';
-import { CATALOG_MAX_AGE_DAYS, catalogAge, ENGINE_VERSIONS, FACT_DATES, INSTANCE_TYPE_RULES } from '../../lib/config/amazon-mq-catalog';
-import * as catalog from '../../lib/config/amazon-mq-catalog';
+import { CATALOG_MAX_AGE_DAYS, catalogAge, ENGINE_VERSIONS, FACT_DATES, INSTANCE_TYPE_RULES } from '../../lib/amazonmq/catalog';
+import * as catalog from '../../lib/amazonmq/catalog';
 import { parseConfig } from '../../lib/config/load-config';
 import { minimalConfig } from '../support/configs';
 
@@ -49,7 +49,7 @@ describe('synth warnings (annotations, never template content)', () => {
     const later = new Date(Date.parse(`${date}T00:00:00Z`) + (CATALOG_MAX_AGE_DAYS + 1) * 86_400_000);
     expect(warningsOf(minimalConfig(), fresh)).toEqual([]);
     expect(warningsOf(minimalConfig(), later)).toEqual([
-      `catalog: lib/config/amazon-mq-catalog.ts was last checked 91 days ago (${fact}, ${date}); allowed: at most 90 days. Re-check its facts against their SOURCES (new engine versions, instance types, ends of support) and update FACT_DATES`,
+      `catalog: lib/amazonmq/catalog.ts was last checked 91 days ago (${fact}, ${date}); allowed: at most 90 days. Re-check its facts against their SOURCES (new engine versions, instance types, ends of support) and update FACT_DATES`,
     ]);
   });
 

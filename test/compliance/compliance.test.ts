@@ -3,7 +3,7 @@ import { addEnvironment } from '../../lib/app/mq-platform-app';
 import { newApp } from '../../lib/app/synth';
 import { addCompliance } from '../../lib/compliance/compliance';
 import { checkEnvironment, renderMarkdown, unacknowledgedErrors } from '../../lib/compliance/compliance-report';
-import { catalogAge } from '../../lib/config/amazon-mq-catalog';
+import { catalogAge } from '../../lib/amazonmq/catalog';
 import { parseConfig } from '../../lib/config/load-config';
 import { FIXTURES, fixtureConfig, rawFixture } from '../support/configs';
 

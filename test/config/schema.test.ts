@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENGINE_VERSIONS } from '../../lib/config/amazon-mq-catalog';
+import { ENGINE_VERSIONS } from '../../lib/amazonmq/catalog';
 import { renderConfigJsonSchema } from '../../lib/config/json-schema';
 import { KNOWN_REGIONS } from '../../lib/config/rules/environment-rules';
 import { rawStageConfig, shippedStages } from '../support/configs';

@@ -20,9 +20,11 @@ import {
   TIME_ZONE_PATTERN,
   USERNAME_PATTERN,
   USERS_PER_BROKER,
-} from '../amazon-mq-catalog';
-import { brokerName, clientProtocols, resolveBroker } from '../resolve';
-import { rotationWindow, utcOffsets } from '../rotation-schedule';
+} from '../../amazonmq/catalog';
+import * as names from '../../contract/names';
+import { PLATFORM_TAG_PREFIX, PLATFORM_TAGS_PER_BROKER, PLATFORM_TAGS_PER_SECRET } from '../../contract/tags';
+import { brokerName, clientProtocols } from '../resolve';
+import { utcOffsets } from '../rotation-schedule';
 import { at, list, parseIpv4Cidr } from './problem';
 import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
 
@@ -74,7 +76,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   brokerRule('storage-type', SOURCES.activeStandby, (b, ctx, report) => {
-    const r = resolveBroker(b, ctx.config.environment);
+    const r = ctx.resolved;
     const byMode = STORAGE_BY_ENGINE_MODE[b.engine][b.deploymentMode] ?? ['EBS', 'EFS'];
     const byInstance = INSTANCE_TYPE_RULES.find((i) => i.engine === b.engine && i.instanceTypes.includes(b.instanceType))?.storage ?? ['EBS', 'EFS'];
     const allowed = byMode.filter((s) => byInstance.includes(s));
@@ -141,7 +143,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   // Each user's password lives in the secret mq-platform/<environment>/<broker>/<username>.
   brokerRule('secret-name', SOURCES.secretName, (b, ctx, report) => {
     b.users.forEach((u, i) => {
-      const name = `mq-platform/${ctx.config.environment}/${b.name}/${u.username}`;
+      const name = names.secretName(ctx.config.environment, b.name, u.username);
       if (USERNAME_PATTERN[b.engine].test(u.username) && !SECRET_NAME_PATTERN.test(name)) {
         report(
           p(ctx, 'users', i, 'username'),
@@ -182,7 +184,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     const timeZone = w.timeZone ?? 'UTC';
     if (!utcOffsets(timeZone)) {
       report(p(ctx, 'maintenanceWindow', 'timeZone'), timeZone, 'is not in the time zone database; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"');
-    } else if (!rotationWindow({ dayOfWeek: w.dayOfWeek, timeOfDay: w.timeOfDay, timeZone }, 'MONTHLY')) {
+    } else if (!ctx.resolved.rotation.window) {
       report(
         p(ctx, 'maintenanceWindow', 'timeOfDay'),
         w.timeOfDay,
@@ -201,7 +203,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     };
     check(p(ctx, 'protocols'), b.protocols);
     if (b.protocols && b.protocols.length === 0) report(p(ctx, 'protocols'), b.protocols, `is empty; allowed: at least one of ${list(allowed)}`);
-    const brokerProtocols = resolveBroker(b, ctx.config.environment).protocols;
+    const brokerProtocols = ctx.resolved.protocols;
     (b.clients ?? []).forEach((c, i) => {
       check(p(ctx, 'clients', i, 'protocols'), c.protocols);
       (c.protocols ?? []).forEach((proto, j) => {
@@ -235,7 +237,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   brokerRule('security-group-rules', SOURCES.vpcQuotas, (b, ctx, report) => {
-    const r = resolveBroker(b, ctx.config.environment);
+    const r = ctx.resolved;
     const rules = r.clients.reduce((n, c) => n + clientProtocols(r, c).length, 0);
     if (rules > MAX_INGRESS_RULES_PER_SECURITY_GROUP) {
       report(p(ctx, 'clients'), `${r.clients.length} clients`, `need ${rules} inbound rules; allowed: at most ${MAX_INGRESS_RULES_PER_SECURITY_GROUP} per security group (fewer clients or protocols per client)`);
@@ -245,9 +247,9 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   // The broker's tags reach the broker, its key, security group (EC2), secrets and alarms.
   brokerRule('tags', SOURCES.quotas, (b, ctx, report) => {
     const tags = { ...(ctx.config.tags ?? {}), ...(b.tags ?? {}) };
-    // Ours: mq-platform:environment and mq-platform:broker, plus mq-platform:username on each secret.
-    const count = Object.keys(tags).length + ((b.users ?? []).length > 0 ? 3 : 2);
-    const envOnly = Object.keys(ctx.config.tags ?? {}).length + 3;
+    // Ours: PLATFORM_TAGS_PER_BROKER on the broker, PLATFORM_TAGS_PER_SECRET on each user secret.
+    const count = Object.keys(tags).length + ((b.users ?? []).length > 0 ? PLATFORM_TAGS_PER_SECRET : PLATFORM_TAGS_PER_BROKER);
+    const envOnly = Object.keys(ctx.config.tags ?? {}).length + PLATFORM_TAGS_PER_SECRET;
     if (count > MAX_TAGS_PER_BROKER && envOnly <= MAX_TAGS_PER_BROKER) { // else the environment-tags rule reports it
       report(
         p(ctx, 'tags'),
@@ -271,8 +273,8 @@ export function checkTags(path: string, tags: Readonly<Record<string, string>> |
     const lower = key.toLowerCase();
     if (lower.startsWith(RESERVED_TAG_PREFIX)) {
       report(keyPath, key, `starts with "${RESERVED_TAG_PREFIX}", which is reserved for AWS; allowed: any other key`);
-    } else if (lower.startsWith('mq-platform:')) {
-      report(keyPath, key, 'starts with "mq-platform:", which is reserved for the platform\'s own tags; allowed: any other key');
+    } else if (lower.startsWith(PLATFORM_TAG_PREFIX)) {
+      report(keyPath, key, `starts with "${PLATFORM_TAG_PREFIX}", which is reserved for the platform's own tags; allowed: any other key`);
     } else if (!TAG_KEY_PATTERN.test(key)) {
       report(keyPath, key, 'is not a tag key; allowed: 1 to 127 letters, digits, spaces and _ . : / = + - @');
     } else if ([...key].length > maxKey) {

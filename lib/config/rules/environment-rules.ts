@@ -1,5 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, MAX_TAGS_PER_RESOURCE, SOURCES, TAG_KEY_PATTERN } from '../amazon-mq-catalog';
+import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, MAX_TAGS_PER_RESOURCE, SOURCES, TAG_KEY_PATTERN } from '../../amazonmq/catalog';
+import * as names from '../../contract/names';
 import { checkTags } from './broker-rules';
 import type { Engine, MqPlatformConfig } from '../schema';
 import { at, list, parseIpv4Cidr } from './problem';
@@ -8,18 +9,12 @@ import { environmentRule, type EnvironmentRule, type Report } from './rule';
 /** CloudWatch Logs retention values (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-
 /** Every region of every partition, from the partition data aws-cdk-lib ships (offline). */
 export const KNOWN_REGIONS: readonly string[] = RegionInfo.regions.map((r) => r.name).sort();
 
-/** Output ids and alarm stack names derived from a broker name (lib/stacks/brokers-stack.ts, lib/app). */
+/** Output ids and alarm stack names derived from a broker name (lib/contract/names). */
 function derivedIds(name: string): { outputPrefix: string; alarmsStack: string } {
-  const outputPrefix = name
-    .split(/[-_]/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join('');
-  return { outputPrefix, alarmsStack: `Alarms-${name.replace(/_/g, '-')}` };
+  return { outputPrefix: names.outputIdPrefix(name), alarmsStack: names.alarmStackPart(name) };
 }
 
 function checkAvailabilityZones(c: MqPlatformConfig, path: string, azs: readonly string[], report: Report) {

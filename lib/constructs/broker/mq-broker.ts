@@ -1,16 +1,17 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Resource, Stack, Validations, type IResource } from 'aws-cdk-lib';
 import * as amazonmq from 'aws-cdk-lib/aws-amazonmq';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../config/amazon-mq-catalog';
-import type { DeploymentMode, StorageType } from '../../config/schema';
+import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../amazonmq/catalog';
+import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazonmq/engines';
+import { keyAlias, PLATFORM } from '../../contract/names';
 import { customerManagedKey } from '../encryption/customer-managed-key';
 import { BrokerCredentials } from './broker-credentials';
-import { BrokerMetrics, type QueueRef } from './broker-metrics';
-import { PROTOCOL_LABELS, protocolPort, type Engine, type Protocol } from './protocols';
+import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
+import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
 
 /** A client allowed to reach the broker. */
 export interface MqBrokerClient {
@@ -70,132 +71,54 @@ export interface MqBrokerProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/**
- * An Amazon MQ broker (ActiveMQ or RabbitMQ, any mode) with its security group, customer-managed
- * key and generated user credentials. Private, TLS-only, and reachable only by the named clients.
- */
-export class MqBroker extends Construct implements ec2.IConnectable {
-  public readonly brokerName: string;
-  public readonly engine: Engine;
-  public readonly deploymentMode: DeploymentMode;
-  public readonly resource: amazonmq.CfnBroker;
-  public readonly connections: ec2.Connections;
-  public readonly securityGroup: ec2.SecurityGroup;
-  public readonly encryptionKey: kms.IKey;
-  /** One per user, in the order of `users`. */
-  public readonly credentials: readonly BrokerCredentials[];
-  public readonly protocols: readonly Protocol[];
-  /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. */
-  public readonly brokerId: string;
-  public readonly brokerArn: string;
+/** An Amazon MQ broker, defined here or elsewhere (`MqBroker.fromBrokerAttributes`). */
+export interface IMqBroker extends IResource, ec2.IConnectable {
+  /** Amazon MQ broker name. */
+  readonly brokerName: string;
+  /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. @attribute */
+  readonly brokerId: string;
+  /** @attribute */
+  readonly brokerArn: string;
+  readonly engine: Engine;
+  readonly engineVersion: string;
+  readonly deploymentMode: DeploymentMode;
   /** CloudWatch metrics of this broker on the dimensions Amazon MQ publishes. */
-  public readonly metrics: BrokerMetrics;
+  readonly metrics: BrokerMetrics;
 
-  constructor(scope: Construct, id: string, props: MqBrokerProps) {
-    super(scope, id);
-    this.brokerName = props.brokerName;
-    this.engine = props.engine;
-    this.deploymentMode = props.deploymentMode;
-    this.metrics = new BrokerMetrics(props);
-    this.protocols = props.protocols ?? DEFAULT_PROTOCOLS[props.engine];
-    const isActiveMq = props.engine === 'ACTIVEMQ';
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+  /** A metric of this broker in `AWS/AmazonMQ` (first instance for ActiveMQ). */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Grants Amazon MQ API actions (`mq:...`) on this broker. */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+  /** Lets a principal describe the broker (endpoints, state) through the Amazon MQ API. */
+  grantDescribe(grantee: iam.IGrantable): iam.Grant;
+  /** Lets a principal reboot the broker (credential changes on ActiveMQ take effect at reboot). */
+  grantReboot(grantee: iam.IGrantable): iam.Grant;
+}
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      customerManagedKey(this, 'Key', {
-        description: `Encrypts Amazon MQ broker ${props.brokerName} and its credentials`,
-        alias: `alias/mq-platform/${props.brokerName}`,
-        removalPolicy,
-      });
+/** A broker defined elsewhere: what metrics and grants need. */
+export interface MqBrokerAttributes {
+  readonly brokerId: string;
+  readonly brokerName: string;
+  readonly engine: Engine;
+  /** major.minor, for example "5.19" or "4.2" (decides which queue metrics exist). */
+  readonly engineVersion: string;
+  readonly deploymentMode: DeploymentMode;
+  /** @default - built from the broker name and id in the scope's account and region */
+  readonly brokerArn?: string;
+  /** The broker's security groups, for `connections`. @default - none */
+  readonly securityGroups?: readonly ec2.ISecurityGroup[];
+}
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `Amazon MQ broker ${props.brokerName}: TLS ports from named clients only`,
-      allowAllOutbound: false, // brokers answer; they open no connections of their own
-    });
-    for (const client of props.clients ?? []) {
-      for (const protocol of client.protocols ?? this.protocols) {
-        this.securityGroup.addIngressRule(client.peer, protocolPort(props.engine, protocol), `${client.name} ${PROTOCOL_LABELS[protocol]}`);
-      }
-    }
-    this.connections = new ec2.Connections({
-      securityGroups: [this.securityGroup],
-      defaultPort: protocolPort(props.engine, this.protocols[0] ?? 'AMQP'),
-    });
-
-    const secretNamePrefix = props.secretNamePrefix ?? `mq-platform/${props.brokerName}/`;
-    this.credentials = props.users.map(
-      (user) =>
-        new BrokerCredentials(this, `Credentials-${user.username}`, {
-          username: user.username,
-          secretName: `${secretNamePrefix}${user.username}`,
-          encryptionKey: this.encryptionKey,
-          removalPolicy,
-        }),
-    );
-
-    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true });
-    const maxSubnets = SUBNETS_BY_MODE[props.deploymentMode].max;
-
-    this.resource = new amazonmq.CfnBroker(this, 'Resource', {
-      brokerName: props.brokerName,
-      engineType: props.engine,
-      engineVersion: props.engineVersion,
-      deploymentMode: props.deploymentMode,
-      hostInstanceType: props.instanceType,
-      storageType: props.storageType ?? DEFAULT_STORAGE_TYPE[props.engine],
-      publiclyAccessible: false,
-      autoMinorVersionUpgrade: true, // required for ActiveMQ 5.18+ and RabbitMQ 3.13+
-      authenticationStrategy: 'SIMPLE',
-      subnetIds: subnets.subnetIds.slice(0, maxSubnets),
-      securityGroups: [this.securityGroup.securityGroupId],
-      encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: this.encryptionKey.keyArn },
-      maintenanceWindowStartTime: {
-        dayOfWeek: props.maintenanceWindow?.dayOfWeek ?? DEFAULT_MAINTENANCE_WINDOW.dayOfWeek,
-        timeOfDay: props.maintenanceWindow?.timeOfDay ?? DEFAULT_MAINTENANCE_WINDOW.timeOfDay,
-        timeZone: props.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
-      },
-      // RabbitMQ rejects the Audit key altogether, even when false.
-      logs: isActiveMq
-        ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true }
-        : { general: props.generalLogs ?? true },
-      users: this.credentials.map((c, i) => {
-        const user = props.users[i];
-        return isActiveMq
-          ? { username: c.username, password: c.passwordReference, consoleAccess: user.consoleAccess ?? false, groups: user.groups ? [...user.groups] : undefined }
-          : { username: c.username, password: c.passwordReference };
-      }),
-    });
-    this.resource.applyRemovalPolicy(removalPolicy);
-    if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
-      Validations.of(this.resource).acknowledge({
-        id: 'CloudFormation-Validate::E3670',
-        reason: `${props.instanceType} is a current Amazon MQ for RabbitMQ instance type (rmq-broker-instance-types.html); the validator's instance data lacks it`,
-      });
-    }
-    this.brokerId = this.resource.ref;
-    this.brokerArn = this.resource.attrArn;
-  }
-
-  /** Endpoints of a protocol (`ssl://...:61617`, `amqps://...:5671`, console URLs, ...), one per instance. */
-  public endpoints(protocol: Protocol): string[] {
-    const r = this.resource;
-    switch (protocol) {
-      case 'OPENWIRE':
-        return r.attrOpenWireEndpoints;
-      case 'STOMP':
-        return r.attrStompEndpoints;
-      case 'AMQP':
-        return r.attrAmqpEndpoints;
-      case 'MQTT':
-        return r.attrMqttEndpoints;
-      case 'WSS':
-        return r.attrWssEndpoints;
-      case 'CONSOLE':
-        return r.attrConsoleUrLs;
-    }
-  }
+/** What every broker offers, defined here or imported: metrics on Amazon MQ's dimensions and grants. */
+abstract class MqBrokerBase extends Resource implements IMqBroker {
+  public abstract readonly brokerName: string;
+  public abstract readonly brokerId: string;
+  public abstract readonly brokerArn: string;
+  public abstract readonly engine: Engine;
+  public abstract readonly engineVersion: string;
+  public abstract readonly deploymentMode: DeploymentMode;
+  public abstract readonly metrics: BrokerMetrics;
+  public abstract readonly connections: ec2.Connections;
 
   /**
    * The value of the `Broker` dimension Amazon MQ publishes: an ActiveMQ instance is `<name>-1`
@@ -283,6 +206,170 @@ export class MqBroker extends Construct implements ec2.IConnectable {
     return this.metrics.metricPublishRate(props);
   }
 
+  /** Grants Amazon MQ API actions (`mq:...`) on this broker. */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.brokerArn] });
+  }
+
+  /** Lets a principal describe the broker (endpoints, state) through the Amazon MQ API. */
+  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'mq:DescribeBroker');
+  }
+
+  /** Lets a principal reboot the broker (credential changes on ActiveMQ take effect at reboot). */
+  public grantReboot(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'mq:RebootBroker');
+  }
+}
+
+/**
+ * An Amazon MQ broker (ActiveMQ or RabbitMQ, any mode) with its security group, customer-managed
+ * key and generated user credentials. Private, TLS-only, and reachable only by the named clients.
+ */
+export class MqBroker extends MqBrokerBase {
+  /** A broker defined elsewhere, for its metrics, grants and connections. */
+  public static fromBrokerAttributes(scope: Construct, id: string, attrs: MqBrokerAttributes): IMqBroker {
+    class Import extends MqBrokerBase {
+      public readonly brokerName = attrs.brokerName;
+      public readonly brokerId = attrs.brokerId;
+      public readonly brokerArn =
+        attrs.brokerArn ??
+        Stack.of(scope).formatArn({ service: 'mq', resource: 'broker', resourceName: `${attrs.brokerName}:${attrs.brokerId}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      public readonly engine = attrs.engine;
+      public readonly engineVersion = attrs.engineVersion;
+      public readonly deploymentMode = attrs.deploymentMode;
+      public readonly metrics = new BrokerMetrics(attrs);
+      public readonly connections = new ec2.Connections({ securityGroups: [...(attrs.securityGroups ?? [])] });
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly brokerName: string;
+  public readonly engine: Engine;
+  public readonly engineVersion: string;
+  public readonly deploymentMode: DeploymentMode;
+  public readonly resource: amazonmq.CfnBroker;
+  public readonly connections: ec2.Connections;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly encryptionKey: kms.IKey;
+  /** One per user, in the order of `users`. */
+  public readonly credentials: readonly BrokerCredentials[];
+  /** What every user secret name of this broker starts with; the username follows. */
+  public readonly secretNamePrefix: string;
+  public readonly protocols: readonly Protocol[];
+  /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. */
+  public readonly brokerId: string;
+  public readonly brokerArn: string;
+  /** CloudWatch metrics of this broker on the dimensions Amazon MQ publishes. */
+  public readonly metrics: BrokerMetrics;
+
+  constructor(scope: Construct, id: string, props: MqBrokerProps) {
+    super(scope, id, { physicalName: props.brokerName });
+    this.brokerName = props.brokerName;
+    this.engine = props.engine;
+    this.engineVersion = props.engineVersion;
+    this.deploymentMode = props.deploymentMode;
+    this.metrics = new BrokerMetrics(props);
+    this.protocols = props.protocols ?? DEFAULT_PROTOCOLS[props.engine];
+    const isActiveMq = props.engine === 'ACTIVEMQ';
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      customerManagedKey(this, 'Key', {
+        description: `Encrypts Amazon MQ broker ${props.brokerName} and its credentials`,
+        alias: keyAlias(props.brokerName),
+        removalPolicy,
+      });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Amazon MQ broker ${props.brokerName}: TLS ports from named clients only`,
+      allowAllOutbound: false, // brokers answer; they open no connections of their own
+    });
+    for (const client of props.clients ?? []) {
+      for (const protocol of client.protocols ?? this.protocols) {
+        this.securityGroup.addIngressRule(client.peer, protocolPort(props.engine, protocol), `${client.name} ${PROTOCOL_LABELS[protocol]}`);
+      }
+    }
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      defaultPort: protocolPort(props.engine, this.protocols[0] ?? 'AMQP'),
+    });
+
+    const secretNamePrefix = (this.secretNamePrefix = props.secretNamePrefix ?? `${PLATFORM}/${props.brokerName}/`);
+    this.credentials = props.users.map(
+      (user) =>
+        new BrokerCredentials(this, `Credentials-${user.username}`, {
+          username: user.username,
+          secretName: `${secretNamePrefix}${user.username}`,
+          encryptionKey: this.encryptionKey,
+          removalPolicy,
+        }),
+    );
+
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true });
+    const maxSubnets = SUBNETS_BY_MODE[props.deploymentMode].max;
+
+    this.resource = new amazonmq.CfnBroker(this, 'Resource', {
+      brokerName: props.brokerName,
+      engineType: props.engine,
+      engineVersion: props.engineVersion,
+      deploymentMode: props.deploymentMode,
+      hostInstanceType: props.instanceType,
+      storageType: props.storageType ?? DEFAULT_STORAGE_TYPE[props.engine],
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: true, // required for ActiveMQ 5.18+ and RabbitMQ 3.13+
+      authenticationStrategy: 'SIMPLE',
+      subnetIds: subnets.subnetIds.slice(0, maxSubnets),
+      securityGroups: [this.securityGroup.securityGroupId],
+      encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: this.encryptionKey.keyArn },
+      maintenanceWindowStartTime: {
+        dayOfWeek: props.maintenanceWindow?.dayOfWeek ?? DEFAULT_MAINTENANCE_WINDOW.dayOfWeek,
+        timeOfDay: props.maintenanceWindow?.timeOfDay ?? DEFAULT_MAINTENANCE_WINDOW.timeOfDay,
+        timeZone: props.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
+      },
+      // RabbitMQ rejects the Audit key altogether, even when false.
+      logs: isActiveMq
+        ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true }
+        : { general: props.generalLogs ?? true },
+      users: this.credentials.map((c, i) => {
+        const user = props.users[i];
+        return isActiveMq
+          ? { username: c.username, password: c.passwordReference, consoleAccess: user.consoleAccess ?? false, groups: user.groups ? [...user.groups] : undefined }
+          : { username: c.username, password: c.passwordReference };
+      }),
+    });
+    this.resource.applyRemovalPolicy(removalPolicy);
+    if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
+      Validations.of(this.resource).acknowledge({
+        id: 'CloudFormation-Validate::E3670',
+        reason: `${props.instanceType} is a current Amazon MQ for RabbitMQ instance type (rmq-broker-instance-types.html); the validator's instance data lacks it`,
+      });
+    }
+    this.brokerId = this.resource.ref;
+    this.brokerArn = this.resource.attrArn;
+  }
+
+  /** Endpoints of a protocol (`ssl://...:61617`, `amqps://...:5671`, console URLs, ...), one per instance. */
+  public endpoints(protocol: Protocol): string[] {
+    const r = this.resource;
+    switch (protocol) {
+      case 'OPENWIRE':
+        return r.attrOpenWireEndpoints;
+      case 'STOMP':
+        return r.attrStompEndpoints;
+      case 'AMQP':
+        return r.attrAmqpEndpoints;
+      case 'MQTT':
+        return r.attrMqttEndpoints;
+      case 'WSS':
+        return r.attrWssEndpoints;
+      case 'CONSOLE':
+        return r.attrConsoleUrLs;
+    }
+  }
+
   /** Lets a principal read every user's credentials (secret value and key decrypt). */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
     const secrets = iam.Grant.addToPrincipal({
@@ -291,15 +378,5 @@ export class MqBroker extends Construct implements ec2.IConnectable {
       resourceArns: this.credentials.map((c) => c.secret.secretArn),
     });
     return secrets.combine(this.encryptionKey.grantDecrypt(grantee));
-  }
-
-  /** Lets a principal describe the broker (endpoints, state) through the Amazon MQ API. */
-  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['mq:DescribeBroker'], resourceArns: [this.brokerArn] });
-  }
-
-  /** Lets a principal reboot the broker (credential changes on ActiveMQ take effect at reboot). */
-  public grantReboot(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['mq:RebootBroker'], resourceArns: [this.brokerArn] });
   }
 }

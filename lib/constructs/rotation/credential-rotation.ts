@@ -190,7 +190,7 @@ export class MqCredentialRotation extends Construct {
     }
 
     this.targets.push({
-      secretNamePrefix: secretNamePrefix(broker),
+      secretNamePrefix: broker.secretNamePrefix,
       engine: broker.engine,
       brokerId: broker.brokerId,
       ...(broker.engine === 'RABBITMQ'
@@ -218,10 +218,4 @@ export class MqCredentialRotation extends Construct {
       rotation.addResourceDependency(permission);
     }
   }
-}
-
-/** `mq-platform/<env>/<broker>/`: what every user secret name of the broker starts with. */
-function secretNamePrefix(broker: MqBroker): string {
-  const c = broker.credentials[0];
-  return c.secretName.slice(0, c.secretName.length - c.username.length);
 }

@@ -1,4 +1,4 @@
-import type { DeploymentMode, Engine, Protocol, StorageType } from './schema';
+import type { DeploymentMode, Engine, Protocol, StorageType } from './engines';
 
 /**
  * What Amazon MQ (and the services beside it) accept, each fact dated in FACT_DATES. Review when
