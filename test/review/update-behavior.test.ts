@@ -2,13 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readSnapshotDir, SNAPSHOT_ROOT } from '../../lib/review/baseline';
 import { diffEnvironment } from '../../lib/review/template-diff';
+import { environmentTemplates } from '../../lib/app/synth';
+import { fixtureConfig } from '../support/configs';
 import { STATEFUL_TYPES } from '../../lib/review/update-behavior';
 
 type Mutable = any; // templates are edited freely in these tests
 
 describe('update behavior', () => {
   test('the broker properties that replace are those of the CloudFormation reference (amazon-mq-rules.md §12), as cloudformation-diff reads them', () => {
-    const base = readSnapshotDir(path.join(SNAPSHOT_ROOT, 'prod'));
+    // The protected fixture's templates, not the shipped config's snapshots (a team's config may differ).
+    const base = environmentTemplates(fixtureConfig('production'), { baseline: false });
     const [stack, id] = Object.entries(base).flatMap(([s, t]) => Object.entries(t.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::AmazonMQ::Broker').map(([i]) => [s, i]))[0];
     const props = Object.keys(base[stack].Resources![id].Properties ?? {});
     const replacing = props.filter((prop) => {
