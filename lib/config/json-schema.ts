@@ -8,8 +8,17 @@ import { configJsonSchema, ENGINES } from './schema';
  * versions and instance types per engine, regions, and at least one broker. Synth checks the same
  * facts with rules, which say more than an editor can.
  */
+/** The parts of config/schema.json this file adds to (JSON Schema draft 7). */
+interface JsonSchemaNode {
+  properties: Record<string, JsonSchemaNode>;
+  items: JsonSchemaNode;
+  enum?: unknown[];
+  minItems?: number;
+  allOf?: unknown[];
+}
+
 export function renderConfigJsonSchema(): string {
-  const schema: any = configJsonSchema();
+  const schema = configJsonSchema() as JsonSchemaNode;
   schema.properties.region.enum = [...KNOWN_REGIONS];
   schema.properties.brokers.minItems = 1;
   const broker = schema.properties.brokers.items;

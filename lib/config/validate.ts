@@ -47,7 +47,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   const parsed = ConfigSchema.safeParse(raw);
   const structure: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZodIssue(i, raw));
 
-  const partial = (parsed.success ? parsed.data : salvage(ConfigSchema, raw)) as MqPlatformConfig | undefined;
+  const partial = (parsed.success ? parsed.data : salvage(ConfigSchema as unknown as SchemaNode, raw)) as MqPlatformConfig | undefined;
   const rawBrokers: unknown[] = Array.isArray((raw as { brokers?: unknown })?.brokers) ? (raw as { brokers: unknown[] }).brokers : [];
   const findings: Problem[] = [];
   const run = (check: () => Problem[]) => {
@@ -61,7 +61,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   let drafts: Array<BrokerDraft | undefined> = [];
   if (partial && typeof partial === 'object') {
     // Brokers keep their index (paths) even when one did not parse at all.
-    const brokers = rawBrokers.map((b, i) => (parsed.success ? parsed.data.brokers[i] : (salvage(BrokerSchema, b) as BrokerConfig | undefined)));
+    const brokers = rawBrokers.map((b, i) => (parsed.success ? parsed.data.brokers[i] : (salvage(BrokerSchema as unknown as SchemaNode, b) as BrokerConfig | undefined)));
     const config = { ...partial, brokers: brokers as BrokerConfig[] } as MqPlatformConfig;
     const frequency = config.rotation?.frequency;
     drafts = brokers.map((b) => {
@@ -101,26 +101,28 @@ export function validateConfig(raw: unknown): ValidationResult {
  * What parses of `value`: the whole when it parses, else for an object each field that parses on
  * its own (the others left out), for an array each element in place; undefined when nothing does.
  */
-function salvage(schema: any, value: unknown): unknown {
-  const whole = schema.safeParse(value);
-  if (whole.success) return whole.data;
-  let s = schema;
+function salvage(schema: SchemaNode | undefined, value: unknown): unknown {
+  const whole = schema?.safeParse?.(value);
+  if (!schema || whole?.success) return whole?.data;
+  let s: SchemaNode | undefined = schema;
   while (s?.def?.type === 'optional' || s?.def?.type === 'default' || s?.def?.type === 'nullable') s = s.def.innerType;
-  if (s?.def?.type === 'union' && s.def.discriminator && value !== null && typeof value === 'object') {
+  const discriminator = s?.def?.type === 'union' ? s.def.discriminator : undefined;
+  if (s && discriminator && value !== null && typeof value === 'object') {
     // A discriminated union (network): the option its discriminator names, field by field.
-    const d = (value as Record<string, unknown>)[s.def.discriminator];
-    const option = s.options.find((o: any) => o.shape[s.def.discriminator].def.values.includes(d));
+    const d = (value as Record<string, unknown>)[discriminator];
+    const option = s.options?.find((o) => o.shape?.[discriminator]?.def?.values?.includes(d));
     return option ? salvage(option, value) : undefined;
   }
-  if (s?.def?.type === 'object' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+  if (s?.def?.type === 'object' && s.shape && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(s.shape as Record<string, unknown>)) {
+    for (const [key, field] of Object.entries(s.shape)) {
       const v = salvage(field, (value as Record<string, unknown>)[key]);
       if (v !== undefined) out[key] = v;
     }
     return out;
   }
-  if (s?.def?.type === 'array' && Array.isArray(value)) return value.map((v) => salvage(s.element, v));
+  const element = s?.element;
+  if (s?.def?.type === 'array' && Array.isArray(value)) return value.map((v) => salvage(element, v));
   return undefined;
 }
 
@@ -166,6 +168,7 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 
 /** The parts of a zod 4 schema object that knownKeys walks (zod exposes them untyped). */
 interface SchemaNode {
+  readonly safeParse?: (value: unknown) => { readonly success: boolean; readonly data?: unknown };
   readonly def?: { readonly type?: string; readonly innerType?: SchemaNode; readonly discriminator?: string; readonly values?: readonly unknown[] };
   readonly options?: readonly SchemaNode[];
   readonly element?: SchemaNode;
