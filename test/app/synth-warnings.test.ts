@@ -12,7 +12,16 @@ describe('RabbitMQ 4.3 on every mq.m7g size (developer guide rabbitmq-4, rabbitm
 
   test('the catalog offers 4.3 on all eight sizes, medium to 16xlarge', () => {
     expect(ENGINE_VERSIONS.RABBITMQ).toContain('4.3');
-    expect(m7g).toEqual(['mq.m7g.medium', 'mq.m7g.large', 'mq.m7g.xlarge', 'mq.m7g.2xlarge', 'mq.m7g.4xlarge', 'mq.m7g.8xlarge', 'mq.m7g.12xlarge', 'mq.m7g.16xlarge']);
+    expect(m7g).toEqual([
+      'mq.m7g.medium',
+      'mq.m7g.large',
+      'mq.m7g.xlarge',
+      'mq.m7g.2xlarge',
+      'mq.m7g.4xlarge',
+      'mq.m7g.8xlarge',
+      'mq.m7g.12xlarge',
+      'mq.m7g.16xlarge',
+    ]);
   });
 
   test('one environment with a 4.3 cluster on each size synthesizes with every validation on', () => {
@@ -20,8 +29,12 @@ describe('RabbitMQ 4.3 on every mq.m7g size (developer guide rabbitmq-4, rabbitm
     const rmq = raw.brokers[1];
     raw.brokers = m7g.map((instanceType) => ({ ...rmq, name: `r${instanceType.split('.')[2]}`, engineVersion: '4.3', instanceType }));
     const templates = environmentTemplates(parseConfig(raw));
-    const brokers = Object.values(templates['MqPlatform-test-Brokers'].Resources ?? {}).filter((r: Mutable) => r.Type === 'AWS::AmazonMQ::Broker');
-    expect(brokers.map((b: Mutable) => `${b.Properties.EngineVersion} ${b.Properties.HostInstanceType}`)).toEqual(m7g.map((t) => `4.3 ${t}`));
+    const brokers = Object.values(templates['MqPlatform-test-Brokers'].Resources ?? {}).filter(
+      (r: Mutable) => r.Type === 'AWS::AmazonMQ::Broker',
+    );
+    expect(brokers.map((b: Mutable) => `${b.Properties.EngineVersion} ${b.Properties.HostInstanceType}`)).toEqual(
+      m7g.map((t) => `4.3 ${t}`),
+    );
   });
 });
 
@@ -31,7 +44,9 @@ describe('synth warnings (annotations, never template content)', () => {
     // Synth prints its warnings (the CLI shows them); the test reads them from the assembly instead.
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      return Annotations.fromStack(stacks.monitoring).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data).replace(/ \[ack: .*\]$/, ''));
+      return Annotations.fromStack(stacks.monitoring)
+        .findWarning('*', Match.anyValue())
+        .map((w) => String(w.entry.data).replace(/ \[ack: .*\]$/, ''));
     } finally {
       quiet.mockRestore();
     }
@@ -86,7 +101,10 @@ describe('limits of the services the stacks touch, counted on what synth declare
 
 describe('engine upgrades in a protected environment (one step at a time, never down)', () => {
   const protectedRabbit = (engineVersion: string): Mutable => {
-    const raw: Mutable = minimalConfig({ protected: true, monitoring: { subscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }] } } as Mutable);
+    const raw: Mutable = minimalConfig({
+      protected: true,
+      monitoring: { subscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }] },
+    } as Mutable);
     raw.brokers = [{ ...raw.brokers[1], engineVersion, instanceType: 'mq.m7g.large' }];
     return raw;
   };
@@ -94,7 +112,11 @@ describe('engine upgrades in a protected environment (one step at a time, never 
 
   test.each([
     ['3.13 → 4.2 (one step)', '4.2', undefined],
-    ['3.13 → 4.3 (skips 4.2)', '4.3', 'brokers[0].engineVersion: "4.3" cannot be reached from 3.13, the version the committed snapshot deploys; allowed: 3.13, 4.2 (Amazon MQ upgrades in place one step at a time and never down: 3.13 → 4.2, 4.2 → 4.3; https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-43.html)'],
+    [
+      '3.13 → 4.3 (skips 4.2)',
+      '4.3',
+      'brokers[0].engineVersion: "4.3" cannot be reached from 3.13, the version the committed snapshot deploys; allowed: 3.13, 4.2 (Amazon MQ upgrades in place one step at a time and never down: 3.13 → 4.2, 4.2 → 4.3; https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-43.html)',
+    ],
   ])('%s', (_name, version, message) => {
     const synth = () => environmentTemplates(parseConfig(protectedRabbit(version)), { baseline: deployed313 });
     if (message === undefined) expect(synth).not.toThrow();
