@@ -48,6 +48,9 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
       flowLogRetention: (config.network.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS) as logs.RetentionDays,
       // ActiveMQ credential rotation calls the Amazon MQ API from the isolated subnets.
       mqApiEndpoint: config.brokers.some((b) => b.engine === 'ACTIVEMQ'),
+      // Endpoint policies: only this environment's secrets and brokers.
+      secretNamePatterns: [`mq-platform/${config.environment}/*`],
+      brokerNames: config.brokers.map((b) => b.brokerName),
     });
   }
   const brokers = new BrokersStack(app, stackName(config, 'Brokers'), {
