@@ -22,8 +22,12 @@ export interface SecretReadAccess {
    */
   readonly readByCloudFormation?: boolean;
   /**
-   * The secret's customer-managed key: readers also get kms:Decrypt on it, through Secrets
-   * Manager and for this secret only, so that naming a role in config is all it takes.
+   * The secret's customer-managed key: readers named by a literal ARN (roles outside this app, as
+   * in config) also get kms:Decrypt on it through Secrets Manager, so that naming a role in config
+   * is all it takes. Roles of this app (ARN tokens, such as the rotation function's) get the
+   * decrypt from their own IAM policy. One statement per key names every such reader and the
+   * secrets' name prefixes (`<prefix>/*`), which keeps the key policy far below KMS's 32 KB however
+   * many users a broker has; which reader reads which secret is the secrets' resource policies' job.
    * @default - no key policy statement (the readers' own IAM policies must allow the decrypt)
    */
   readonly encryptionKey?: kms.IKey;
@@ -78,6 +82,7 @@ export function restrictSecretReads(secret: secretsmanager.Secret, access: Secre
     }
     if (readers.includes(arn)) return;
     readers.push(arn);
+    if (access.encryptionKey && name !== undefined && !Token.isUnresolved(arn)) allowReaderToDecrypt(access.encryptionKey, arn, name);
     if (readers.length > 1) return;
     secret.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -88,24 +93,38 @@ export function restrictSecretReads(secret: secretsmanager.Secret, access: Secre
         conditions: { ArnEquals: { 'aws:PrincipalArn': readerList } },
       }),
     );
-    if (access.encryptionKey && name !== undefined) {
-      access.encryptionKey.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: `NamedReadersDecrypt${secret.node.path.slice(stack.node.path.length + 1).replace(/[^A-Za-z0-9]/g, '')}`,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['kms:Decrypt'],
-          resources: ['*'],
-          conditions: {
-            StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` },
-            ArnLike: { 'kms:EncryptionContext:SecretARN': secretArnPattern(stack, name) },
-            ArnEquals: { 'aws:PrincipalArn': readerList },
-          },
-        }),
-      );
-    }
   };
   for (const arn of access.readers ?? []) addReader(arn);
   return { addReader };
+}
+
+/** Per key: the outside readers and the secret name prefixes they decrypt through Secrets Manager. */
+const keyReaders = new WeakMap<kms.IKey, { readers: string[]; prefixes: string[] }>();
+
+function allowReaderToDecrypt(key: kms.IKey, readerArn: string, secretName: string): void {
+  const prefix = `${secretName.slice(0, secretName.lastIndexOf('/') + 1)}*`;
+  const known = keyReaders.get(key);
+  if (known) {
+    if (!known.readers.includes(readerArn)) known.readers.push(readerArn);
+    if (!known.prefixes.includes(prefix)) known.prefixes.push(prefix);
+    return;
+  }
+  const entry = { readers: [readerArn], prefixes: [prefix] };
+  keyReaders.set(key, entry);
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'NamedReadersDecryptThroughSecretsManager',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` },
+        ArnLike: { 'kms:EncryptionContext:SecretARN': Lazy.list({ produce: () => entry.prefixes.map((p) => secretArnPattern(stack, p)) }) },
+        ArnEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => entry.readers }) },
+      },
+    }),
+  );
 }
 
 /** The role CloudFormation deploys this stack with: the bootstrap's execution role (CDK's default synthesizer). */

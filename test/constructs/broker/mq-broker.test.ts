@@ -190,6 +190,17 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
   });
 });
 
+test('the key policy stays far below KMS\'s 32 KB with 200 users that each name readers', () => {
+  const users = Array.from({ length: 200 }, (_, i) => ({ username: `user-${i}`, readers: [`arn:aws:iam::123456789012:role/app-${i % 5}`, 'arn:aws:iam::123456789012:role/ops'] }));
+  const { template: t } = build({ users, credentialReaders: ['arn:aws:iam::123456789012:role/rotation'] });
+  const policy = Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy;
+  // One statement names the readers given by literal ARN (5 apps, ops, rotation here) and the secrets' prefix.
+  const readers = policy.Statement.filter((s: { Sid?: string }) => s.Sid === 'NamedReadersDecryptThroughSecretsManager');
+  expect(readers).toHaveLength(1);
+  expect(readers[0].Condition.ArnEquals['aws:PrincipalArn']).toHaveLength(7);
+  expect(JSON.stringify(policy).length).toBeLessThan(8_000);
+});
+
 test('grantReadCredentials refuses a principal that is not a role (secrets name their readers by role ARN)', () => {
   expect(() => build({}, (_stack, b) => b.grantReadCredentials(new iam.ServicePrincipal('lambda.amazonaws.com')))).toThrow(/grantReadCredentials needs an IAM role/);
 });

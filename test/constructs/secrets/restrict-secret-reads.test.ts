@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { newApp } from '../../../lib/app/synth';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { restrictSecretReads, type SecretReadAccess, type SecretReaders } from '../../../lib/constructs/secrets/restrict-secret-reads';
@@ -58,18 +59,35 @@ describe('restrictSecretReads', () => {
     expect(JSON.stringify(sid(statements, 'NobodyElseReadsTheValue'))).not.toContain('cfn-exec-role');
   });
 
-  test('lets the readers decrypt through Secrets Manager, for this secret only', () => {
+  test("lets the readers decrypt through Secrets Manager, for secrets under the secret's name prefix", () => {
     const { keyStatements } = build({ readers: [APP_ROLE] });
-    expect(keyStatements.find((s) => s.Sid?.startsWith('NamedReadersDecrypt'))).toMatchObject({
+    expect(keyStatements.find((s) => s.Sid === 'NamedReadersDecryptThroughSecretsManager')).toEqual({
+      Sid: 'NamedReadersDecryptThroughSecretsManager',
       Effect: 'Allow',
       Principal: { AWS: '*' },
       Action: 'kms:Decrypt',
+      Resource: '*',
       Condition: {
         StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
-        ArnLike: { 'kms:EncryptionContext:SecretARN': { 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:mq-platform/dev/orders/app-??????']] } },
+        ArnLike: { 'kms:EncryptionContext:SecretARN': [{ 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:mq-platform/dev/orders/*']] }] },
         ArnEquals: { 'aws:PrincipalArn': [APP_ROLE] },
       },
     });
+  });
+
+  test('one key statement names every outside reader and the secrets\' prefixes; roles of the app decrypt by their own IAM policy', () => {
+    const stack = new Stack(newApp(), 'Secrets', { env: { region: 'eu-west-1' } });
+    const key = new kms.Key(stack, 'Key');
+    const role = new iam.Role(stack, 'Rotation', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    for (const user of ['a', 'b', 'c']) {
+      const secret = new secretsmanager.Secret(stack, `Secret-${user}`, { secretName: `mq-platform/dev/orders/${user}`, encryptionKey: key });
+      restrictSecretReads(secret, { readers: [role.roleArn, ...(user === 'c' ? [] : [APP_ROLE])], encryptionKey: key });
+    }
+    const statements: Array<{ Sid?: string; Condition?: Record<string, Record<string, unknown[]>> }> = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    const readerStatements = statements.filter((s) => s.Sid === 'NamedReadersDecryptThroughSecretsManager');
+    expect(readerStatements).toHaveLength(1);
+    expect(readerStatements[0].Condition!.ArnEquals['aws:PrincipalArn']).toEqual([APP_ROLE]);
+    expect(readerStatements[0].Condition!.ArnLike['kms:EncryptionContext:SecretARN']).toHaveLength(1);
   });
 
   test('readers added later join every statement, once', () => {
@@ -80,13 +98,13 @@ describe('restrictSecretReads', () => {
     });
     expect(sid(statements, 'NamedReadersReadTheValue')).toMatchObject({ Condition: { ArnEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE] } } });
     expect(sid(statements, 'NobodyElseReadsTheValue')).toMatchObject({ Condition: { ArnNotEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE, CFN_EXEC_ROLE] } } });
-    expect(keyStatements.filter((s) => s.Sid?.startsWith('NamedReadersDecrypt'))).toHaveLength(1);
+    expect(keyStatements.find((s) => s.Sid === 'NamedReadersDecryptThroughSecretsManager')).toMatchObject({ Condition: { ArnEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE] } } });
   });
 
   test('without readers only CloudFormation reads, and no allow statement is added', () => {
     const { statements, keyStatements } = build({ readByCloudFormation: true });
     expect(statements.map((s) => s.Sid)).toEqual(['NobodyElseReadsTheValue']);
-    expect(keyStatements.filter((s) => s.Sid?.startsWith('NamedReadersDecrypt'))).toEqual([]);
+    expect(keyStatements.filter((s) => s.Sid === 'NamedReadersDecryptThroughSecretsManager')).toEqual([]);
   });
 
   test.each([
