@@ -29,6 +29,8 @@ import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
  */
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\x21-\x29\x2b-\x3e\x40-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
 const IAM_ROLE_ARN_SOURCE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns';
+/** Source: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html (ResourcePolicy length). */
+const SECRET_POLICY_MAX_LENGTH = 20480;
 
 const p = (ctx: BrokerRuleContext, ...rest: Array<string | number>) => at('brokers', ctx.index, ...rest);
 
@@ -128,6 +130,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
         }
         seen.add(arn);
       });
+      // Each reader is named twice (allow and deny); the rest of the policy is under 1,500 characters.
+      const size = 1500 + 2 * (u.readers ?? []).reduce((n, arn) => n + arn.length + 3, 0);
+      if (size > SECRET_POLICY_MAX_LENGTH) {
+        report(p(ctx, 'users', i, 'readers'), `${u.readers?.length} readers`, `make the secret's resource policy about ${size} characters; allowed: at most ${SECRET_POLICY_MAX_LENGTH} (Secrets Manager PutResourcePolicy), so name fewer roles`);
+      }
     });
   }),
 
