@@ -49,7 +49,7 @@ export class RabbitMqStrategy implements EngineStrategy {
       try {
         await this.restoreCurrent(ctx);
       } catch (restore) {
-        throw new Error(`${(e as Error).message}; restoring the AWSCURRENT password failed too: ${(restore as Error).message}`);
+        throw new Error(`${(e as Error).message}; restoring the AWSCURRENT password failed too: ${(restore as Error).message}`, { cause: restore });
       }
       throw e;
     }

@@ -9,7 +9,9 @@ describe('broker user secrets are readable by the rotation function, CloudFormat
   raw.brokers[0].users = [{ username: 'app', readers: ['arn:aws:iam::123456789012:role/orders-service'] }, { username: 'ops' }];
   const { stacks } = synthEnvironment(parseConfig(raw));
   const t = Template.fromStack(stacks.brokers);
-  const [rotationRole] = Object.keys(t.findResources('AWS::IAM::Role', { Properties: { Description: 'mq-platform-test credential rotation function' } }));
+  const [rotationRole] = Object.keys(
+    t.findResources('AWS::IAM::Role', { Properties: { Description: 'mq-platform-test credential rotation function' } }),
+  );
   const rotation = { 'Fn::GetAtt': [rotationRole, 'Arn'] };
   const cfn = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-eu-west-1' };
 
@@ -25,7 +27,9 @@ describe('broker user secrets are readable by the rotation function, CloudFormat
     ['amqCredentialsops', []],
     ['rmqCredentialsapp', []],
   ])('%s: deny GetSecretValue to all but rotation, readers %j and CloudFormation', (secret, readers) => {
-    const policy = Object.values(t.findResources('AWS::SecretsManager::ResourcePolicy')).find((p) => p.Properties.SecretId.Ref.startsWith(secret))!;
+    const policy = Object.values(t.findResources('AWS::SecretsManager::ResourcePolicy')).find((p) =>
+      p.Properties.SecretId.Ref.startsWith(secret),
+    )!;
     const deny = policy.Properties.ResourcePolicy.Statement.find((s: { Sid: string }) => s.Sid === 'NobodyElseReadsTheValue');
     expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': [rotation, ...readers, cfn] } });
   });

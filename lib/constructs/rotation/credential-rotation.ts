@@ -206,7 +206,7 @@ export class MqCredentialRotation extends Construct {
     }
 
     this.targets.push({
-      secretNamePrefix: secretNamePrefix(broker),
+      secretNamePrefix: broker.secretNamePrefix,
       engine: broker.engine,
       brokerId: broker.brokerId,
       ...(broker.engine === 'RABBITMQ'
@@ -248,8 +248,3 @@ function eniArnForNag(scope: Construct): string {
   return `arn:${part(stack.partition, 'AWS::Partition')}:ec2:${part(stack.region, 'AWS::Region')}:${part(stack.account, 'AWS::AccountId')}:network-interface/*`;
 }
 
-/** `mq-platform/<env>/<broker>/`: what every user secret name of the broker starts with. */
-function secretNamePrefix(broker: MqBroker): string {
-  const c = broker.credentials[0];
-  return c.secretName.slice(0, c.secretName.length - c.username.length);
-}

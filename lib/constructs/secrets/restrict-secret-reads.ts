@@ -131,6 +131,9 @@ function allowReaderToDecrypt(key: kms.IKey, readerArn: string, secretName: stri
 function cloudFormationExecutionRoleArn(stack: Stack): string {
   const synthesizer = stack.synthesizer;
   const arn = synthesizer instanceof DefaultStackSynthesizer ? synthesizer.cloudFormationExecutionRole : undefined;
-  if (!arn) throw new Error(`${stack.stackName}: no CloudFormation execution role to let read the secrets it resolves (use the default stack synthesizer)`);
+  if (!arn)
+    throw new Error(
+      `${stack.stackName}: no CloudFormation execution role to let read the secrets it resolves (use the default stack synthesizer)`,
+    );
   return arn.includes('${') ? Fn.sub(arn) : arn;
 }

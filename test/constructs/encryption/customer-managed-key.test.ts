@@ -31,20 +31,21 @@ const root = { AWS: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId'
 const arn = (service: string, rest: string) => ({ 'Fn::Join': ['', [`arn:aws:${service}:eu-west-1:`, { Ref: 'AWS::AccountId' }, rest]] });
 
 describe('customerManagedKey', () => {
-  test('by default keeps CDK\'s key policy: the account may use the key as its IAM policies allow', () => {
+  test("by default keeps CDK's key policy: the account may use the key as its IAM policies allow", () => {
     const statements = keyStatements((s) => customerManagedKey(s, 'Key', { description: 'd' }));
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([{ Effect: 'Allow', Principal: root, Action: 'kms:*', Resource: '*' }]);
     expect(bySid(statements, 'GrantsOnlyForAwsResources')).toMatchObject({ Effect: 'Deny', Action: 'kms:CreateGrant' });
   });
 
-  test('serviceUseOnly: the account administers the key (KMS\'s key-administrator actions) and uses it for nothing', () => {
+  test("serviceUseOnly: the account administers the key (KMS's key-administrator actions) and uses it for nothing", () => {
     const statements = keyStatements((s) => customerManagedKey(s, 'Key', { description: 'd', serviceUseOnly: true }));
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
       { Sid: 'AccountAdministersTheKey', Effect: 'Allow', Principal: root, Action: [...KEY_ADMINISTRATION_ACTIONS].sort(), Resource: '*' },
     ]);
     // Administration only: no cryptographic operation, and kms:PutKeyPolicy stays with the account (no lock-out).
     const actions = KEY_ADMINISTRATION_ACTIONS.join(' ');
-    for (const crypto of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt', 'kms:\\*']) expect(actions).not.toMatch(new RegExp(`${crypto}\\b`));
+    for (const crypto of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt', 'kms:\\*'])
+      expect(actions).not.toMatch(new RegExp(`${crypto}\\b`));
     expect(KEY_ADMINISTRATION_ACTIONS).toContain('kms:Put*');
   });
 
@@ -73,7 +74,9 @@ describe('customerManagedKey', () => {
   });
 
   test('allowSecretsManager: through Secrets Manager only, for the named secrets only (SecretARN context), and a deny for any other secret', () => {
-    const statements = keyStatements((s) => allowSecretsManager(customerManagedKey(s, 'Key', { description: 'd', serviceUseOnly: true }), 'mq-platform/dev/orders/*'));
+    const statements = keyStatements((s) =>
+      allowSecretsManager(customerManagedKey(s, 'Key', { description: 'd', serviceUseOnly: true }), 'mq-platform/dev/orders/*'),
+    );
     const via = { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' };
     const secrets = arn('secretsmanager', ':secret:mq-platform/dev/orders/*');
     expect(bySid(statements, 'AccountUsesTheKeyThroughSecretsManager')).toEqual({

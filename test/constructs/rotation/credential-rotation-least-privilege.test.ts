@@ -14,7 +14,9 @@ describe('credential rotation least privilege (prod)', () => {
   const eni = { 'Fn::Join': ['', ['arn:aws:ec2:eu-west-1:', { Ref: 'AWS::AccountId' }, ':network-interface/*']] };
 
   test('decrypts and generates data keys only through Secrets Manager', () => {
-    expect(byAction('kms:Decrypt').map((s) => s.Condition)).toEqual([{ StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } }]);
+    expect(byAction('kms:Decrypt').map((s) => s.Condition)).toEqual([
+      { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+    ]);
   });
 
   test('creates network interfaces only in its subnets with its security group; "*" only where EC2 allows nothing else', () => {
@@ -23,14 +25,19 @@ describe('credential rotation least privilege (prod)', () => {
     expect(create.Resource).toEqual(expect.arrayContaining([eni]));
     expect(resources.match(/:subnet\//g)).toHaveLength(3);
     expect(resources).toMatch(/:security-group\/",\{"Fn::GetAtt":\["CredentialRotationSecurityGroup[0-9A-F]{8}","GroupId"\]/);
-    for (const a of ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']) expect(byAction(a).map((s) => s.Resource)).toEqual([eni]);
+    for (const a of ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'])
+      expect(byAction(a).map((s) => s.Resource)).toEqual([eni]);
     expect(statements.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['ec2:DescribeNetworkInterfaces']);
   });
 
   test('its log key encrypts only its own log group', () => {
-    const keys = t.findResources('AWS::KMS::Key', { Properties: { Description: 'Encrypts the logs of mq-platform-prod-credential-rotation' } });
+    const keys = t.findResources('AWS::KMS::Key', {
+      Properties: { Description: 'Encrypts the logs of mq-platform-prod-credential-rotation' },
+    });
     const statements: Array<{ Sid?: string; Condition?: object }> = Object.values(keys)[0].Properties.KeyPolicy.Statement;
     const [logGroupId] = Object.keys(t.findResources('AWS::Logs::LogGroup'));
-    expect(JSON.stringify(statements.find((s) => s.Sid === 'CloudWatchLogsEncryptsLogGroups')?.Condition)).toContain(`:log-group:MqPlatform-prod-Brokers-${logGroupId}-*`);
+    expect(JSON.stringify(statements.find((s) => s.Sid === 'CloudWatchLogsEncryptsLogGroups')?.Condition)).toContain(
+      `:log-group:MqPlatform-prod-Brokers-${logGroupId}-*`,
+    );
   });
 });

@@ -8,7 +8,9 @@ import { restrictSecretReads, type SecretReadAccess, type SecretReaders } from '
 
 const APP_ROLE = 'arn:aws:iam::123456789012:role/orders-service';
 const OTHER_ROLE = 'arn:aws:iam::123456789012:role/apps/billing';
-const CFN_EXEC_ROLE = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-eu-west-1' };
+const CFN_EXEC_ROLE = {
+  'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-eu-west-1',
+};
 
 function build(access: Omit<SecretReadAccess, 'encryptionKey'>, withKey = true, then?: (r: SecretReaders) => void) {
   const stack = new Stack(newApp(), 'Secrets', { env: { region: 'eu-west-1' } });
@@ -19,14 +21,20 @@ function build(access: Omit<SecretReadAccess, 'encryptionKey'>, withKey = true, 
   const t = Template.fromStack(stack);
   const policies = Object.values(t.findResources('AWS::SecretsManager::ResourcePolicy'));
   expect(policies).toHaveLength(1);
-  const keyStatements: Array<{ Sid?: string }> = withKey ? Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement : [];
-  return { policy: policies[0].Properties, keyStatements, statements: policies[0].Properties.ResourcePolicy.Statement as Array<{ Sid: string; Effect: string; Action: string | string[] }> };
+  const keyStatements: Array<{ Sid?: string }> = withKey
+    ? Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement
+    : [];
+  return {
+    policy: policies[0].Properties,
+    keyStatements,
+    statements: policies[0].Properties.ResourcePolicy.Statement as Array<{ Sid: string; Effect: string; Action: string | string[] }>,
+  };
 }
 
 const sid = (statements: Array<{ Sid?: string }>, s: string) => statements.find((x) => x.Sid === s);
 
 describe('restrictSecretReads', () => {
-  test('denies GetSecretValue to every principal but the readers and CloudFormation\'s execution role', () => {
+  test("denies GetSecretValue to every principal but the readers and CloudFormation's execution role", () => {
     const { policy, statements } = build({ readers: [APP_ROLE], readByCloudFormation: true });
     expect(policy.BlockPublicPolicy).toBe(true);
     expect(sid(statements, 'NobodyElseReadsTheValue')).toEqual({
@@ -69,21 +77,30 @@ describe('restrictSecretReads', () => {
       Resource: '*',
       Condition: {
         StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
-        ArnLike: { 'kms:EncryptionContext:SecretARN': [{ 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:mq-platform/dev/orders/*']] }] },
+        ArnLike: {
+          'kms:EncryptionContext:SecretARN': [
+            { 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:mq-platform/dev/orders/*']] },
+          ],
+        },
         ArnEquals: { 'aws:PrincipalArn': [APP_ROLE] },
       },
     });
   });
 
-  test('one key statement names every outside reader and the secrets\' prefixes; roles of the app decrypt by their own IAM policy', () => {
+  test("one key statement names every outside reader and the secrets' prefixes; roles of the app decrypt by their own IAM policy", () => {
     const stack = new Stack(newApp(), 'Secrets', { env: { region: 'eu-west-1' } });
     const key = new kms.Key(stack, 'Key');
     const role = new iam.Role(stack, 'Rotation', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     for (const user of ['a', 'b', 'c']) {
-      const secret = new secretsmanager.Secret(stack, `Secret-${user}`, { secretName: `mq-platform/dev/orders/${user}`, encryptionKey: key });
+      const secret = new secretsmanager.Secret(stack, `Secret-${user}`, {
+        secretName: `mq-platform/dev/orders/${user}`,
+        encryptionKey: key,
+      });
       restrictSecretReads(secret, { readers: [role.roleArn, ...(user === 'c' ? [] : [APP_ROLE])], encryptionKey: key });
     }
-    const statements: Array<{ Sid?: string; Condition?: Record<string, Record<string, unknown[]>> }> = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    const statements: Array<{ Sid?: string; Condition?: Record<string, Record<string, unknown[]>> }> = Object.values(
+      Template.fromStack(stack).findResources('AWS::KMS::Key'),
+    )[0].Properties.KeyPolicy.Statement;
     const readerStatements = statements.filter((s) => s.Sid === 'NamedReadersDecryptThroughSecretsManager');
     expect(readerStatements).toHaveLength(1);
     expect(readerStatements[0].Condition!.ArnEquals['aws:PrincipalArn']).toEqual([APP_ROLE]);
@@ -96,9 +113,15 @@ describe('restrictSecretReads', () => {
       r.addReader(OTHER_ROLE);
       r.addReader(APP_ROLE);
     });
-    expect(sid(statements, 'NamedReadersReadTheValue')).toMatchObject({ Condition: { ArnEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE] } } });
-    expect(sid(statements, 'NobodyElseReadsTheValue')).toMatchObject({ Condition: { ArnNotEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE, CFN_EXEC_ROLE] } } });
-    expect(keyStatements.find((s) => s.Sid === 'NamedReadersDecryptThroughSecretsManager')).toMatchObject({ Condition: { ArnEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE] } } });
+    expect(sid(statements, 'NamedReadersReadTheValue')).toMatchObject({
+      Condition: { ArnEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE] } },
+    });
+    expect(sid(statements, 'NobodyElseReadsTheValue')).toMatchObject({
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE, CFN_EXEC_ROLE] } },
+    });
+    expect(keyStatements.find((s) => s.Sid === 'NamedReadersDecryptThroughSecretsManager')).toMatchObject({
+      Condition: { ArnEquals: { 'aws:PrincipalArn': [APP_ROLE, OTHER_ROLE] } },
+    });
   });
 
   test('without readers only CloudFormation reads, and no allow statement is added', () => {
