@@ -150,6 +150,11 @@ export class MqNetwork extends Construct {
           ),
         }),
       );
+      // ListBrokers names no broker (the Service Authorization Reference lists no resource type for
+      // it); the rotation function finds its ActiveMQ brokers by name with it.
+      this.mqApiEndpoint.addToPolicy(
+        new iam.PolicyStatement({ sid: 'ListBrokersNamesNoBroker', principals: [new iam.AnyPrincipal()], actions: ['mq:ListBrokers'], resources: ['*'] }),
+      );
     }
   }
 }

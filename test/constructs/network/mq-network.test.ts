@@ -84,6 +84,8 @@ describe('MqNetwork endpoint policies and flow log key', () => {
         Action: ['mq:CreateTags', 'mq:DescribeBroker', 'mq:DescribeUser', 'mq:ListTags', 'mq:RebootBroker', 'mq:UpdateUser'],
         Resource: ['arn:aws:mq:eu-west-1:123456789012:broker:events-dev:*', 'arn:aws:mq:eu-west-1:123456789012:broker:orders-dev:*'],
       },
+      // The one action that takes no broker: how the rotation function finds its brokers by name.
+      { Sid: 'ListBrokersNamesNoBroker', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'mq:ListBrokers', Resource: '*' },
     ]);
   });
 
