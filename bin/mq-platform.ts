@@ -15,7 +15,7 @@ try {
     throw new Error(`-c compliance=${packs} is not a pack selection; allowed: ${COMPLIANCE_PACKS.join(', ')}`);
   }
   const config = loadConfigFile(file);
-  addEnvironment(app, config);
+  addEnvironment(app, config, { configFile: file });
   addCompliance(app, config, packs);
 } catch (e) {
   // One clear message, no stack trace: the config is the user's to fix.

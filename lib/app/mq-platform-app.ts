@@ -7,7 +7,8 @@ import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
 import { MonitoringStack } from '../stacks/monitoring-stack';
 import { NetworkStack } from '../stacks/network-stack';
-import { readSnapshotDir, snapshotDir } from '../review/baseline';
+import { committedBaseline, isBaseline, type Baseline } from '../review/baseline';
+import { isProtectedBaseline } from '../review/protection-guard';
 import type { StackTemplates } from '../review/template-diff';
 import { ReplacementGuardPlugin } from './replacement-guard-plugin';
 
@@ -21,11 +22,17 @@ export interface EnvironmentStacks {
 
 export interface AddEnvironmentOptions {
   /**
-   * What the replacement guard of a protected environment compares with; `false` turns the guard
-   * off (only for `npm run review`, which reports the same findings itself).
-   * @default - the committed snapshots, test/snapshots/<environment>/*.json
+   * What the replacement guard compares with (plain templates: the config's own environment, its
+   * snapshots present); `false` turns the guard off (only for `npm run review`, which reports the
+   * same findings itself).
+   * @default - the snapshots committed at the merge base with main (lib/review/baseline.ts committedBaseline)
    */
-  readonly baseline?: StackTemplates | false;
+  readonly baseline?: Baseline | StackTemplates | false;
+  /**
+   * The config file, so that the guard finds the baseline of an environment the config renames.
+   * @default - a rename looks like a new environment
+   */
+  readonly configFile?: string;
 }
 
 /** Creates the stacks of one environment from its validated config. */
@@ -86,14 +93,21 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
   // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.
-  if (config.protected && options.baseline !== false) addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options.baseline);
+  if (options.baseline !== false) addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options);
   return { network, brokers, monitoring, alarms };
 }
 
-function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, given?: StackTemplates): void {
-  const baseline = given ?? readSnapshotDir(snapshotDir(config.environment));
+function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, options: AddEnvironmentOptions): void {
+  const given = options.baseline;
+  const baseline: Baseline = isBaseline(given)
+    ? given
+    : given
+      ? { ref: 'given', environment: config.environment, templates: given, snapshotsInWorkingTree: true }
+      : committedBaseline(config.environment, { configFile: options.configFile });
+  // The protection is read from the baseline too: a config cannot lower its own guard.
+  if (!config.protected && !isProtectedBaseline(baseline.templates) && config.unlock.length === 0) return;
   const present = stacks.filter((s): s is Stack => s !== undefined);
-  if (Object.keys(baseline).length === 0) {
+  if (Object.keys(baseline.templates).length === 0) {
     Annotations.of(present[present.length - 1]).addInfo(
       `replacement guard: no committed snapshots in test/snapshots/${config.environment}/ to compare with (a new environment); run \`npx jest -u\` and commit them`,
     );
@@ -102,8 +116,10 @@ function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyA
     new ReplacementGuardPlugin({
       environment: config.environment,
       stacks: Object.fromEntries(present.map((s) => [s.node.path, s.stackName])),
+      protected: config.protected,
       baseline,
       allowReplacement: config.allowReplacement,
+      unlock: config.unlock,
     }),
   );
 }

@@ -1,6 +1,6 @@
 import type { ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { TAG_KEYS } from '../contract/tags';
-import { statefulFacts, type StatefulFacts } from './update-behavior';
+import { lockOutRule, statefulFacts, usersLockedOut, type StatefulFacts } from './update-behavior';
 
 /** The parts of a CloudFormation template the review reads. */
 export interface CfnTemplate {
@@ -36,6 +36,11 @@ export interface PropertyChange {
   readonly details: readonly string[];
   /** Set when the text is unchanged but a resource it references is replaced: that resource's label. */
   readonly via?: string;
+  /**
+   * Set when the change, though in place, locks clients out (lib/review/update-behavior.ts
+   * LOCK_OUT_RULES): what happens to them, with `{clients}` where the broker goes.
+   */
+  readonly lockOut?: string;
 }
 
 export type ChangeKind = 'added' | 'removed' | 'replaced' | 'updated';
@@ -146,7 +151,9 @@ function diffStack(
       const a = oldProps[prop];
       const b = newProps[prop];
       if (!sameJson(a, b)) {
-        properties.push({ name: prop, effect, details: describeValueChange(a, b) });
+        const rule = lockOutRule(after.Type, prop, a, b);
+        const users = rule && prop === 'Users' ? ` (${usersLockedOut(a, b).join(', ')})` : '';
+        properties.push({ name: prop, effect, details: describeValueChange(a, b), ...(rule ? { lockOut: rule.effect('{clients}') + users } : {}) });
         continue;
       }
       // Unchanged text that references a replaced resource: the engine propagates the replacing

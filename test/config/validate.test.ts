@@ -54,7 +54,7 @@ describe('valid configs', () => {
 /** One case per rule (and per branch of a rule): the exact line synth prints. */
 const cases: Array<[string, (c: Mutable) => void, string]> = [
   // schema
-  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, allowReplacement, tags, compliance, network, rotation, brokers, monitoring'],
+  ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, allowReplacement, unlock, tags, compliance, network, rotation, brokers, monitoring'],
   ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags, queues, deadLetterQueues, alarms'],
   ['unknown network key', (c) => (c.network.natGateways = 1), 'network.natGateways: 1 is not a known field; allowed: mode, cidr, availabilityZones, subnetCidrMask, flowLogRetentionDays'],
   ['missing field', (c) => delete amq(c).instanceType, 'brokers[0].instanceType: (missing) is required; allowed: a string'],
@@ -87,8 +87,12 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['allowReplacement broker name', (c) => ((c.protected = true), (c.allowReplacement = [{ broker: 'amq test', reason: 'moving to EBS storage' }])), 'allowReplacement[0].broker: "amq test" is not a broker name; allowed: the name of a broker as in brokers[].name (it may be one this change removes)'],
   ['allowReplacement logical id', (c) => ((c.protected = true), (c.allowReplacement = [{ logicalId: 'Network/Vpc', reason: 'new address plan' }])), 'allowReplacement[0].logicalId: "Network/Vpc" is not a CloudFormation logical id; allowed: letters and digits, as `npm run review` prints it'],
   ['allowReplacement without a reason', (c) => ((c.protected = true), (c.allowReplacement = [{ broker: 'amq', reason: 'ok' }])), 'allowReplacement[0].reason: "ok" does not say why; allowed: a reason of at least 10 characters, shown in the review'],
-  ['allowReplacement twice', (c) => ((c.protected = true), (c.allowReplacement = [{ broker: 'amq', reason: 'moving to EBS storage' }, { broker: 'amq', reason: 'moving to EBS storage' }])), 'allowReplacement[1]: "amq" allows the same resource twice; allowed: one entry per resource'],
+  ['allowReplacement twice', (c) => ((c.protected = true), (c.allowReplacement = [{ broker: 'amq', reason: 'moving to EBS storage' }, { broker: 'amq', reason: 'moving to EBS storage' }])), 'allowReplacement[1]: "amq" allows the same resource and property twice; allowed: one entry per resource and property'],
+  ['allowReplacement property', (c) => ((c.protected = true), (c.allowReplacement = [{ broker: 'amq', property: 'deploymentMode', reason: 'moving to EBS storage' }])), 'allowReplacement[0].property: "deploymentMode" is not a CloudFormation property name; allowed: a property as `npm run review` prints it (for example "DeploymentMode"), or "removal"'],
   ['allowReplacement when not protected', (c) => (c.allowReplacement = [{ broker: 'amq', reason: 'moving to EBS storage' }]), 'allowReplacement: ["amq"] has no effect: the environment is not protected; allowed: remove it, or set "protected": true'],
+  ['unlock without a reason', (c) => (c.unlock = [{ change: 'protection', reason: 'why not' }]), 'unlock[0].reason: "why not" does not say why; allowed: a reason of at least 10 characters, shown in the review'],
+  ['unlock protection while protected', (c) => ((c.protected = true), (c.unlock = [{ change: 'protection', reason: 'retiring the environment' }])), 'unlock[0].change: "protection" has no effect: "protected" is true; allowed: remove it, or set "protected": false'],
+  ['unlock twice', (c) => (c.unlock = [{ change: 'snapshots', reason: 'retiring the environment' }, { change: 'snapshots', reason: 'retiring the environment' }]), 'unlock[1].change: "snapshots" is unlocked twice; allowed: each change once'],
   ['duplicate broker name', (c) => (rmq(c).name = 'amq'), 'brokers[1].name: "amq" is a duplicate; allowed: each broker name once per environment'],
   // broker rules
   ['broker name characters', (c) => (amq(c).name = 'my.broker'), 'brokers[0].name: "my.broker" gives the Amazon MQ name "my.broker-test", which is not accepted; allowed: 1 to 50 letters, digits, "-" and "_" in all (the name plus "-test")'],

@@ -39,7 +39,7 @@ describe('a change of each replacing property of a broker', () => {
     expect(message).toMatch(/broker orders-prod(-2)? \(orders46FA7C19\)/);
     expect(message).toContain(`because: ${property}`);
     expect(message).toContain('will be deleted and recreated: messages on it are lost');
-    expect(message).toContain('"allowReplacement": [{ "broker": "orders", "reason": ');
+    expect(message).toContain(`"allowReplacement": [{ "broker": "orders", "property": "${property}", "reason": `);
     expect(text).toMatch(new RegExp(`- \\*\\*REPLACE broker orders-prod[^\\n]*\\*\\*\\n  - because ${property}`));
   });
 
@@ -48,6 +48,22 @@ describe('a change of each replacing property of a broker', () => {
     expect(guard.blocked).toEqual([]);
     expect(guard.guarded).toHaveLength(1);
     expect(text).toContain('allowed by allowReplacement[0]: "moving to a cheaper single instance, queues drained first"');
+  });
+
+  test('an allowance for another property of the same broker does not let it through', () => {
+    const { guard } = review(edited((t) => (orders(t).DeploymentMode = 'SINGLE_INSTANCE')), [{ broker: 'orders', property: 'StorageType', reason: 'moving to EBS, queues drained first' }]);
+    expect(guard.blocked.map((b) => b.uncovered)).toEqual([['DeploymentMode']]);
+    expect(guard.unused.map((u) => u.index)).toEqual([0]);
+  });
+
+  test('a broker allowance covers the broker resource only, not its key or secrets', () => {
+    const head = edited((t) => {
+      delete t[BROKERS].Resources[ORDERS];
+      delete t[BROKERS].Resources.ordersCredentialsordersadmin1F8ACBDD;
+    });
+    const { guard } = review(head, [{ broker: 'orders', reason: 'retiring the orders broker' }]);
+    expect(guard.blocked.map((b) => b.change.logicalId)).toEqual(['ordersCredentialsordersadmin1F8ACBDD']);
+    expect(formatBlocked('prod', guard.blocked)).toContain('"allowReplacement": [{ "logicalId": "ordersCredentialsordersadmin1F8ACBDD", "property": "removal", "reason": ');
   });
 
   test('an allowance for another broker does not let it through', () => {
@@ -96,6 +112,45 @@ describe('changes that replace through references and logical ids', () => {
     const head = edited((t) => (t[NETWORK].Resources.NetworkVpc7FB7348F.Properties.CidrBlock = '10.31.0.0/16'));
     expect(review(head).guard.blocked.map((b) => b.change.logicalId)).toContain('NetworkVpc7FB7348F');
     expect(review(head, [{ logicalId: 'NetworkVpc7FB7348F', reason: 'test' }]).guard.blocked.map((b) => b.change.logicalId)).not.toContain('NetworkVpc7FB7348F');
+  });
+});
+
+describe('lock-out changes: in place, but clients are refused', () => {
+  const APP = 'ordersCredentialsordersapp4D6CDD0A';
+  const secret = (t: Record<string, Mutable>) => t[BROKERS].Resources[APP].Properties;
+  const key = (t: Record<string, Mutable>) => t[BROKERS].Resources.ordersKey8C30302D.Properties;
+  const rows: Array<[string, string, (t: Record<string, Mutable>) => void, RegExp]> = [
+    ['password length', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.PasswordLength = 40), /CloudFormation generates a new secret value while the broker keeps the old password: every client of broker orders is refused/],
+    ['excluded characters', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.ExcludeCharacters = '"@/'), /generates a new secret value/],
+    ['secret template', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.SecretStringTemplate = '{"username":"other"}'), /generates a new secret value/],
+    ['secret key', 'KmsKeyId', (t) => (secret(t).KmsKeyId = 'alias/other'), /re-encrypted under another key: every reader without kms:Decrypt on the new key \(clients of broker orders/],
+    ['key disabled', 'Enabled', (t) => (key(t).Enabled = false), /the key is disabled: nothing encrypted with it can be decrypted; every client of broker orders/],
+    ['key deletion window', 'PendingWindowInDays', (t) => (key(t).PendingWindowInDays = 7), /how soon a deleted key is gone/],
+    ['broker user password', 'Users', (t) => (orders(t).Users[0].Password = 'x'.repeat(12)), /a broker user is removed or gets another password: its clients of broker orders are refused until they re-read their secret \(orders-app\)/],
+  ];
+
+  test.each(rows)('%s (%s): blocked and named, allowed only for that resource and property', (_name, property, edit, effect) => {
+    const { guard, text } = review(edited(edit));
+    expect(guard.blocked.map((b) => b.keys)).toEqual([[property]]);
+    const message = formatBlocked('prod', guard.blocked);
+    expect(message).toMatch(effect);
+    expect(message).toContain(`because: ${property}`);
+    expect(message).toMatch(new RegExp(`"allowReplacement": \\[\\{ "(logicalId|broker)": "[A-Za-z0-9]+", "property": "${property}"`));
+    expect(text).toContain('**LOCK-OUT');
+    const logicalId = guard.blocked[0].change.logicalId;
+    const who = logicalId === ORDERS ? { broker: 'orders' } : { logicalId };
+    expect(review(edited(edit), [{ ...who, property, reason: 'clients re-read after the maintenance window' }]).guard.blocked).toEqual([]);
+    expect(review(edited(edit), [{ ...who, property: 'Description', reason: 'clients re-read after the maintenance window' }]).guard.blocked).toHaveLength(1);
+  });
+
+  test('a key enabled again, a new user and an instance size lock nobody out', () => {
+    const { guard } = review(
+      edited((t) => {
+        key(t).Enabled = true;
+        orders(t).Users.push({ Username: 'reporting', Password: 'y'.repeat(12) });
+      }),
+    );
+    expect(guard.guarded).toEqual([]);
   });
 });
 
