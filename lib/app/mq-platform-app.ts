@@ -2,6 +2,7 @@ import { Annotations, Tags, Validations, type App, type Stack } from 'aws-cdk-li
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
+import { environmentSecretNamePattern } from '../contract/names';
 import { TAG_KEYS } from '../contract/tags';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
@@ -51,6 +52,9 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
       flowLogRetention: (config.network.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS) as logs.RetentionDays,
       // ActiveMQ credential rotation calls the Amazon MQ API from the isolated subnets.
       mqApiEndpoint: config.brokers.some((b) => b.engine === 'ACTIVEMQ'),
+      // Endpoint policies: only this environment's secrets and brokers.
+      secretNamePatterns: [environmentSecretNamePattern(config.environment)],
+      brokerNames: config.brokers.map((b) => b.brokerName),
     });
   }
   const brokers = new BrokersStack(app, config.names.brokersStack, {

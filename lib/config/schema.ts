@@ -69,6 +69,12 @@ export const UserSchema = z
       .optional()
       .describe('ActiveMQ only: allow this user into the web console. Default: false.'),
     groups: z.array(z.string()).optional().describe('ActiveMQ only: groups of this user. Default: none.'),
+    readers: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "IAM role ARNs (for example an application's role) that may read this user's secret; every other principal is denied reading it, account administrators included. Default: none (only the platform: the credential rotation function and CloudFormation).",
+      ),
   })
   .describe('A broker user (username only; its password is generated and kept in Secrets Manager).');
 

@@ -69,6 +69,8 @@ export class BrokersStack extends Stack {
         storageType: b.storageType,
         vpc,
         users: b.users,
+        // Rotation reads every secret; users[].readers name the applications that read theirs.
+        credentialReaders: [this.credentialRotation.role.roleArn],
         secretNamePrefix: b.secretNamePrefix,
         protocols: b.protocols,
         clients: b.clients.map((c) => toClient(b, c)),

@@ -12,6 +12,10 @@ export interface NetworkStackProps extends StackProps {
   readonly flowLogRetention?: logs.RetentionDays;
   /** @default false */
   readonly mqApiEndpoint?: boolean;
+  /** Secret name patterns the Secrets Manager endpoint serves. @default - every secret of the account and region */
+  readonly secretNamePatterns?: readonly string[];
+  /** Broker names the Amazon MQ API endpoint serves. @default - every broker of the account and region */
+  readonly brokerNames?: readonly string[];
 }
 
 /** The environment's VPC, when mq-platform creates it. */

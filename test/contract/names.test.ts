@@ -11,6 +11,7 @@ describe('names every tool reads', () => {
     ['resourcePrefix', names.resourcePrefix('prod'), 'mq-platform-prod'],
     ['secretNamePrefix', names.secretNamePrefix('prod', 'orders'), 'mq-platform/prod/orders/'],
     ['secretName', names.secretName('prod', 'orders', 'app'), 'mq-platform/prod/orders/app'],
+    ['environmentSecretNamePattern', names.environmentSecretNamePattern('prod'), 'mq-platform/prod/*'],
     ['keyAlias', names.keyAlias('orders-prod'), 'alias/mq-platform/orders-prod'],
     ['alarmTopicName', names.alarmTopicName('prod'), 'mq-platform-prod-alarms'],
     ['alarmNamePrefix', names.alarmNamePrefix('prod'), 'mq-platform-prod-'],

@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../amazonmq/catalog';
 import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazonmq/engines';
 import { keyAlias, PLATFORM } from '../../contract/names';
-import { customerManagedKey } from '../encryption/customer-managed-key';
+import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encryption/customer-managed-key';
+import { restrictSecretReads, type SecretReaders } from '../secrets/restrict-secret-reads';
 import { BrokerCredentials } from './broker-credentials';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
@@ -29,6 +30,8 @@ export interface MqBrokerUser {
   readonly consoleAccess?: boolean;
   /** ActiveMQ only. @default - no groups */
   readonly groups?: readonly string[];
+  /** IAM role ARNs (for example an application's role) that may read this user's secret. @default - none */
+  readonly readers?: readonly string[];
 }
 
 export interface MqBrokerMaintenanceWindow {
@@ -59,7 +62,17 @@ export interface MqBrokerProps {
   readonly protocols?: readonly Protocol[];
   /** @default - no ingress at all */
   readonly clients?: readonly MqBrokerClient[];
-  /** Key for the broker's storage and its secrets. @default - a new customer-managed key with rotation on */
+  /**
+   * IAM role ARNs of the platform that read every user's secret, for example the credential
+   * rotation function's role. Nobody else reads them (see `restrictSecretReads`).
+   * @default - none (only CloudFormation, which resolves the passwords, and each user's `readers`)
+   */
+  readonly credentialReaders?: readonly string[];
+  /**
+   * Key for the broker's storage and its secrets.
+   * @default - a new customer-managed key that the account administers and may use only through
+   * Amazon MQ and, for this broker's secrets, Secrets Manager
+   */
   readonly encryptionKey?: kms.IKey;
   /** @default { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' } */
   readonly maintenanceWindow?: MqBrokerMaintenanceWindow;
@@ -262,6 +275,8 @@ export class MqBroker extends MqBrokerBase {
   public readonly brokerArn: string;
   /** CloudWatch metrics of this broker on the dimensions Amazon MQ publishes. */
   public readonly metrics: BrokerMetrics;
+  /** Who may read each user's secret, in the order of `credentials`. */
+  private readonly secretReaders: readonly SecretReaders[];
 
   constructor(scope: Construct, id: string, props: MqBrokerProps) {
     super(scope, id, { physicalName: props.brokerName });
@@ -274,13 +289,20 @@ export class MqBroker extends MqBrokerBase {
     const isActiveMq = props.engine === 'ACTIVEMQ';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      customerManagedKey(this, 'Key', {
+    const secretNamePrefix = (this.secretNamePrefix = props.secretNamePrefix ?? `${PLATFORM}/${props.brokerName}/`);
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = customerManagedKey(this, 'Key', {
         description: `Encrypts Amazon MQ broker ${props.brokerName} and its credentials`,
         alias: keyAlias(props.brokerName),
         removalPolicy,
+        serviceUseOnly: true,
       });
+      allowAmazonMq(key);
+      allowSecretsManager(key, `${secretNamePrefix}*`);
+      this.encryptionKey = key;
+    }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -297,7 +319,6 @@ export class MqBroker extends MqBrokerBase {
       defaultPort: protocolPort(props.engine, this.protocols[0] ?? 'AMQP'),
     });
 
-    const secretNamePrefix = (this.secretNamePrefix = props.secretNamePrefix ?? `${PLATFORM}/${props.brokerName}/`);
     this.credentials = props.users.map(
       (user) =>
         new BrokerCredentials(this, `Credentials-${user.username}`, {
@@ -306,6 +327,15 @@ export class MqBroker extends MqBrokerBase {
           encryptionKey: this.encryptionKey,
           removalPolicy,
         }),
+    );
+
+    // CloudFormation resolves every password (Users below); the platform's roles and each user's readers read them.
+    this.secretReaders = this.credentials.map((c, i) =>
+      restrictSecretReads(c.secret, {
+        readers: [...(props.credentialReaders ?? []), ...(props.users[i].readers ?? [])],
+        readByCloudFormation: true,
+        encryptionKey: this.encryptionKey,
+      }),
     );
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true });
@@ -370,8 +400,14 @@ export class MqBroker extends MqBrokerBase {
     }
   }
 
-  /** Lets a principal read every user's credentials (secret value and key decrypt). */
+  /**
+   * Lets a role read every user's credentials (secret value and key decrypt): names it in the
+   * secrets' resource policies, which deny reading to any principal not named.
+   */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
+    const roleArn = (grantee.grantPrincipal as Partial<iam.IRole>).roleArn;
+    if (!roleArn) throw new Error(`${this.node.path}: grantReadCredentials needs an IAM role; the secrets name their readers by role ARN`);
+    for (const readers of this.secretReaders) readers.addReader(roleArn);
     const secrets = iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
