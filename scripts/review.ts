@@ -78,8 +78,14 @@ function shippedStages(): string[] {
 /** Environments with snapshots committed at a ref. */
 function committedEnvironments(ref: string): string[] {
   try {
-    const rel = snapshotDir('').replace(REPO_ROOT + '/', '').replace(/\/$/, '');
-    return execFileSync('git', ['ls-tree', '--name-only', `${ref}:${rel}`], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    const rel = snapshotDir('')
+      .replace(REPO_ROOT + '/', '')
+      .replace(/\/$/, '');
+    return execFileSync('git', ['ls-tree', '--name-only', `${ref}:${rel}`], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
       .split('\n')
       .filter(Boolean);
   } catch {
@@ -115,15 +121,32 @@ function main(): void {
     for (const environment of committedEnvironments(base).filter((e) => !seen.has(e))) {
       const templates = readSnapshotsAtRef(base, environment);
       if (!isProtectedBaseline(templates)) continue;
-      const protection = checkProtection({ environment, protected: false, unlock: [] }, { environment, protected: true, snapshotsInWorkingTree: true });
-      const removedConfig = { ...protection.blocked[0], kind: 'protection' as const, field: `config (no config/*.json has "environment": "${environment}")`, text: `removes the config of protected environment ${environment}; first set "protected": false with "unlock": [{ "change": "protection", ... }] and deploy that, then remove the config` };
+      const protection = checkProtection(
+        { environment, protected: false, unlock: [] },
+        { environment, protected: true, snapshotsInWorkingTree: true },
+      );
+      const removedConfig = {
+        ...protection.blocked[0],
+        kind: 'protection' as const,
+        field: `config (no config/*.json has "environment": "${environment}")`,
+        text: `removes the config of protected environment ${environment}; first set "protected": false with "unlock": [{ "change": "protection", ... }] and deploy that, then remove the config`,
+      };
       const diff = diffEnvironment(templates, {});
-      reviews.push({ environment, protected: true, base, diff, guard: checkReplacements(diff, []), protection: { ...protection, changes: [removedConfig], blocked: [removedConfig] } });
+      reviews.push({
+        environment,
+        protected: true,
+        base,
+        diff,
+        guard: checkReplacements(diff, []),
+        protection: { ...protection, changes: [removedConfig], blocked: [removedConfig] },
+      });
     }
   }
   process.stdout.write(renderReview(reviews, args.format));
   if (args.check && hasBlocked(reviews)) {
-    console.error('review: a change lowers the protection of an environment, or replaces, removes or locks out a resource of a protected one, without its unlock or allowance, or an allowance is stale (see above)');
+    console.error(
+      'review: a change lowers the protection of an environment, or replaces, removes or locks out a resource of a protected one, without its unlock or allowance, or an allowance is stale (see above)',
+    );
     process.exit(2);
   }
 }

@@ -1,8 +1,20 @@
 import * as fs from 'fs';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolationBeta1 } from 'aws-cdk-lib';
 import type { Baseline } from '../review/baseline';
-import { checkProtection, formatProtectionBlocked, formatUnusedUnlock, isProtectedBaseline, type ProtectionUnlock } from '../review/protection-guard';
-import { checkReplacements, formatBlocked, formatUnused, replacingProperties, type ReplacementAllowance } from '../review/replacement-guard';
+import {
+  checkProtection,
+  formatProtectionBlocked,
+  formatUnusedUnlock,
+  isProtectedBaseline,
+  type ProtectionUnlock,
+} from '../review/protection-guard';
+import {
+  checkReplacements,
+  formatBlocked,
+  formatUnused,
+  replacingProperties,
+  type ReplacementAllowance,
+} from '../review/replacement-guard';
 import { diffEnvironment, type CfnTemplate } from '../review/template-diff';
 import { normalizeTemplate } from './normalize-template';
 
@@ -51,7 +63,11 @@ export class ReplacementGuardPlugin implements IPolicyValidationPlugin {
     const anyPath = Object.values(paths)[0] ?? '';
     const protection = checkProtection(
       { environment, protected: this.props.protected, unlock: this.props.unlock },
-      { environment: baseline.environment, protected: isProtectedBaseline(baseline.templates), snapshotsInWorkingTree: baseline.snapshotsInWorkingTree },
+      {
+        environment: baseline.environment,
+        protected: isProtectedBaseline(baseline.templates),
+        snapshotsInWorkingTree: baseline.snapshotsInWorkingTree,
+      },
     );
     const violations: PolicyViolationBeta1[] = protection.blocked.map((c) => ({
       ruleName: ReplacementGuardPlugin.PROTECTION_RULE,
@@ -61,7 +77,13 @@ export class ReplacementGuardPlugin implements IPolicyValidationPlugin {
       violatingResources: [{ resourceLogicalId: c.field, templatePath: anyPath, locations: [c.field] }],
     }));
     for (const u of protection.unused) {
-      violations.push({ ruleName: ReplacementGuardPlugin.STALE_RULE, description: `${environment}: ${formatUnusedUnlock(u)}`, fix: `remove unlock[${u.index}]`, severity: 'fatal', violatingResources: [{ resourceLogicalId: `unlock[${u.index}]`, templatePath: anyPath, locations: [`unlock[${u.index}]`] }] });
+      violations.push({
+        ruleName: ReplacementGuardPlugin.STALE_RULE,
+        description: `${environment}: ${formatUnusedUnlock(u)}`,
+        fix: `remove unlock[${u.index}]`,
+        severity: 'fatal',
+        violatingResources: [{ resourceLogicalId: `unlock[${u.index}]`, templatePath: anyPath, locations: [`unlock[${u.index}]`] }],
+      });
     }
     if (protection.protected) {
       // A renamed environment has no baseline of its own: its stacks are all new.
@@ -73,11 +95,25 @@ export class ReplacementGuardPlugin implements IPolicyValidationPlugin {
           description: formatBlocked(environment, [b]),
           fix: `add { "broker" | "logicalId", "property", "reason" } to allowReplacement in the ${environment} config, or undo the change`,
           severity: 'fatal',
-          violatingResources: [{ resourceLogicalId: b.change.logicalId, templatePath: paths[b.change.stack] ?? anyPath, locations: replacingProperties(b.change) }],
+          violatingResources: [
+            {
+              resourceLogicalId: b.change.logicalId,
+              templatePath: paths[b.change.stack] ?? anyPath,
+              locations: replacingProperties(b.change),
+            },
+          ],
         });
       }
       for (const u of result.unused) {
-        violations.push({ ruleName: ReplacementGuardPlugin.STALE_RULE, description: `${environment}: ${formatUnused(environment, u)}`, fix: `remove allowReplacement[${u.index}]`, severity: 'fatal', violatingResources: [{ resourceLogicalId: `allowReplacement[${u.index}]`, templatePath: anyPath, locations: [`allowReplacement[${u.index}]`] }] });
+        violations.push({
+          ruleName: ReplacementGuardPlugin.STALE_RULE,
+          description: `${environment}: ${formatUnused(environment, u)}`,
+          fix: `remove allowReplacement[${u.index}]`,
+          severity: 'fatal',
+          violatingResources: [
+            { resourceLogicalId: `allowReplacement[${u.index}]`, templatePath: anyPath, locations: [`allowReplacement[${u.index}]`] },
+          ],
+        });
       }
     }
     return { success: violations.length === 0, violations };

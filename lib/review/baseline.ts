@@ -19,16 +19,25 @@ export function snapshotDir(environment: string, root = SNAPSHOT_ROOT): string {
 export function readSnapshotDir(dir: string): StackTemplates {
   if (!fs.existsSync(dir)) return {};
   const out: Record<string, CfnTemplate> = {};
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     out[file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
   }
   return out;
 }
 
 /** The snapshots of an environment as committed at a git ref (`git show <ref>:<path>`); empty when absent there. */
-export function readSnapshotsAtRef(ref: string, environment: string, repoRoot = REPO_ROOT, snapshotRoot = path.join(repoRoot, 'test', 'snapshots')): StackTemplates {
+export function readSnapshotsAtRef(
+  ref: string,
+  environment: string,
+  repoRoot = REPO_ROOT,
+  snapshotRoot = path.join(repoRoot, 'test', 'snapshots'),
+): StackTemplates {
   const rel = path.relative(repoRoot, snapshotDir(environment, snapshotRoot)).split(path.sep).join('/');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`); // throws with git's message on a bad ref
   let listing: string;
   try {
@@ -58,7 +67,12 @@ export function isBaseline(v: unknown): v is Baseline {
 }
 
 function git(repoRoot: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', args, {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 /** Branches the merge base is taken with, first found wins. */
@@ -106,12 +120,20 @@ const cache = new Map<string, Baseline>();
  * those are the baseline: a rename is seen, not taken for a new environment. Outside git: the
  * working tree's snapshots.
  */
-export function committedBaseline(environment: string, options: { ref?: string; configFile?: string; repoRoot?: string; snapshotRoot?: string } = {}): Baseline {
+export function committedBaseline(
+  environment: string,
+  options: { ref?: string; configFile?: string; repoRoot?: string; snapshotRoot?: string } = {},
+): Baseline {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   const snapshotRoot = options.snapshotRoot ?? path.join(repoRoot, 'test', 'snapshots');
   const ref = options.ref ?? defaultBaseRef(repoRoot);
   if (ref === undefined) {
-    return { ref: 'working tree', environment, templates: readSnapshotDir(snapshotDir(environment, snapshotRoot)), snapshotsInWorkingTree: true };
+    return {
+      ref: 'working tree',
+      environment,
+      templates: readSnapshotDir(snapshotDir(environment, snapshotRoot)),
+      snapshotsInWorkingTree: true,
+    };
   }
   const key = JSON.stringify([ref, environment, options.configFile, repoRoot, snapshotRoot]);
   const hit = cache.get(key);

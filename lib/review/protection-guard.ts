@@ -48,7 +48,9 @@ export interface ProtectionResult {
  */
 export function isProtectedBaseline(templates: StackTemplates): boolean {
   return Object.values(templates).some((t) =>
-    Object.values(t.Resources ?? {}).some((r) => (r.Type === 'AWS::AmazonMQ::Broker' || r.Type === 'AWS::SecretsManager::Secret') && r.DeletionPolicy === 'Retain'),
+    Object.values(t.Resources ?? {}).some(
+      (r) => (r.Type === 'AWS::AmazonMQ::Broker' || r.Type === 'AWS::SecretsManager::Secret') && r.DeletionPolicy === 'Retain',
+    ),
   );
 }
 
@@ -60,13 +62,25 @@ export function checkProtection(
   const was = baseline?.protected ? baseline.environment : undefined;
   if (was !== undefined) {
     if (!config.protected) {
-      found.push({ kind: 'protection', field: 'protected', text: `lowers the protection of ${was}: "protected" true → false turns off its replacement guard and termination protection, and flips its brokers, keys, secrets and log groups from Retain to Delete` });
+      found.push({
+        kind: 'protection',
+        field: 'protected',
+        text: `lowers the protection of ${was}: "protected" true → false turns off its replacement guard and termination protection, and flips its brokers, keys, secrets and log groups from Retain to Delete`,
+      });
     }
     if (was !== config.environment) {
-      found.push({ kind: 'environment-name', field: 'environment', text: `renames protected environment ${was} to ${config.environment}: new stacks, new brokers, and the guard loses its baseline (the ${was} stacks stay deployed, unmanaged)` });
+      found.push({
+        kind: 'environment-name',
+        field: 'environment',
+        text: `renames protected environment ${was} to ${config.environment}: new stacks, new brokers, and the guard loses its baseline (the ${was} stacks stay deployed, unmanaged)`,
+      });
     }
     if (!baseline!.snapshotsInWorkingTree) {
-      found.push({ kind: 'snapshots', field: `test/snapshots/${was}/`, text: `removes the committed snapshots of protected environment ${was}: the replacement guard would have nothing to compare with` });
+      found.push({
+        kind: 'snapshots',
+        field: `test/snapshots/${was}/`,
+        text: `removes the committed snapshots of protected environment ${was}: the replacement guard would have nothing to compare with`,
+      });
     }
   }
   const used = new Set<number>();

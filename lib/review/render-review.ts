@@ -1,6 +1,23 @@
 import type { Baseline } from './baseline';
-import { checkProtection, formatProtectionBlocked, formatUnusedUnlock, isProtectedBaseline, type ProtectionResult, type ProtectionUnlock } from './protection-guard';
-import { checkReplacements, consequence, formatUnused, howToAllow, isDestructive, isGuarded, replacingProperties, type GuardResult, type ReplacementAllowance } from './replacement-guard';
+import {
+  checkProtection,
+  formatProtectionBlocked,
+  formatUnusedUnlock,
+  isProtectedBaseline,
+  type ProtectionResult,
+  type ProtectionUnlock,
+} from './protection-guard';
+import {
+  checkReplacements,
+  consequence,
+  formatUnused,
+  howToAllow,
+  isDestructive,
+  isGuarded,
+  replacingProperties,
+  type GuardResult,
+  type ReplacementAllowance,
+} from './replacement-guard';
 import { diffEnvironment, type EnvironmentDiff, type ResourceChange, type StackTemplates } from './template-diff';
 
 export type ReviewFormat = 'text' | 'md';
@@ -24,14 +41,30 @@ export interface EnvironmentReview {
  * `npm run review` and the tests build it the same way.
  */
 export function reviewEnvironment(
-  config: { readonly environment: string; readonly protected: boolean; readonly unlock: readonly ProtectionUnlock[]; readonly allowReplacement: readonly ReplacementAllowance[] },
+  config: {
+    readonly environment: string;
+    readonly protected: boolean;
+    readonly unlock: readonly ProtectionUnlock[];
+    readonly allowReplacement: readonly ReplacementAllowance[];
+  },
   baseline: Baseline,
   head: StackTemplates,
 ): EnvironmentReview {
-  const protection = checkProtection(config, { environment: baseline.environment, protected: isProtectedBaseline(baseline.templates), snapshotsInWorkingTree: baseline.snapshotsInWorkingTree });
+  const protection = checkProtection(config, {
+    environment: baseline.environment,
+    protected: isProtectedBaseline(baseline.templates),
+    snapshotsInWorkingTree: baseline.snapshotsInWorkingTree,
+  });
   // A renamed environment has no baseline of its own: its stacks are all new.
   const diff = diffEnvironment(baseline.environment === config.environment ? baseline.templates : {}, head);
-  return { environment: config.environment, protected: protection.protected, base: baseline.ref, diff, guard: checkReplacements(diff, config.allowReplacement), protection };
+  return {
+    environment: config.environment,
+    protected: protection.protected,
+    base: baseline.ref,
+    diff,
+    guard: checkReplacements(diff, config.allowReplacement),
+    protection,
+  };
 }
 
 /** Marks the pull-request comment so that CI updates it instead of adding another. */
@@ -55,14 +88,25 @@ export function renderReview(reviews: readonly EnvironmentReview[], format: Revi
   if (md) out.push(COMMENT_MARKER, '## mq-platform change review', '');
   else out.push('mq-platform change review', '');
   for (const r of reviews) out.push(...renderEnvironment(r, md), '');
-  if (md) out.push('<sub>`npm run review` compares a fresh offline synth with the committed snapshots (test/snapshots/&lt;env&gt;/). See docs/review.md.</sub>');
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  if (md)
+    out.push(
+      '<sub>`npm run review` compares a fresh offline synth with the committed snapshots (test/snapshots/&lt;env&gt;/). See docs/review.md.</sub>',
+    );
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 /** What synth refuses: a blocked protection change, a stale unlock, and in a protected environment a blocked change or a stale allowance. */
 export function hasBlocked(reviews: readonly EnvironmentReview[]): boolean {
   return reviews.some(
-    (r) => (r.protection?.blocked.length ?? 0) > 0 || (r.protection?.unused.length ?? 0) > 0 || (r.protected && (r.guard.blocked.length > 0 || r.guard.unused.length > 0)),
+    (r) =>
+      (r.protection?.blocked.length ?? 0) > 0 ||
+      (r.protection?.unused.length ?? 0) > 0 ||
+      (r.protected && (r.guard.blocked.length > 0 || r.guard.unused.length > 0)),
   );
 }
 
@@ -72,10 +116,13 @@ function protectionLines(r: EnvironmentReview, md: boolean): string[] {
   const out: string[] = [];
   for (const c of r.protection?.changes ?? []) {
     const text = `PROTECTION ${c.field}: ${c.text}`;
-    const sub = c.unlockedBy ? [`unlocked by unlock[${c.unlockedBy.index}]: "${c.unlockedBy.unlock.reason}"`] : [bold(`BLOCKED: ${formatProtectionBlocked(c).replace(`${c.field}: ${c.text}. `, '')}`)];
+    const sub = c.unlockedBy
+      ? [`unlocked by unlock[${c.unlockedBy.index}]: "${c.unlockedBy.unlock.reason}"`]
+      : [bold(`BLOCKED: ${formatProtectionBlocked(c).replace(`${c.field}: ${c.text}. `, '')}`)];
     out.push(md ? `- ${bold(text)}` : `!! ${text}`, ...sub.map((s) => (md ? `  - ${s}` : `      ${s}`)));
   }
-  for (const u of r.protection?.unused ?? []) out.push(md ? `- ${bold(`STALE ${formatUnusedUnlock(u)}`)}` : `!! STALE ${formatUnusedUnlock(u)}`);
+  for (const u of r.protection?.unused ?? [])
+    out.push(md ? `- ${bold(`STALE ${formatUnusedUnlock(u)}`)}` : `!! STALE ${formatUnusedUnlock(u)}`);
   return out.length ? [...out, ''] : out;
 }
 
@@ -94,7 +141,11 @@ function renderEnvironment(r: EnvironmentReview, md: boolean): string[] {
   const destructive = r.guard.guarded.length;
   const blocked = r.protected ? r.guard.blocked.length : 0;
   const totals = `${count('replaced')} replaced, ${count('updated')} updated, ${count('added')} added, ${count('removed')} removed`;
-  const stateful = destructive ? bold(`${destructive} resource${destructive === 1 ? '' : 's'} replaced, removed or locking clients out${blocked ? ` (${blocked} blocked)` : ''}`) + '; ' : '';
+  const stateful = destructive
+    ? bold(
+        `${destructive} resource${destructive === 1 ? '' : 's'} replaced, removed or locking clients out${blocked ? ` (${blocked} blocked)` : ''}`,
+      ) + '; '
+    : '';
   const lines = [...head, ...protectionLines(r, md), `Against ${code(r.base)}: ${stateful}resources ${totals}.`];
   for (const s of r.diff.addedStacks) lines.push(`New stack ${code(s)} (no snapshot in the base).`);
   for (const s of r.diff.removedStacks) lines.push(bold(`Stack ${s} is no longer synthesized: its resources are listed as removed below.`));
@@ -119,7 +170,12 @@ function renderEnvironment(r: EnvironmentReview, md: boolean): string[] {
     for (const c of of) byType.set(c.type, [...(byType.get(c.type) ?? []), c]);
     for (const [type, list] of byType) {
       if (list.length <= MAX_LISTED) {
-        for (const c of list) items.push({ strong: false, text: `${verb(c)} ${c.label}${c.label.includes(c.type) ? '' : ` (${c.type})`} ${where(c)}`, sub: c.movedFrom ? [`replaces ${c.movedFrom} (logical id changed)`] : [] });
+        for (const c of list)
+          items.push({
+            strong: false,
+            text: `${verb(c)} ${c.label}${c.label.includes(c.type) ? '' : ` (${c.type})`} ${where(c)}`,
+            sub: c.movedFrom ? [`replaces ${c.movedFrom} (logical id changed)`] : [],
+          });
       } else {
         items.push({ strong: false, text: `${verb(list[0])} ${list.length} × ${type} ${where(list[0])}`, sub: [] });
       }
@@ -138,7 +194,10 @@ function unusedNotes(r: EnvironmentReview): string[] {
   return r.guard.unused.flatMap((u) => {
     if (r.protected) return ['', `STALE: ${formatUnused(r.environment, u)}.`];
     const what = u.allowance.broker !== undefined ? `broker ${u.allowance.broker}` : `logical id ${u.allowance.logicalId}`;
-    return ['', `Note: allowReplacement[${u.index}] (${what}) allows nothing in this change; remove it once the replacement it was for is deployed.`];
+    return [
+      '',
+      `Note: allowReplacement[${u.index}] (${what}) allows nothing in this change; remove it once the replacement it was for is deployed.`,
+    ];
   });
 }
 
@@ -158,7 +217,8 @@ function verb(c: ResourceChange): string {
 
 function propertyLines(p: ResourceChange['properties'][number]): string[] {
   const tag = p.effect === 'replace' ? ' (requires replacement)' : p.effect === 'may-replace' ? ' (may require replacement)' : '';
-  const details = p.details.length > MAX_DETAILS ? [...p.details.slice(0, MAX_DETAILS), `... ${p.details.length - MAX_DETAILS} more`] : p.details;
+  const details =
+    p.details.length > MAX_DETAILS ? [...p.details.slice(0, MAX_DETAILS), `... ${p.details.length - MAX_DETAILS} more`] : p.details;
   if (details.length === 1) return [`${p.name}${tag}: ${details[0]}`];
   return [`${p.name}${tag}:`, ...details.map((d) => `  ${d}`)];
 }

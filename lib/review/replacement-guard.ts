@@ -58,7 +58,9 @@ export function isGuarded(c: ResourceChange): boolean {
 /** The keys an allowance must unlock for a guarded change. */
 export function guardedKeys(c: ResourceChange): string[] {
   if (c.kind === 'removed') return [REMOVAL];
-  const keys = c.properties.filter((p) => (isDestructive(c) && (p.effect === 'replace' || p.effect === 'may-replace')) || p.lockOut !== undefined).map((p) => p.name);
+  const keys = c.properties
+    .filter((p) => (isDestructive(c) && (p.effect === 'replace' || p.effect === 'may-replace')) || p.lockOut !== undefined)
+    .map((p) => p.name);
   return [...new Set(keys)];
 }
 
@@ -110,7 +112,9 @@ export function consequence(c: ResourceChange): string {
       : `${c.label} will be deleted: ${loss}`;
   }
   const verb = c.kind === 'replaced' ? 'will be deleted and recreated' : 'may be deleted and recreated';
-  const retained = c.retained ? ` (UpdateReplacePolicy Retain leaves the old ${what} in the account, orphaned, instead of deleting it)` : '';
+  const retained = c.retained
+    ? ` (UpdateReplacePolicy Retain leaves the old ${what} in the account, orphaned, instead of deleting it)`
+    : '';
   const lock = c.properties.filter((p) => p.lockOut).map((p) => p.lockOut!.replace('{clients}', clientsOf(c)));
   return `${c.label} ${verb}: ${loss}${retained}${lock.length ? `; and it locks clients out: ${lock.join('; ')}` : ''}`;
 }
@@ -121,7 +125,10 @@ export function replacingProperties(c: ResourceChange): string[] {
   const keys = new Set(guardedKeys(c));
   return c.properties
     .filter((p) => keys.has(p.name))
-    .map((p) => `${p.name}${p.effect === 'may-replace' ? ' (may replace)' : ''}: ${p.via ? `references ${p.via}, which is replaced` : p.details.join('; ')}`);
+    .map(
+      (p) =>
+        `${p.name}${p.effect === 'may-replace' ? ' (may replace)' : ''}: ${p.via ? `references ${p.via}, which is replaced` : p.details.join('; ')}`,
+    );
 }
 
 /** The allowance entries that would let a guarded change through, one per key. */
@@ -140,7 +147,11 @@ export function howToAllow(c: ResourceChange, keys?: readonly string[]): string 
 export function formatBlocked(environment: string, blocked: readonly GuardedChange[]): string {
   const lines = blocked.map((g) => {
     const c = g.change;
-    return [`${c.stack}: ${consequence(c)}.`, `  because: ${replacingProperties(c).join('; ')}`, `  ${environment} is a protected environment; ${howToAllow(c, g.uncovered)}.`].join('\n');
+    return [
+      `${c.stack}: ${consequence(c)}.`,
+      `  because: ${replacingProperties(c).join('; ')}`,
+      `  ${environment} is a protected environment; ${howToAllow(c, g.uncovered)}.`,
+    ].join('\n');
   });
   return lines.join('\n');
 }

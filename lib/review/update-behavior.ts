@@ -51,8 +51,7 @@ export interface LockOutRule {
   readonly source: string;
 }
 
-const REGENERATES =
-  'https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2210 (also #1161; aws-cdk #19985)';
+const REGENERATES = 'https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2210 (also #1161; aws-cdk #19985)';
 
 export const LOCK_OUT_RULES: readonly LockOutRule[] = [
   {
@@ -65,7 +64,8 @@ export const LOCK_OUT_RULES: readonly LockOutRule[] = [
   {
     type: 'AWS::SecretsManager::Secret',
     property: 'SecretString',
-    effect: (clients) => `the secret value is overwritten while the broker keeps the old password: every client of ${clients} is refused once it re-reads its secret`,
+    effect: (clients) =>
+      `the secret value is overwritten while the broker keeps the old password: every client of ${clients} is refused once it re-reads its secret`,
     source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html',
   },
   {
@@ -79,21 +79,31 @@ export const LOCK_OUT_RULES: readonly LockOutRule[] = [
     type: 'AWS::KMS::Key',
     property: 'Enabled',
     when: (_before, after) => after === false,
-    effect: (clients) => `the key is disabled: nothing encrypted with it can be decrypted; every client of ${clients} is refused its secret and the broker its storage`,
+    effect: (clients) =>
+      `the key is disabled: nothing encrypted with it can be decrypted; every client of ${clients} is refused its secret and the broker its storage`,
     source: 'https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html',
   },
   {
     type: 'AWS::KMS::Key',
     property: 'PendingWindowInDays',
-    effect: (clients) => `changes how soon a deleted key is gone for good (and every client of ${clients} with it): the window to cancel its deletion`,
+    effect: (clients) =>
+      `changes how soon a deleted key is gone for good (and every client of ${clients} with it): the window to cancel its deletion`,
     source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html',
   },
   {
     type: 'AWS::AmazonMQ::Broker',
     property: 'Users',
     when: (before, after) => usersLockedOut(before, after).length > 0,
-    effect: (clients) => `a broker user is removed or gets another password: its clients of ${clients} are refused until they re-read their secret`,
+    effect: (clients) =>
+      `a broker user is removed or gets another password: its clients of ${clients} are refused until they re-read their secret`,
     source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/amazon-mq-editing-managing-users.html',
+  },
+  {
+    type: 'AWS::AmazonMQ::Broker',
+    property: 'LdapServerMetadata',
+    effect: (clients) =>
+      `the broker authenticates against another LDAP setup: every client of ${clients} whose credentials the new directory does not accept is refused`,
+    source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security-authentication-authorization.html',
   },
 ];
 
@@ -104,7 +114,13 @@ export function lockOutRule(type: string, property: string, before: unknown, aft
 
 /** Usernames of `Users` that are removed or whose password (its text or reference) changes. */
 export function usersLockedOut(before: unknown, after: unknown): string[] {
-  const byName = (v: unknown) => new Map((Array.isArray(v) ? v : []).map((u: { Username?: unknown; Password?: unknown }) => [String(u?.Username), JSON.stringify(u?.Password)]));
+  const byName = (v: unknown) =>
+    new Map(
+      (Array.isArray(v) ? v : []).map((u: { Username?: unknown; Password?: unknown }) => [
+        String(u?.Username),
+        JSON.stringify(u?.Password),
+      ]),
+    );
   const a = byName(before);
   const b = byName(after);
   return [...a].filter(([name, password]) => !b.has(name) || b.get(name) !== password).map(([name]) => name);

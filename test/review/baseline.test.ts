@@ -8,11 +8,16 @@ import { isProtectedBaseline } from '../../lib/review/protection-guard';
 /** A throw-away git repository: main has protected snapshots of "guarded"; a branch works on top. */
 function repo(): { root: string; snapshots: string; git: (...a: string[]) => string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-guard-'));
-  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: root, encoding: 'utf8' }).trim();
+  const git = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: root, encoding: 'utf8' }).trim();
   const snapshots = path.join(root, 'test', 'snapshots');
   const write = (env: string, retain: boolean) => {
     fs.mkdirSync(path.join(snapshots, env), { recursive: true });
-    const broker = { Type: 'AWS::AmazonMQ::Broker', Properties: { BrokerName: `amq-${env}` }, DeletionPolicy: retain ? 'Retain' : 'Delete' };
+    const broker = {
+      Type: 'AWS::AmazonMQ::Broker',
+      Properties: { BrokerName: `amq-${env}` },
+      DeletionPolicy: retain ? 'Retain' : 'Delete',
+    };
     fs.writeFileSync(path.join(snapshots, env, `MqPlatform-${env}-Brokers.json`), JSON.stringify({ Resources: { amq: broker } }));
   };
   git('init', '-q', '-b', 'main');
@@ -46,7 +51,12 @@ describe('the committed baseline (merge base with main), not the working tree', 
 
   test('a renamed environment finds its old baseline through its config file', () => {
     const { root, snapshots } = repo();
-    const base = committedBaseline('guarded2', { repoRoot: root, snapshotRoot: snapshots, ref: 'main', configFile: path.join(root, 'config', 'guarded.json') });
+    const base = committedBaseline('guarded2', {
+      repoRoot: root,
+      snapshotRoot: snapshots,
+      ref: 'main',
+      configFile: path.join(root, 'config', 'guarded.json'),
+    });
     expect(base.environment).toBe('guarded');
     expect(isProtectedBaseline(base.templates)).toBe(true);
     expect(committedBaseline('other', { repoRoot: root, snapshotRoot: snapshots, ref: 'main' }).templates).toEqual({});

@@ -126,6 +126,7 @@ describe('lock-out changes: in place, but clients are refused', () => {
     ['secret key', 'KmsKeyId', (t) => (secret(t).KmsKeyId = 'alias/other'), /re-encrypted under another key: every reader without kms:Decrypt on the new key \(clients of broker orders/],
     ['key disabled', 'Enabled', (t) => (key(t).Enabled = false), /the key is disabled: nothing encrypted with it can be decrypted; every client of broker orders/],
     ['key deletion window', 'PendingWindowInDays', (t) => (key(t).PendingWindowInDays = 7), /how soon a deleted key is gone/],
+    ['LDAP settings', 'LdapServerMetadata', (t) => (orders(t).LdapServerMetadata = { Hosts: ['ldap.example.com'], RoleBase: 'ou=roles', RoleSearchMatching: '(member={0})', ServiceAccountUsername: 'svc', UserBase: 'ou=users', UserSearchMatching: '(uid={0})' }), /authenticates against another LDAP setup: every client of broker orders/],
     ['broker user password', 'Users', (t) => (orders(t).Users[0].Password = 'x'.repeat(12)), /a broker user is removed or gets another password: its clients of broker orders are refused until they re-read their secret \(orders-app\)/],
   ];
 

@@ -23,7 +23,11 @@ export function guardFixture(protectedEnv: boolean, edit: (c: any) => void = () 
  * Synthesizes a config against a baseline, as `cdk synth` would; `tweak` changes the constructs
  * before synthesis, as a code change would (an override stands for a change in lib/).
  */
-export function synthAgainst(raw: MqPlatformConfigInput, baseline: Baseline | false, tweak?: (stacks: EnvironmentStacks, app: App) => void): Record<string, CfnTemplate> {
+export function synthAgainst(
+  raw: MqPlatformConfigInput,
+  baseline: Baseline | false,
+  tweak?: (stacks: EnvironmentStacks, app: App) => void,
+): Record<string, CfnTemplate> {
   const config = parseConfig(raw, 'guarded');
   const { app, stacks } = synthEnvironment(config, undefined, { baseline });
   tweak?.(stacks, app);
@@ -37,5 +41,10 @@ export function synthAgainst(raw: MqPlatformConfigInput, baseline: Baseline | fa
 
 /** The committed baseline of the fixture, as if its snapshots were at the merge base. */
 export function fixtureBaseline(protectedEnv: boolean): Baseline {
-  return { ref: 'fixture', environment: 'guarded', templates: synthAgainst(guardFixture(protectedEnv), false), snapshotsInWorkingTree: true };
+  return {
+    ref: 'fixture',
+    environment: 'guarded',
+    templates: synthAgainst(guardFixture(protectedEnv), false),
+    snapshotsInWorkingTree: true,
+  };
 }
