@@ -6,10 +6,14 @@ import * as fs from 'fs';
 import { environmentTemplates } from '../lib/app/synth';
 import { CONFIG_DIR, configPathForStage, loadConfigFile } from '../lib/config/load-config';
 import { committedBaseline, defaultBaseRef, readSnapshotsAtRef, REPO_ROOT, snapshotDir } from '../lib/review/baseline';
-import { checkProtection, isProtectedBaseline } from '../lib/review/protection-guard';
-import { hasBlocked, renderReview, reviewEnvironment, type EnvironmentReview, type ReviewFormat } from '../lib/review/render-review';
-import { checkReplacements } from '../lib/review/replacement-guard';
-import { diffEnvironment } from '../lib/review/template-diff';
+import {
+  hasBlocked,
+  removedEnvironmentReview,
+  renderReview,
+  reviewEnvironment,
+  type EnvironmentReview,
+  type ReviewFormat,
+} from '../lib/review/render-review';
 import { execFileSync } from 'child_process';
 
 const HELP = `Usage: npm run review -- [--base <git ref>] [--format text|md] [--stage <name>]... [--check]
@@ -119,27 +123,8 @@ function main(): void {
   // A protected environment of the baseline that no config synthesizes: its config was deleted.
   if (args.stages.length === 0) {
     for (const environment of committedEnvironments(base).filter((e) => !seen.has(e))) {
-      const templates = readSnapshotsAtRef(base, environment);
-      if (!isProtectedBaseline(templates)) continue;
-      const protection = checkProtection(
-        { environment, protected: false, unlock: [] },
-        { environment, protected: true, snapshotsInWorkingTree: true },
-      );
-      const removedConfig = {
-        ...protection.blocked[0],
-        kind: 'protection' as const,
-        field: `config (no config/*.json has "environment": "${environment}")`,
-        text: `removes the config of protected environment ${environment}; first set "protected": false with "unlock": [{ "change": "protection", ... }] and deploy that, then remove the config`,
-      };
-      const diff = diffEnvironment(templates, {});
-      reviews.push({
-        environment,
-        protected: true,
-        base,
-        diff,
-        guard: checkReplacements(diff, []),
-        protection: { ...protection, changes: [removedConfig], blocked: [removedConfig] },
-      });
+      const review = removedEnvironmentReview(environment, readSnapshotsAtRef(base, environment), base);
+      if (review) reviews.push(review);
     }
   }
   process.stdout.write(renderReview(reviews, args.format));

@@ -4,6 +4,7 @@ import {
   formatProtectionBlocked,
   formatUnusedUnlock,
   isProtectedBaseline,
+  type ProtectionChange,
   type ProtectionResult,
   type ProtectionUnlock,
 } from './protection-guard';
@@ -64,6 +65,29 @@ export function reviewEnvironment(
     diff,
     guard: checkReplacements(diff, config.allowReplacement),
     protection,
+  };
+}
+
+/**
+ * The review of an environment that is protected in the baseline but that no config synthesizes
+ * any more (its config was deleted): blocked, with no unlock possible; undefined when the baseline
+ * is not protected.
+ */
+export function removedEnvironmentReview(environment: string, templates: StackTemplates, base: string): EnvironmentReview | undefined {
+  if (!isProtectedBaseline(templates)) return undefined;
+  const removed: ProtectionChange = {
+    kind: 'protection',
+    field: `config (no config/*.json has "environment": "${environment}")`,
+    text: `removes the config of protected environment ${environment}; first set "protected": false with "unlock": [{ "change": "protection", ... }] and deploy that, then remove the config`,
+  };
+  const diff = diffEnvironment(templates, {});
+  return {
+    environment,
+    protected: true,
+    base,
+    diff,
+    guard: checkReplacements(diff, []),
+    protection: { protected: true, baselineProtected: true, changes: [removed], blocked: [removed], unused: [] },
   };
 }
 

@@ -1,5 +1,5 @@
 import { readSnapshotDir, snapshotDir } from '../../lib/review/baseline';
-import { renderReview } from '../../lib/review/render-review';
+import { hasBlocked, removedEnvironmentReview, renderReview, reviewEnvironment } from '../../lib/review/render-review';
 import { checkReplacements, formatBlocked } from '../../lib/review/replacement-guard';
 import { diffEnvironment, type CfnTemplate, type StackTemplates } from '../../lib/review/template-diff';
 
@@ -177,5 +177,31 @@ describe('changes that do not replace', () => {
     const { diff, text } = review(structuredClone(base));
     expect(diff.changes).toEqual([]);
     expect(text).toContain('No changes against `HEAD`.');
+  });
+});
+
+describe('the review of the protection itself', () => {
+  test('a protected environment whose config is gone is listed first and fails --check', () => {
+    const r = removedEnvironmentReview('prod', base, 'HEAD')!;
+    const text = renderReview([r], 'text');
+    expect(text.split('\n').slice(0, 6).join('\n')).toContain(
+      '!! PROTECTION config (no config/*.json has "environment": "prod"): removes the config of protected environment prod; first set "protected": false',
+    );
+    expect(text).toContain('!! REMOVE broker orders-prod (orders46FA7C19)');
+    expect(hasBlocked([r])).toBe(true);
+    expect(removedEnvironmentReview('dev', readSnapshotDir(snapshotDir('dev')), 'HEAD')).toBeUndefined();
+  });
+
+  test('lowering the protection is read from the baseline: --check fails without the unlock, passes with it', () => {
+    const baseline = { ref: 'HEAD', environment: 'prod', templates: base, snapshotsInWorkingTree: true };
+    const config = { environment: 'prod', protected: false, allowReplacement: [], unlock: [] };
+    const blocked = reviewEnvironment(config, baseline, base);
+    expect(blocked.protected).toBe(true);
+    expect(hasBlocked([blocked])).toBe(true);
+    expect(renderReview([blocked], 'md')).toContain('- **PROTECTION protected: lowers the protection of prod');
+    const unlocked = reviewEnvironment({ ...config, unlock: [{ change: 'protection' as const, reason: 'retiring prod after the move' }] }, baseline, base);
+    expect(unlocked.protected).toBe(false);
+    expect(hasBlocked([unlocked])).toBe(false);
+    expect(renderReview([unlocked], 'text')).toContain('unlocked by unlock[0]: "retiring prod after the move"');
   });
 });
