@@ -84,6 +84,14 @@ export const MAIN_REFS = ['origin/main', 'main'] as const;
  * Committed, not the working tree: regenerating snapshots with the flag off moves nothing.
  */
 export function defaultBaseRef(repoRoot = REPO_ROOT): string | undefined {
+  // Once per process and repository: every synth of a test run asks, HEAD does not move meanwhile.
+  if (!baseRefs.has(repoRoot)) baseRefs.set(repoRoot, findBaseRef(repoRoot));
+  return baseRefs.get(repoRoot);
+}
+
+const baseRefs = new Map<string, string | undefined>();
+
+function findBaseRef(repoRoot: string): string | undefined {
   try {
     git(repoRoot, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}');
   } catch {
