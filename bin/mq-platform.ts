@@ -15,7 +15,7 @@ try {
   }
   const file = app.node.tryGetContext('config') ?? configPathForStage(String(app.node.tryGetContext('stage') ?? 'dev'));
   const config = loadConfigFile(file);
-  addEnvironment(app, config);
+  addEnvironment(app, config, { configFile: file });
   addCompliance(app, config, packs);
   app.synth();
 } catch (e) {

@@ -5,23 +5,34 @@
 import * as fs from 'fs';
 import { environmentTemplates } from '../lib/app/synth';
 import { CONFIG_DIR, configPathForStage, loadConfigFile } from '../lib/config/load-config';
-import { readSnapshotsAtRef } from '../lib/review/baseline';
-import { hasBlocked, renderReview, type EnvironmentReview, type ReviewFormat } from '../lib/review/render-review';
-import { checkReplacements } from '../lib/review/replacement-guard';
-import { diffEnvironment } from '../lib/review/template-diff';
+import { committedBaseline, defaultBaseRef, readSnapshotsAtRef, REPO_ROOT, snapshotDir } from '../lib/review/baseline';
+import {
+  hasBlocked,
+  removedEnvironmentReview,
+  renderReview,
+  reviewEnvironment,
+  type EnvironmentReview,
+  type ReviewFormat,
+} from '../lib/review/render-review';
+import { execFileSync } from 'child_process';
 
 const HELP = `Usage: npm run review -- [--base <git ref>] [--format text|md] [--stage <name>]... [--check]
 
 Synthesizes config/<stage>.json (the working tree, offline) and compares every stack with the
 snapshot committed at <git ref> (test/snapshots/<environment>/<stack>.json). Prints, per
-environment, the resources added, removed, replaced and updated, which properties changed, and
-stateful resources (brokers, keys, secrets, network) that would be replaced or removed.
+environment, first any change that lowers the protection of an environment whose baseline is
+protected (protected → false, a rename, removed snapshots), then stateful resources that would be
+replaced or removed and changes that lock clients out, then the other resources added, removed,
+replaced and updated.
 
-  --base <ref>      git ref of the baseline snapshots (default: HEAD; in a pull request the merge base)
+  --base <ref>      git ref of the baseline snapshots (default: the merge base of HEAD with origin/main
+                    or main, else HEAD)
   --format <f>      text (default) or md (a pull-request comment)
   --stage <name>    only this config (repeatable; default: every config in config/)
-  --check           exit 2 when a protected environment replaces or removes a stateful resource
-                    that its allowReplacement does not allow (what synth itself refuses)
+  --check           exit 2 on what synth itself refuses: a protection change without its unlock, a
+                    replacement, removal or lock-out in an environment protected in the baseline or
+                    the config that allowReplacement does not allow, a stale allowance or unlock, or
+                    a protected environment of the baseline that no config synthesizes any more
   -h, --help        this text`;
 
 interface Args {
@@ -32,7 +43,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { base: 'HEAD', format: 'text', stages: [], check: false };
+  const args: Args = { base: '', format: 'text', stages: [], check: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -68,9 +79,29 @@ function shippedStages(): string[] {
     .sort();
 }
 
+/** Environments with snapshots committed at a ref. */
+function committedEnvironments(ref: string): string[] {
+  try {
+    const rel = snapshotDir('')
+      .replace(REPO_ROOT + '/', '')
+      .replace(/\/$/, '');
+    return execFileSync('git', ['ls-tree', '--name-only', `${ref}:${rel}`], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
+  const base = args.base || defaultBaseRef() || 'HEAD';
   const reviews: EnvironmentReview[] = [];
+  const seen = new Set<string>();
   for (const stage of args.stages.length ? args.stages : shippedStages()) {
     let config;
     try {
@@ -78,20 +109,29 @@ function main(): void {
     } catch (e) {
       fail((e as Error).message);
     }
-    let base;
+    let baseline;
     try {
-      base = readSnapshotsAtRef(args.base, config.environment);
+      baseline = committedBaseline(config.environment, { ref: base, configFile: configPathForStage(stage) });
     } catch (e) {
-      fail(`--base ${args.base}: cannot read the committed snapshots: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`);
+      fail(`--base ${base}: cannot read the committed snapshots: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`);
     }
+    seen.add(baseline.environment);
     // The guard is off here: the review reports what it would refuse, against the given base.
-    const head = environmentTemplates(config, { baseline: false });
-    const diff = diffEnvironment(base, head);
-    reviews.push({ environment: config.environment, protected: config.protected, base: args.base, diff, guard: checkReplacements(diff, config.allowReplacement) });
+    const review = reviewEnvironment(config, baseline, environmentTemplates(config, { baseline: false }));
+    reviews.push(args.base ? review : { ...review, base: `merge base ${base.slice(0, 12)}` });
+  }
+  // A protected environment of the baseline that no config synthesizes: its config was deleted.
+  if (args.stages.length === 0) {
+    for (const environment of committedEnvironments(base).filter((e) => !seen.has(e))) {
+      const review = removedEnvironmentReview(environment, readSnapshotsAtRef(base, environment), base);
+      if (review) reviews.push(review);
+    }
   }
   process.stdout.write(renderReview(reviews, args.format));
   if (args.check && hasBlocked(reviews)) {
-    console.error('review: a protected environment replaces or removes a stateful resource that its config does not allow (see above)');
+    console.error(
+      'review: a change lowers the protection of an environment, or replaces, removes or locks out a resource of a protected one, without its unlock or allowance, or an allowance is stale (see above)',
+    );
     process.exit(2);
   }
 }

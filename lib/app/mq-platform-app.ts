@@ -9,7 +9,8 @@ import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
 import { MonitoringStack } from '../stacks/monitoring-stack';
 import { NetworkStack } from '../stacks/network-stack';
-import { readSnapshotDir, snapshotDir } from '../review/baseline';
+import { committedBaseline, isBaseline, type Baseline } from '../review/baseline';
+import { isProtectedBaseline } from '../review/protection-guard';
 import type { StackTemplates } from '../review/template-diff';
 import { ReplacementGuardPlugin } from './replacement-guard-plugin';
 
@@ -23,11 +24,17 @@ export interface EnvironmentStacks {
 
 export interface AddEnvironmentOptions {
   /**
-   * What the replacement guard of a protected environment compares with; `false` turns the guard
-   * off (only for `npm run review`, which reports the same findings itself).
-   * @default - the committed snapshots, test/snapshots/<environment>/*.json
+   * What the replacement guard compares with (plain templates: the config's own environment, its
+   * snapshots present); `false` turns the guard off (only for `npm run review`, which reports the
+   * same findings itself).
+   * @default - the snapshots committed at the merge base with main (lib/review/baseline.ts committedBaseline)
    */
-  readonly baseline?: StackTemplates | false;
+  readonly baseline?: Baseline | StackTemplates | false;
+  /**
+   * The config file, so that the guard finds the baseline of an environment the config renames.
+   * @default - a rename looks like a new environment
+   */
+  readonly configFile?: string;
   /**
    * The day synth runs, to warn when the catalog of AWS facts is older than CATALOG_MAX_AGE_DAYS.
    * Warnings are annotations, never template content, so templates stay deterministic.
@@ -105,10 +112,9 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   if (network) limitResources(network, 'network', () => 'the network');
   alarms.forEach((stack, i) => limitResources(stack, `brokers[${i}].queues`, () => `${config.brokers[i].monitoring.queues.length} queues`));
   // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.
-  if (config.protected && options.baseline !== false) {
-    const baseline = options.baseline ?? readSnapshotDir(snapshotDir(config.environment));
-    addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], baseline);
-    checkEngineUpgrades(brokers, config, baseline);
+  if (options.baseline !== false) {
+    const baseline = addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options);
+    if (baseline && config.protected) checkEngineUpgrades(brokers, config, baseline.templates);
   }
   return { network, brokers, monitoring, alarms };
 }
@@ -160,18 +166,22 @@ function addWarnings(config: ResolvedConfig, monitoring: MonitoringStack, today:
  * step, or the deploy fails at the broker update.
  */
 function checkEngineUpgrades(stack: Stack, config: ResolvedConfig, baseline: StackTemplates): void {
-  const deployed = new Map<string, string>();
+  const deployed = new Map<string, { engine: unknown; version: string }>();
   for (const template of Object.values(baseline)) {
     for (const r of Object.values(template.Resources ?? {})) {
       const p = (r as { Type?: string; Properties?: Record<string, unknown> }).Properties;
-      if ((r as { Type?: string }).Type === 'AWS::AmazonMQ::Broker' && typeof p?.BrokerName === 'string' && typeof p.EngineVersion === 'string') deployed.set(p.BrokerName, p.EngineVersion);
+      if ((r as { Type?: string }).Type === 'AWS::AmazonMQ::Broker' && typeof p?.BrokerName === 'string' && typeof p.EngineVersion === 'string') {
+        deployed.set(p.BrokerName, { engine: p.EngineType, version: p.EngineVersion });
+      }
     }
   }
   stack.node.addValidation({
     validate: () =>
       config.brokers.flatMap((b, i) => {
-        const from = deployed.get(b.brokerName);
-        if (from === undefined || from === b.engineVersion) return [];
+        const was = deployed.get(b.brokerName);
+        // Another engine replaces the broker: the replacement guard names that change.
+        if (was === undefined || was.engine !== b.engine || was.version === b.engineVersion) return [];
+        const from = was.version;
         const next = ENGINE_UPGRADE_PATHS[b.engine][from] ?? [];
         if (next.includes(b.engineVersion)) return [];
         return [
@@ -187,9 +197,18 @@ function upgradeChain(engine: keyof typeof ENGINE_UPGRADE_PATHS): string {
     .join(', ');
 }
 
-function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, baseline: StackTemplates): void {
+
+function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, options: AddEnvironmentOptions): Baseline | undefined {
+  const given = options.baseline;
+  const baseline: Baseline = isBaseline(given)
+    ? given
+    : given
+      ? { ref: 'given', environment: config.environment, templates: given, snapshotsInWorkingTree: true }
+      : committedBaseline(config.environment, { configFile: options.configFile });
+  // The protection is read from the baseline too: a config cannot lower its own guard.
+  if (!config.protected && !isProtectedBaseline(baseline.templates) && config.unlock.length === 0) return undefined;
   const present = stacks.filter((s): s is Stack => s !== undefined);
-  if (Object.keys(baseline).length === 0) {
+  if (Object.keys(baseline.templates).length === 0) {
     Annotations.of(present[present.length - 1]).addInfo(
       `replacement guard: no committed snapshots in test/snapshots/${config.environment}/ to compare with (a new environment); run \`npx jest -u\` and commit them`,
     );
@@ -198,8 +217,11 @@ function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyA
     new ReplacementGuardPlugin({
       environment: config.environment,
       stacks: Object.fromEntries(present.map((s) => [s.node.path, s.stackName])),
+      protected: config.protected,
       baseline,
       allowReplacement: config.allowReplacement,
+      unlock: config.unlock,
     }),
   );
+  return baseline;
 }

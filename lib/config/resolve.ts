@@ -5,7 +5,7 @@ import * as names from '../contract/names';
 import { planBrokerAlarmList } from './alarm-plan';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { rotationWindow, type RotationWindow } from './rotation-schedule';
-import type { AcknowledgeConfig, AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
+import type { AcknowledgeConfig, AllowReplacementConfig, UnlockConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
 
 /** A broker of the environment plan, every default applied: what the stacks build from. */
 export interface ResolvedBroker extends BrokerDraft {
@@ -82,6 +82,8 @@ export interface ResolvedConfig {
   readonly protected: boolean;
   /** Destructive changes a protected environment allows (see lib/review/replacement-guard.ts). */
   readonly allowReplacement: readonly AllowReplacementConfig[];
+  /** Protection changes the config unlocks (see lib/review/protection-guard.ts). */
+  readonly unlock: readonly UnlockConfig[];
   readonly tags: Readonly<Record<string, string>>;
   /** Tag keys every broker must carry (MQ.4); empty: at least one tag. */
   readonly requiredTagKeys: readonly string[];
@@ -185,6 +187,7 @@ export function resolveConfig(config: MqPlatformConfig, brokers: readonly Resolv
     account: config.account,
     protected: config.protected ?? false,
     allowReplacement: config.allowReplacement ?? [],
+    unlock: config.unlock ?? [],
     tags: config.tags ?? {},
     requiredTagKeys: config.compliance?.requiredTagKeys ?? [],
     acknowledge: config.compliance?.acknowledge ?? [],

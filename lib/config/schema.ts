@@ -220,10 +220,23 @@ export const AllowReplacementSchema = z
     logicalId: z
       .string()
       .optional()
-      .describe('Logical id of another stateful resource (for example a subnet of the network stack), as the review names it.'),
-    reason: z.string().describe('Why losing the resource is acceptable; shown in the review. At least 10 characters.'),
+      .describe('Logical id of another resource (a key, a secret, a subnet of the network stack), as the review names it.'),
+    property: z
+      .string()
+      .optional()
+      .describe('The property whose change it allows (for example "DeploymentMode" or "GenerateSecretString"), or "removal" for a removed resource, as the review names it. Default: every guarded change of that one resource.'),
+    reason: z.string().describe('Why losing the resource (or locking its clients out) is acceptable; shown in the review. At least 10 characters.'),
   })
-  .describe('Allows one change that replaces or removes a stateful resource of a protected environment: exactly one of broker or logicalId.');
+  .describe('Allows one change that replaces, removes or locks clients out of ONE resource of a protected environment: exactly one of broker (its broker resource) or logicalId.');
+
+export const UnlockSchema = z
+  .strictObject({
+    change: z
+      .enum(['protection', 'environment-name', 'snapshots'])
+      .describe('What may disarm the protected environment: "protection" (protected true → false), "environment-name" (a rename), "snapshots" (its test/snapshots folder removed).'),
+    reason: z.string().describe('Why this environment may lose its protection; shown in the review. At least 10 characters.'),
+  })
+  .describe('Unlocks one change that lowers the protection of an environment whose committed baseline is protected.');
 
 export const AcknowledgeSchema = z
   .strictObject({
@@ -252,6 +265,10 @@ export const ConfigSchema = z
       .describe(
         'Protected environments only: replacements or removals of stateful resources that synth may let through, each with a reason. Remove an entry once the change is deployed. Default: none.',
       ),
+    unlock: z
+      .array(UnlockSchema)
+      .optional()
+      .describe('Changes that lower the protection of an environment whose committed snapshots are protected, each with a reason; synth refuses them otherwise. Remove an entry once the change is deployed. Default: none.'),
     tags: tags.optional(),
     compliance: z
       .strictObject({
@@ -281,6 +298,7 @@ export type UserConfig = z.output<typeof UserSchema>;
 export type NetworkConfig = MqPlatformConfig['network'];
 export type AllowReplacementConfig = z.output<typeof AllowReplacementSchema>;
 export type AcknowledgeConfig = z.output<typeof AcknowledgeSchema>;
+export type UnlockConfig = z.output<typeof UnlockSchema>;
 export type AlarmSettingsConfig = z.output<typeof AlarmSettingsSchema>;
 export type QueueConfig = z.output<typeof QueueSchema>;
 export type MonitoringConfig = z.output<typeof MonitoringSchema>;

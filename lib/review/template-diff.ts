@@ -1,6 +1,6 @@
 import type { ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { TAG_KEYS } from '../contract/tags';
-import { statefulFacts, type StatefulFacts } from './update-behavior';
+import { lockOutRule, statefulFacts, usersLockedOut, type StatefulFacts } from './update-behavior';
 
 /** The parts of a CloudFormation template the review reads. */
 export interface CfnTemplate {
@@ -36,6 +36,11 @@ export interface PropertyChange {
   readonly details: readonly string[];
   /** Set when the text is unchanged but a resource it references is replaced: that resource's label. */
   readonly via?: string;
+  /**
+   * Set when the change, though in place, locks clients out (lib/review/update-behavior.ts
+   * LOCK_OUT_RULES): what happens to them, with `{clients}` where the broker goes.
+   */
+  readonly lockOut?: string;
 }
 
 export type ChangeKind = 'added' | 'removed' | 'replaced' | 'updated';
@@ -65,7 +70,15 @@ export interface EnvironmentDiff {
   readonly removedStacks: readonly string[];
 }
 
-const ATTRIBUTES = ['DeletionPolicy', 'UpdateReplacePolicy', 'DependsOn', 'Condition', 'Metadata', 'UpdatePolicy', 'CreationPolicy'] as const;
+const ATTRIBUTES = [
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'DependsOn',
+  'Condition',
+  'Metadata',
+  'UpdatePolicy',
+  'CreationPolicy',
+] as const;
 
 /**
  * Compares two sets of templates of one environment resource by resource (a logical id is the
@@ -134,7 +147,9 @@ function diffStack(
       continue;
     }
     if (before.Type !== after.Type) {
-      changes.push(change(stack, id, after, 'replaced', [{ name: 'Type', effect: 'replace', details: [`${before.Type} → ${after.Type}`] }], before));
+      changes.push(
+        change(stack, id, after, 'replaced', [{ name: 'Type', effect: 'replace', details: [`${before.Type} → ${after.Type}`] }], before),
+      );
       continue;
     }
     const updates = diff?.resources.get(id)?.propertyUpdates ?? {};
@@ -146,7 +161,14 @@ function diffStack(
       const a = oldProps[prop];
       const b = newProps[prop];
       if (!sameJson(a, b)) {
-        properties.push({ name: prop, effect, details: describeValueChange(a, b) });
+        const rule = lockOutRule(after.Type, prop, a, b);
+        const users = rule && prop === 'Users' ? ` (${usersLockedOut(a, b).join(', ')})` : '';
+        properties.push({
+          name: prop,
+          effect,
+          details: describeValueChange(a, b),
+          ...(rule ? { lockOut: rule.effect('{clients}') + users } : {}),
+        });
         continue;
       }
       // Unchanged text that references a replaced resource: the engine propagates the replacing
@@ -157,7 +179,8 @@ function diffStack(
       properties.push({ name: prop, effect, details: [`references ${label}, which is replaced`], ...(via ? { via: label } : {}) });
     }
     for (const attr of ATTRIBUTES) {
-      if (!sameJson(before[attr], after[attr])) properties.push({ name: attr, effect: 'in-place', details: describeValueChange(before[attr], after[attr]) });
+      if (!sameJson(before[attr], after[attr]))
+        properties.push({ name: attr, effect: 'in-place', details: describeValueChange(before[attr], after[attr]) });
     }
     if (properties.length === 0) continue;
     const replacing = properties.some((p) => p.effect === 'replace');
@@ -210,10 +233,18 @@ function markChangedOutputs(head: CfnTemplate, changedOutputs: ReadonlyMap<strin
   return mark(head) as CfnTemplate;
 }
 
-function change(stack: string, logicalId: string, resource: CfnResource, kind: ChangeKind, properties: PropertyChange[], before?: CfnResource): ResourceChange {
+function change(
+  stack: string,
+  logicalId: string,
+  resource: CfnResource,
+  kind: ChangeKind,
+  properties: PropertyChange[],
+  before?: CfnResource,
+): ResourceChange {
   const d = describeResource(logicalId, resource);
   const old = before ?? resource;
-  const retained = kind === 'removed' ? old.DeletionPolicy === 'Retain' : kind === 'replaced' ? old.UpdateReplacePolicy === 'Retain' : false;
+  const retained =
+    kind === 'removed' ? old.DeletionPolicy === 'Retain' : kind === 'replaced' ? old.UpdateReplacePolicy === 'Retain' : false;
   return {
     stack,
     logicalId,
@@ -280,7 +311,10 @@ export function describeValueChange(before: unknown, after: unknown): string[] {
   if (Array.isArray(before) && Array.isArray(after)) {
     const a = before.map((v) => JSON.stringify(v));
     const b = after.map((v) => JSON.stringify(v));
-    const lines = [...a.filter((v) => !b.includes(v)).map((v) => `- ${short(JSON.parse(v))}`), ...b.filter((v) => !a.includes(v)).map((v) => `+ ${short(JSON.parse(v))}`)];
+    const lines = [
+      ...a.filter((v) => !b.includes(v)).map((v) => `- ${short(JSON.parse(v))}`),
+      ...b.filter((v) => !a.includes(v)).map((v) => `+ ${short(JSON.parse(v))}`),
+    ];
     return lines.length ? lines : ['order changed'];
   }
   if (isPlainObject(before) && isPlainObject(after) && !isIntrinsic(before) && !isIntrinsic(after)) {
@@ -335,7 +369,12 @@ function splitKey(key: string): [string, string] {
  * The first replaced resource (`stack/logicalId`) a value depends on: `Ref`, `Fn::GetAtt`,
  * `${X}` in `Fn::Sub`, or `Fn::GetStackOutput` of another stack's output that changes.
  */
-function firstReplacedReference(value: unknown, stack: string, replaced: ReadonlySet<string>, changedOutputs: ReadonlyMap<string, string>): string | undefined {
+function firstReplacedReference(
+  value: unknown,
+  stack: string,
+  replaced: ReadonlySet<string>,
+  changedOutputs: ReadonlyMap<string, string>,
+): string | undefined {
   if (Array.isArray(value)) {
     for (const v of value) {
       const hit = firstReplacedReference(v, stack, replaced, changedOutputs);
@@ -355,7 +394,12 @@ function firstReplacedReference(value: unknown, stack: string, replaced: Readonl
     if (replaced.has(`${stack}/${m[1]}`)) return `${stack}/${m[1]}`;
   }
   const out = value['Fn::GetStackOutput'];
-  if (isPlainObject(out) && typeof out.StackName === 'string' && typeof out.OutputName === 'string' && changedOutputs.has(`${out.StackName}/${out.OutputName}`)) {
+  if (
+    isPlainObject(out) &&
+    typeof out.StackName === 'string' &&
+    typeof out.OutputName === 'string' &&
+    changedOutputs.has(`${out.StackName}/${out.OutputName}`)
+  ) {
     return changedOutputs.get(`${out.StackName}/${out.OutputName}`);
   }
   for (const v of Object.values(value)) {

@@ -33,3 +33,95 @@ export function statefulFacts(type: string): StatefulFacts | undefined {
 export function isStateful(type: string): boolean {
   return statefulFacts(type) !== undefined;
 }
+
+/**
+ * Lock-out changes: in-place updates (CloudFormation keeps the resource) that change what clients
+ * must present, or whether they can read it. The review and the guard treat them like
+ * replacements. Keyed by resource type, never by name: every secret of the platform (application,
+ * administrator, broker-user) is covered.
+ */
+export interface LockOutRule {
+  readonly type: string;
+  readonly property: string;
+  /** When the change locks clients out (default: any change of the property). */
+  readonly when?: (before: unknown, after: unknown) => boolean;
+  /** What happens, completed with the broker, e.g. "every client of broker orders ...". */
+  readonly effect: (clientsOf: string) => string;
+  /** Where the behaviour is documented. */
+  readonly source: string;
+}
+
+const REGENERATES = 'https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2210 (also #1161; aws-cdk #19985)';
+
+export const LOCK_OUT_RULES: readonly LockOutRule[] = [
+  {
+    type: 'AWS::SecretsManager::Secret',
+    property: 'GenerateSecretString',
+    effect: (clients) =>
+      `CloudFormation generates a new secret value while the broker keeps the old password: every client of ${clients} is refused once it re-reads its secret, until the broker user gets the new password`,
+    source: REGENERATES,
+  },
+  {
+    type: 'AWS::SecretsManager::Secret',
+    property: 'SecretString',
+    effect: (clients) =>
+      `the secret value is overwritten while the broker keeps the old password: every client of ${clients} is refused once it re-reads its secret`,
+    source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html',
+  },
+  {
+    type: 'AWS::SecretsManager::Secret',
+    property: 'KmsKeyId',
+    effect: (clients) =>
+      `the secret is re-encrypted under another key: every reader without kms:Decrypt on the new key (clients of ${clients}, the rotation function) is refused the secret until its policies name the new key`,
+    source: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html',
+  },
+  {
+    type: 'AWS::KMS::Key',
+    property: 'Enabled',
+    when: (_before, after) => after === false,
+    effect: (clients) =>
+      `the key is disabled: nothing encrypted with it can be decrypted; every client of ${clients} is refused its secret and the broker its storage`,
+    source: 'https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html',
+  },
+  {
+    type: 'AWS::KMS::Key',
+    property: 'PendingWindowInDays',
+    effect: (clients) =>
+      `changes how soon a deleted key is gone for good (and every client of ${clients} with it): the window to cancel its deletion`,
+    source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html',
+  },
+  {
+    type: 'AWS::AmazonMQ::Broker',
+    property: 'Users',
+    when: (before, after) => usersLockedOut(before, after).length > 0,
+    effect: (clients) =>
+      `a broker user is removed or gets another password: its clients of ${clients} are refused until they re-read their secret`,
+    source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/amazon-mq-editing-managing-users.html',
+  },
+  {
+    type: 'AWS::AmazonMQ::Broker',
+    property: 'LdapServerMetadata',
+    effect: (clients) =>
+      `the broker authenticates against another LDAP setup: every client of ${clients} whose credentials the new directory does not accept is refused`,
+    source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security-authentication-authorization.html',
+  },
+];
+
+/** The lock-out a property change causes, or undefined. */
+export function lockOutRule(type: string, property: string, before: unknown, after: unknown): LockOutRule | undefined {
+  return LOCK_OUT_RULES.find((r) => r.type === type && r.property === property && (r.when ? r.when(before, after) : true));
+}
+
+/** Usernames of `Users` that are removed or whose password (its text or reference) changes. */
+export function usersLockedOut(before: unknown, after: unknown): string[] {
+  const byName = (v: unknown) =>
+    new Map(
+      (Array.isArray(v) ? v : []).map((u: { Username?: unknown; Password?: unknown }) => [
+        String(u?.Username),
+        JSON.stringify(u?.Password),
+      ]),
+    );
+  const a = byName(before);
+  const b = byName(after);
+  return [...a].filter(([name, password]) => !b.has(name) || b.get(name) !== password).map(([name]) => name);
+}

@@ -44,7 +44,7 @@ const toSingleInstance = (c: Mutable) => Object.assign(c.brokers[0], { deploymen
 describe('the replacement guard at synth (prod is protected)', () => {
   test('changing a prod broker deployment mode fails synth, naming the broker, the property and how to allow it', () => {
     expect(() => synth('production', config('production', toSingleInstance))).toThrow(
-      /FATAL MqPlatform-production-Brokers: broker orders-production \(orders46FA7C19\) will be deleted and recreated: messages on it are lost[^\n]*\n\s+because: DeploymentMode: "ACTIVE_STANDBY_MULTI_AZ" → "SINGLE_INSTANCE"[^\n]*\n\s+production is a protected environment; to allow it, add to the config: "allowReplacement": \[\{ "broker": "orders", "reason": /,
+      /FATAL MqPlatform-production-Brokers: broker orders-production \(orders46FA7C19\) will be deleted and recreated: messages on it are lost[^\n]*\n\s+because: DeploymentMode: "ACTIVE_STANDBY_MULTI_AZ" → "SINGLE_INSTANCE"[^\n]*\n\s+production is a protected environment; to allow it, add to the config: "allowReplacement": \[\{ "broker": "orders", "property": "DeploymentMode", "reason": /,
     );
   });
 
@@ -82,9 +82,9 @@ describe('the replacement guard at synth (prod is protected)', () => {
     expect(text).not.toContain('!!');
   });
 
-  test('an unused allowance is pointed out', () => {
+  test('an unused allowance is pointed out as stale (synth refuses it)', () => {
     const text = reviewOf('production', (c) => (c.allowReplacement = [{ broker: 'orders', reason: 'deployed last week; left over' }]));
-    expect(text).toContain('Note: allowReplacement[0] (broker orders) allows nothing in this change; remove it once the replacement it was for is deployed.');
+    expect(text).toContain('STALE: allowReplacement[0] (broker orders) allows nothing in this change: production is protected and a stale allowance would let a later change through; remove it');
   });
 });
 

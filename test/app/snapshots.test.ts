@@ -6,9 +6,10 @@ import { shippedStages, stageConfig } from '../support/configs';
 import { expectFileSnapshot } from '../support/file-snapshot';
 
 /**
- * One reviewable file per stack and environment: test/snapshots/<environment>/<stack>.json. They
- * are also the baseline of the replacement guard: synthesizing a protected environment fails on a
- * replacement of a stateful resource that the config does not allow, so `jest -u` cannot write it.
+ * One reviewable file per stack and environment: test/snapshots/<environment>/<stack>.json. As
+ * committed at the merge base with main they are the baseline of the replacement guard:
+ * synthesizing a protected environment fails on a replacement, removal or lock-out that the config
+ * does not allow, so `jest -u` cannot write it.
  */
 function templates(stage: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import { environmentTemplates } from '../../lib/app/synth';
-import { renderReview } from '../../lib/review/render-review';
+import { hasBlocked, removedEnvironmentReview, renderReview, reviewEnvironment } from '../../lib/review/render-review';
 import { checkReplacements, formatBlocked } from '../../lib/review/replacement-guard';
 import { diffEnvironment, type CfnTemplate, type StackTemplates } from '../../lib/review/template-diff';
 import { fixtureConfig } from '../support/configs';
@@ -41,7 +41,7 @@ describe('a change of each replacing property of a broker', () => {
     expect(message).toMatch(/broker orders-production(-2)? \(orders46FA7C19\)/);
     expect(message).toContain(`because: ${property}`);
     expect(message).toContain('will be deleted and recreated: messages on it are lost');
-    expect(message).toContain('"allowReplacement": [{ "broker": "orders", "reason": ');
+    expect(message).toContain(`"allowReplacement": [{ "broker": "orders", "property": "${property}", "reason": `);
     expect(text).toMatch(new RegExp(`- \\*\\*REPLACE broker orders-production[^\\n]*\\*\\*\\n  - because ${property}`));
   });
 
@@ -50,6 +50,22 @@ describe('a change of each replacing property of a broker', () => {
     expect(guard.blocked).toEqual([]);
     expect(guard.guarded).toHaveLength(1);
     expect(text).toContain('allowed by allowReplacement[0]: "moving to a cheaper single instance, queues drained first"');
+  });
+
+  test('an allowance for another property of the same broker does not let it through', () => {
+    const { guard } = review(edited((t) => (orders(t).DeploymentMode = 'SINGLE_INSTANCE')), [{ broker: 'orders', property: 'StorageType', reason: 'moving to EBS, queues drained first' }]);
+    expect(guard.blocked.map((b) => b.uncovered)).toEqual([['DeploymentMode']]);
+    expect(guard.unused.map((u) => u.index)).toEqual([0]);
+  });
+
+  test('a broker allowance covers the broker resource only, not its key or secrets', () => {
+    const head = edited((t) => {
+      delete t[BROKERS].Resources[ORDERS];
+      delete t[BROKERS].Resources.ordersCredentialsordersadmin1F8ACBDD;
+    });
+    const { guard } = review(head, [{ broker: 'orders', reason: 'retiring the orders broker' }]);
+    expect(guard.blocked.map((b) => b.change.logicalId)).toEqual(['ordersCredentialsordersadmin1F8ACBDD']);
+    expect(formatBlocked('prod', guard.blocked)).toContain('"allowReplacement": [{ "logicalId": "ordersCredentialsordersadmin1F8ACBDD", "property": "removal", "reason": ');
   });
 
   test('an allowance for another broker does not let it through', () => {
@@ -101,6 +117,46 @@ describe('changes that replace through references and logical ids', () => {
   });
 });
 
+describe('lock-out changes: in place, but clients are refused', () => {
+  const APP = 'ordersCredentialsordersapp4D6CDD0A';
+  const secret = (t: Record<string, Mutable>) => t[BROKERS].Resources[APP].Properties;
+  const key = (t: Record<string, Mutable>) => t[BROKERS].Resources.ordersKey8C30302D.Properties;
+  const rows: Array<[string, string, (t: Record<string, Mutable>) => void, RegExp]> = [
+    ['password length', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.PasswordLength = 40), /CloudFormation generates a new secret value while the broker keeps the old password: every client of broker orders is refused/],
+    ['excluded characters', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.ExcludeCharacters = '"@/'), /generates a new secret value/],
+    ['secret template', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.SecretStringTemplate = '{"username":"other"}'), /generates a new secret value/],
+    ['secret key', 'KmsKeyId', (t) => (secret(t).KmsKeyId = 'alias/other'), /re-encrypted under another key: every reader without kms:Decrypt on the new key \(clients of broker orders/],
+    ['key disabled', 'Enabled', (t) => (key(t).Enabled = false), /the key is disabled: nothing encrypted with it can be decrypted; every client of broker orders/],
+    ['key deletion window', 'PendingWindowInDays', (t) => (key(t).PendingWindowInDays = 7), /how soon a deleted key is gone/],
+    ['LDAP settings', 'LdapServerMetadata', (t) => (orders(t).LdapServerMetadata = { Hosts: ['ldap.example.com'], RoleBase: 'ou=roles', RoleSearchMatching: '(member={0})', ServiceAccountUsername: 'svc', UserBase: 'ou=users', UserSearchMatching: '(uid={0})' }), /authenticates against another LDAP setup: every client of broker orders/],
+    ['broker user password', 'Users', (t) => (orders(t).Users[0].Password = 'x'.repeat(12)), /a broker user is removed or gets another password: its clients of broker orders are refused until they re-read their secret \(orders-app\)/],
+  ];
+
+  test.each(rows)('%s (%s): blocked and named, allowed only for that resource and property', (_name, property, edit, effect) => {
+    const { guard, text } = review(edited(edit));
+    expect(guard.blocked.map((b) => b.keys)).toEqual([[property]]);
+    const message = formatBlocked('prod', guard.blocked);
+    expect(message).toMatch(effect);
+    expect(message).toContain(`because: ${property}`);
+    expect(message).toMatch(new RegExp(`"allowReplacement": \\[\\{ "(logicalId|broker)": "[A-Za-z0-9]+", "property": "${property}"`));
+    expect(text).toContain('**LOCK-OUT');
+    const logicalId = guard.blocked[0].change.logicalId;
+    const who = logicalId === ORDERS ? { broker: 'orders' } : { logicalId };
+    expect(review(edited(edit), [{ ...who, property, reason: 'clients re-read after the maintenance window' }]).guard.blocked).toEqual([]);
+    expect(review(edited(edit), [{ ...who, property: 'Description', reason: 'clients re-read after the maintenance window' }]).guard.blocked).toHaveLength(1);
+  });
+
+  test('a key enabled again, a new user and an instance size lock nobody out', () => {
+    const { guard } = review(
+      edited((t) => {
+        key(t).Enabled = true;
+        orders(t).Users.push({ Username: 'reporting', Password: 'y'.repeat(12) });
+      }),
+    );
+    expect(guard.guarded).toEqual([]);
+  });
+});
+
 describe('changes that do not replace', () => {
   test('a new ingress rule and an instance type are in-place updates that pass', () => {
     const { diff, guard, text } = review(
@@ -123,5 +179,31 @@ describe('changes that do not replace', () => {
     const { diff, text } = review(structuredClone(base));
     expect(diff.changes).toEqual([]);
     expect(text).toContain('No changes against `HEAD`.');
+  });
+});
+
+describe('the review of the protection itself', () => {
+  test('a protected environment whose config is gone is listed first and fails --check', () => {
+    const r = removedEnvironmentReview('production', base, 'HEAD')!;
+    const text = renderReview([r], 'text');
+    expect(text.split('\n').slice(0, 6).join('\n')).toContain(
+      '!! PROTECTION config (no config/*.json has "environment": "production"): removes the config of protected environment production; first set "protected": false',
+    );
+    expect(text).toContain('!! REMOVE broker orders-production (orders46FA7C19)');
+    expect(hasBlocked([r])).toBe(true);
+    expect(removedEnvironmentReview('dev', environmentTemplates(fixtureConfig('dev'), { baseline: false }), 'HEAD')).toBeUndefined();
+  });
+
+  test('lowering the protection is read from the baseline: --check fails without the unlock, passes with it', () => {
+    const baseline = { ref: 'HEAD', environment: 'production', templates: base, snapshotsInWorkingTree: true };
+    const config = { environment: 'production', protected: false, allowReplacement: [], unlock: [] };
+    const blocked = reviewEnvironment(config, baseline, base);
+    expect(blocked.protected).toBe(true);
+    expect(hasBlocked([blocked])).toBe(true);
+    expect(renderReview([blocked], 'md')).toContain('- **PROTECTION protected: lowers the protection of production');
+    const unlocked = reviewEnvironment({ ...config, unlock: [{ change: 'protection' as const, reason: 'retiring prod after the move' }] }, baseline, base);
+    expect(unlocked.protected).toBe(false);
+    expect(hasBlocked([unlocked])).toBe(false);
+    expect(renderReview([unlocked], 'text')).toContain('unlocked by unlock[0]: "retiring prod after the move"');
   });
 });

@@ -156,13 +156,31 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       if (a.reason.trim().length < 10) {
         report(at(path, 'reason'), a.reason, 'does not say why; allowed: a reason of at least 10 characters, shown in the review');
       }
-      const key = a.broker !== undefined ? `broker:${a.broker}` : `logicalId:${a.logicalId}`;
-      if (seen.has(key)) report(path, a.broker ?? a.logicalId, 'allows the same resource twice; allowed: one entry per resource');
+      if (a.property !== undefined && !/^([A-Z][A-Za-z0-9]{0,127}|removal)$/.test(a.property)) {
+        report(at(path, 'property'), a.property, 'is not a CloudFormation property name; allowed: a property as `npm run review` prints it (for example "DeploymentMode"), or "removal"');
+      }
+      const key = `${a.broker !== undefined ? `broker:${a.broker}` : `logicalId:${a.logicalId}`}/${a.property ?? '*'}`;
+      if (seen.has(key)) report(path, a.broker ?? a.logicalId, 'allows the same resource and property twice; allowed: one entry per resource and property');
       seen.add(key);
     });
     if (c.allowReplacement?.length && !c.protected) {
       report('allowReplacement', c.allowReplacement.map((a) => a.broker ?? a.logicalId), 'has no effect: the environment is not protected; allowed: remove it, or set "protected": true');
     }
+  }),
+
+  // Our own rule (lib/review/protection-guard.ts): each unlock names one protection change, with a reason.
+  environmentRule('unlock', 'docs/review.md', (c, report) => {
+    const seen = new Set<string>();
+    (c.unlock ?? []).forEach((u, i) => {
+      if (u.reason.trim().length < 10) {
+        report(at('unlock', i, 'reason'), u.reason, 'does not say why; allowed: a reason of at least 10 characters, shown in the review');
+      }
+      if (u.change === 'protection' && c.protected) {
+        report(at('unlock', i, 'change'), u.change, 'has no effect: "protected" is true; allowed: remove it, or set "protected": false');
+      }
+      if (seen.has(u.change)) report(at('unlock', i, 'change'), u.change, 'is unlocked twice; allowed: each change once');
+      seen.add(u.change);
+    });
   }),
 
   environmentRule('brokers', SOURCES.quotas, (c, report) => {
