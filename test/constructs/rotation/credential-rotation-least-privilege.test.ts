@@ -1,10 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { synthEnvironment } from '../../../lib/app/synth';
-import { stageConfig } from '../../support/configs';
+import { fixtureConfig } from '../../support/configs';
 
 /** Issue 13: the rotation role's KMS and network-interface permissions, and its log key. */
 describe('credential rotation least privilege (prod)', () => {
-  const { stacks } = synthEnvironment(stageConfig('prod'));
+  const { stacks } = synthEnvironment(fixtureConfig('production'));
   const t = Template.fromStack(stacks.brokers);
   type Statement = { Action: string | string[]; Resource: unknown; Condition?: object };
   const statements: Statement[] = Object.values(t.findResources('AWS::IAM::ManagedPolicy'))
@@ -32,12 +32,12 @@ describe('credential rotation least privilege (prod)', () => {
 
   test('its log key encrypts only its own log group', () => {
     const keys = t.findResources('AWS::KMS::Key', {
-      Properties: { Description: 'Encrypts the logs of mq-platform-prod-credential-rotation' },
+      Properties: { Description: 'Encrypts the logs of mq-platform-production-credential-rotation' },
     });
     const statements: Array<{ Sid?: string; Condition?: object }> = Object.values(keys)[0].Properties.KeyPolicy.Statement;
     const [logGroupId] = Object.keys(t.findResources('AWS::Logs::LogGroup'));
     expect(JSON.stringify(statements.find((s) => s.Sid === 'CloudWatchLogsEncryptsLogGroups')?.Condition)).toContain(
-      `:log-group:MqPlatform-prod-Brokers-${logGroupId}-*`,
+      `:log-group:MqPlatform-production-Brokers-${logGroupId}-*`,
     );
   });
 });
