@@ -17,7 +17,7 @@ export class AmqpMessagingClient extends MessagingClient {
     try {
       // Object form keeps the password out of any URL that a library might log.
       model = await amqp.connect(
-        { protocol: 'amqps', hostname: ep.host, port: ep.port, username: this.options.username, password: this.options.password, heartbeat: 30 },
+        { protocol: 'amqps', hostname: ep.host, port: ep.port, username: this.credentials.username, password: this.credentials.password, heartbeat: 30 },
         { ca: this.options.ca, servername: isIp ? undefined : ep.host, timeout: this.options.connectTimeoutMs ?? 10000 },
       );
     } catch (e) {
