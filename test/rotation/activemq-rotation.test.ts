@@ -1,0 +1,275 @@
+import { UpdateUserCommand } from '@aws-sdk/client-mq';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { createRotator } from '../../lib/rotation/factory';
+import { silentLogger } from '../../lib/rotation/log';
+import { BrokerUnreachableError } from '../../lib/rotation/probe';
+import { parseLease } from '../../lib/rotation/reboot-lease';
+import { REBOOT_LEASE_TAG, type BrokerTarget, type RotationEvent } from '../../lib/rotation/types';
+import { FakeAmazonMq, FakeClock, FakeSecretsManager } from './fake-aws';
+
+const BROKER = 'b-orders';
+const APPS = ['orders', 'billing'] as const;
+const arn = (name: string) => `arn:aws:secretsmanager:eu-west-1:111111111111:secret:mq-platform/prod/orders/${name}-AbCdEf`;
+const buArn = (user: string) => arn(`broker-users/${user}`);
+
+let passwords = 0;
+function setup(options: { deploymentMode?: BrokerTarget['deploymentMode']; allowReboot?: boolean } = {}) {
+  const clock = new FakeClock();
+  const sm = new FakeSecretsManager();
+  const mq = new FakeAmazonMq(clock);
+  const initial: Record<string, string> = {};
+  for (const app of APPS) {
+    initial[app] = `${app}-initial-password-0001`;
+    initial[`${app}_clone`] = `${app}-clone-generated-0001`;
+    sm.add(arn(app), `mq-platform/prod/orders/${app}`, { username: app, password: initial[app] });
+    sm.add(buArn(app), `mq-platform/prod/orders/broker-users/${app}`, { username: app, password: initial[app] }, false);
+    sm.add(buArn(`${app}_clone`), `mq-platform/prod/orders/broker-users/${app}_clone`, { username: `${app}_clone`, password: initial[`${app}_clone`] }, false);
+  }
+  const b = mq.addBroker(BROKER, initial);
+  let unreachable = false;
+  const target: BrokerTarget = {
+    engine: 'ACTIVEMQ',
+    brokerId: BROKER,
+    brokerArn: b.arn,
+    brokerName: 'orders',
+    deploymentMode: options.deploymentMode ?? 'ACTIVE_STANDBY_MULTI_AZ',
+    allowReboot: options.allowReboot,
+    stompEndpoints: ['stomp+ssl://b-orders-1.mq.eu-west-1.on.aws:61614', 'stomp+ssl://b-orders-2.mq.eu-west-1.on.aws:61614'],
+    credentials: APPS.map((app) => ({
+      secretArn: arn(app),
+      username: app,
+      partnerUsername: `${app}_clone`,
+      brokerUserSecretArns: { [app]: buArn(app), [`${app}_clone`]: buArn(`${app}_clone`) },
+    })),
+  };
+  const rotator = createRotator({
+    brokers: [target],
+    secretsManager: sm.client,
+    mq: mq.client,
+    probes: { ACTIVEMQ: mq.probe(BROKER, () => unreachable) },
+    log: silentLogger,
+    newPassword: () => `new-password-${String(++passwords).padStart(6, '0')}-xyz`,
+    sleep: clock.sleep,
+    now: clock.nowFn,
+    timing: { pollMs: 5000, gatherMs: 30000, settleMs: 2000 },
+  });
+  const handle = (e: RotationEvent) => rotator.handle(e);
+  /** The invariant clients rely on: the AWSCURRENT user and password log in whenever the broker runs. */
+  const currentLogsIn = (app: string) => {
+    const cur = sm.value(arn(app))!;
+    const active = mq.activePassword(BROKER, cur.username);
+    return active === undefined || active === cur.password;
+  };
+  return { clock, sm, mq, target, handle, setUnreachable: (v: boolean) => (unreachable = v), currentLogsIn };
+}
+
+describe('ActiveMQ alternating-users rotation', () => {
+  test('a rotation changes only the user clients are not using, reboots once, and flips AWSCURRENT', async () => {
+    const w = setup();
+    const seen: boolean[] = [];
+    await w.sm.rotate(arn('orders'), w.handle, { between: () => void seen.push(w.currentLogsIn('orders')) });
+    const cur = w.sm.value(arn('orders'))!;
+    expect(cur.username).toBe('orders_clone');
+    expect(w.mq.activePassword(BROKER, 'orders_clone')).toBe(cur.password);
+    expect(w.mq.activePassword(BROKER, 'orders')).toBe('orders-initial-password-0001');
+    expect(w.sm.value(buArn('orders_clone'))!.password).toBe(cur.password);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    expect(seen).toEqual([true, true, true, true]);
+
+    // The next rotation alternates back to the A user.
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.sm.value(arn('orders'))!.username).toBe('orders');
+    expect(w.mq.activePassword(BROKER, 'orders')).toBe(w.sm.value(arn('orders'))!.password);
+  });
+
+  test('every step run twice: same result, still one reboot', async () => {
+    const w = setup();
+    await w.sm.rotate(arn('orders'), w.handle, { times: 2 });
+    expect(w.sm.value(arn('orders'))!.username).toBe('orders_clone');
+    expect(w.currentLogsIn('orders')).toBe(true);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+  });
+
+  test('RebootBroker refused once: retried, one reboot', async () => {
+    const w = setup();
+    w.mq.refuseReboots = 1;
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    expect(w.currentLogsIn('orders')).toBe(true);
+  });
+
+  test('an API timeout fails the step cleanly; the rerun finishes with one reboot', async () => {
+    const w = setup();
+    const token = w.sm.startRotation(arn('orders'));
+    await w.handle(w.sm.event(arn('orders'), token, 'createSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'setSecret'));
+    w.mq.timeouts.set('DescribeBroker', 1);
+    await expect(w.handle(w.sm.event(arn('orders'), token, 'testSecret'))).rejects.toThrow(/timed out/);
+    expect(w.currentLogsIn('orders')).toBe(true);
+    await w.handle(w.sm.event(arn('orders'), token, 'testSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'finishSecret'));
+    expect(w.sm.value(arn('orders'))!.username).toBe('orders_clone');
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+  });
+
+  test('probe cannot connect in setSecret: the step fails and nothing changes on the broker', async () => {
+    const w = setup();
+    const token = w.sm.startRotation(arn('orders'));
+    await w.handle(w.sm.event(arn('orders'), token, 'createSecret'));
+    w.setUnreachable(true);
+    await expect(w.handle(w.sm.event(arn('orders'), token, 'setSecret'))).rejects.toBeInstanceOf(BrokerUnreachableError);
+    expect(w.mq.mock.commandCalls(UpdateUserCommand)).toHaveLength(0);
+    expect(w.sm.value(buArn('orders_clone'))!.password).toBe('orders-clone-generated-0001');
+    w.setUnreachable(false);
+    await w.handle(w.sm.event(arn('orders'), token, 'setSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'testSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'finishSecret'));
+    expect(w.currentLogsIn('orders')).toBe(true);
+  });
+
+  test('probe cannot connect in testSecret: "could not connect", not a wrong password; the rerun needs no second reboot', async () => {
+    const w = setup();
+    const token = w.sm.startRotation(arn('orders'));
+    for (const step of ['createSecret', 'setSecret'] as const) await w.handle(w.sm.event(arn('orders'), token, step));
+    w.setUnreachable(true);
+    await expect(w.handle(w.sm.event(arn('orders'), token, 'testSecret'))).rejects.toThrow(/could not connect/);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    w.setUnreachable(false);
+    const updates = w.mq.mock.commandCalls(UpdateUserCommand).length;
+    await w.handle(w.sm.event(arn('orders'), token, 'setSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'testSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'finishSecret'));
+    expect(w.mq.mock.commandCalls(UpdateUserCommand)).toHaveLength(updates);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+  });
+
+  test('two users of one broker rotating at the same moment share one reboot', async () => {
+    const w = setup();
+    const tokens = APPS.map((app) => w.sm.startRotation(arn(app)));
+    for (const step of ['createSecret', 'setSecret'] as const) {
+      await Promise.all(APPS.map((app, i) => w.handle(w.sm.event(arn(app), tokens[i], step))));
+    }
+    await Promise.all(APPS.map((app, i) => w.handle(w.sm.event(arn(app), tokens[i], 'testSecret'))));
+    await Promise.all(APPS.map((app, i) => w.handle(w.sm.event(arn(app), tokens[i], 'finishSecret'))));
+    for (const app of APPS) {
+      expect(w.sm.value(arn(app))!.username).toBe(`${app}_clone`);
+      expect(w.currentLogsIn(app)).toBe(true);
+    }
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+  });
+
+  test('a second pair rotating later in the window finds its password prepared by the batch: no second reboot', async () => {
+    const w = setup();
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    w.clock.now += 40 * 60000;
+    await w.sm.rotate(arn('billing'), w.handle);
+    expect(w.sm.value(arn('billing'))!.username).toBe('billing_clone');
+    expect(w.currentLogsIn('billing')).toBe(true);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    // The next cycle prepares afresh: a prepared password is only for the AWSCURRENT version it was prepared for.
+    w.clock.now += 30 * 24 * 3600000;
+    await w.sm.rotate(arn('billing'), w.handle);
+    expect(w.sm.value(arn('billing'))!.username).toBe('billing');
+    expect(w.mq.rebootsBy(BROKER)).toBe(2);
+  });
+
+  test('a maintenance reboot in between applies the change: no reboot of our own', async () => {
+    const w = setup();
+    await w.sm.rotate(arn('orders'), w.handle, {
+      between: (step) => {
+        if (step === 'setSecret') w.mq.maintenanceReboot(BROKER);
+      },
+    });
+    expect(w.sm.value(arn('orders'))!.username).toBe('orders_clone');
+    expect(w.mq.rebootsBy(BROKER, 'api')).toBe(0);
+    expect(w.mq.rebootsBy(BROKER, 'maintenance')).toBe(1);
+  });
+
+  test('a maintenance reboot that started before our change is not taken for ours', async () => {
+    const w = setup();
+    const token = w.sm.startRotation(arn('orders'));
+    await w.handle(w.sm.event(arn('orders'), token, 'createSecret'));
+    w.mq.maintenanceReboot(BROKER);
+    w.mq.tick();
+    await w.handle(w.sm.event(arn('orders'), token, 'setSecret')); // recorded while the maintenance reboot runs
+    await w.handle(w.sm.event(arn('orders'), token, 'testSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'finishSecret'));
+    expect(w.mq.rebootsBy(BROKER, 'maintenance')).toBe(1);
+    expect(w.mq.rebootsBy(BROKER, 'api')).toBe(1);
+    expect(w.currentLogsIn('orders')).toBe(true);
+  });
+
+  test('RebootBroker answers before the reboot starts: RUNNING right after it is not taken as done', async () => {
+    const w = setup();
+    w.mq.rebootStartDelayMs = 20000;
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    expect(w.currentLogsIn('orders')).toBe(true);
+  });
+
+  test('single instance without acceptRebootDowntime: never reboots, fails cleanly until the maintenance window', async () => {
+    const w = setup({ deploymentMode: 'SINGLE_INSTANCE' });
+    const token = w.sm.startRotation(arn('orders'));
+    for (const step of ['createSecret', 'setSecret'] as const) await w.handle(w.sm.event(arn('orders'), token, step));
+    await expect(w.handle(w.sm.event(arn('orders'), token, 'testSecret'))).rejects.toThrow(/maintenance window/);
+    expect(w.mq.rebootsBy(BROKER)).toBe(0);
+    expect(w.currentLogsIn('orders')).toBe(true);
+    w.mq.maintenanceReboot(BROKER);
+    w.clock.now += 120000;
+    await w.handle(w.sm.event(arn('orders'), token, 'testSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'finishSecret'));
+    expect(w.sm.value(arn('orders'))!.username).toBe('orders_clone');
+  });
+
+  test('single instance with acceptRebootDowntime reboots', async () => {
+    const w = setup({ deploymentMode: 'SINGLE_INSTANCE', allowReboot: true });
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+  });
+
+  test('a lease abandoned by another rotation is taken over', async () => {
+    const w = setup();
+    const b = w.mq.brokers.get(BROKER)!;
+    b.tags[REBOOT_LEASE_TAG] = `v1/${w.clock.now - 3600000}/${w.clock.now - 3500000}/someone-else/0`;
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    expect(parseLease(b.tags[REBOOT_LEASE_TAG])?.rebootedMs).toBeGreaterThan(0);
+  });
+
+  test('a deploy after any number of rotations resolves, for every broker user, the password the broker has or will have', async () => {
+    const w = setup();
+    for (let i = 0; i < 5; i++) {
+      for (const app of APPS) await w.sm.rotate(arn(app), w.handle);
+      w.clock.now += 7 * 24 * 3600000;
+    }
+    for (const app of APPS) {
+      for (const user of [app, `${app}_clone`]) {
+        // What the broker resource's Users reference (AWSCURRENT of the broker-user secret).
+        expect(w.sm.value(buArn(user))!.password).toBe(w.mq.latestPassword(BROKER, user));
+      }
+      const cur = w.sm.value(arn(app))!;
+      expect(w.sm.value(buArn(cur.username))!.password).toBe(cur.password);
+    }
+  });
+
+  test('the broker-user secret is written before UpdateUser, so a deploy in between sets only the newest password', async () => {
+    const w = setup();
+    const token = w.sm.startRotation(arn('orders'));
+    await w.handle(w.sm.event(arn('orders'), token, 'createSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'setSecret'));
+    const put = w.sm.mock.commandCalls(PutSecretValueCommand).find((c) => c.args[0].input.SecretId === buArn('orders_clone'))!;
+    const update = w.mq.mock.commandCalls(UpdateUserCommand)[0];
+    // sinon numbers calls across all spies.
+    expect((put as unknown as { callId: number }).callId).toBeLessThan((update as unknown as { callId: number }).callId);
+    expect(w.sm.value(buArn('orders_clone'))!.password).toBe(w.mq.latestPassword(BROKER, 'orders_clone'));
+  });
+
+  test('a legacy single-user AWSPENDING is refused with what to do', async () => {
+    const w = setup();
+    const token = w.sm.startRotation(arn('orders'));
+    await w.sm.client.send(new PutSecretValueCommand({ SecretId: arn('orders'), ClientRequestToken: token, SecretString: JSON.stringify({ username: 'orders', password: 'legacy-pending-pw-0001' }), VersionStages: ['AWSPENDING'] }));
+    await expect(w.handle(w.sm.event(arn('orders'), token, 'setSecret'))).rejects.toThrow(/remove the AWSPENDING label/);
+    expect(w.mq.mock.commandCalls(UpdateUserCommand)).toHaveLength(0);
+  });
+});
