@@ -3,6 +3,7 @@ import {
   DescribeBrokerCommand,
   DescribeUserCommand,
   NotFoundException,
+  paginateListBrokers,
   RebootBrokerCommand,
   UpdateUserCommand,
   type DescribeUserResponse,
@@ -50,6 +51,14 @@ export interface ActiveMqStrategyProps {
   readonly now?: () => number;
 }
 
+/** Where an ActiveMQ broker is: from the environment, or looked up by name. */
+interface ResolvedBroker {
+  readonly brokerId: string;
+  readonly brokerArn: string;
+  readonly stompEndpoints: readonly string[];
+  readonly name: string;
+}
+
 /** The value of a broker-user secret: what the broker resource's Users reference (rotation contract, section 2). */
 interface BrokerUserSecret {
   readonly username?: string;
@@ -82,6 +91,7 @@ export class ActiveMqStrategy implements EngineStrategy {
   private readonly newPassword: () => string;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly resolved = new Map<string, Promise<ResolvedBroker>>();
 
   constructor(props: ActiveMqStrategyProps) {
     this.mq = props.mq;
@@ -122,14 +132,15 @@ export class ActiveMqStrategy implements EngineStrategy {
     const user = ctx.pending.username;
     const arn = this.brokerUserSecretArn(ctx.credential, user, ctx.secretName);
     const stored = await this.brokerUserSecret(arn);
-    const described = await this.describeUser(ctx.broker, user);
+    const b = await this.resolve(ctx.broker);
+    const described = await this.describeUser(b, user);
     const probeWith = stored?.password === ctx.pending.password && !described.Pending ? ctx.pending : ctx.current;
-    const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: ctx.broker.brokerId }))).BrokerState;
+    const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }))).BrokerState;
     // While the broker reboots (maintenance, an operator) no login can answer; recording the change on the
     // user clients do not use needs only the Amazon MQ API, and testSecret applies it later.
-    const r: ProbeResult = state === 'RUNNING' || probeWith === ctx.pending ? await this.probe(this.endpoints(ctx.broker), probeWith) : { outcome: 'ok' };
+    const r: ProbeResult = state === 'RUNNING' || probeWith === ctx.pending ? await this.probe(b.stompEndpoints, probeWith) : { outcome: 'ok' };
     if (r.outcome === 'unreachable') {
-      throw new BrokerUnreachableError(`setSecret: could not connect to broker ${this.name(ctx.broker)} (${r.detail}); nothing was changed`);
+      throw new BrokerUnreachableError(`setSecret: could not connect to broker ${b.name} (${r.detail}); nothing was changed`);
     }
     if (probeWith === ctx.pending && r.outcome === 'ok') {
       this.log('setSecret: the broker already applied the pending password', { secret: ctx.secretName, user });
@@ -142,26 +153,26 @@ export class ActiveMqStrategy implements EngineStrategy {
       const value: BrokerUserSecret = { username: user, password: ctx.pending.password, preparedFor: ctx.currentVersionId };
       await this.sm.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: ctx.token, SecretString: JSON.stringify(value) }));
     }
-    await this.updateUser(ctx.broker, user, ctx.pending.password, described);
+    await this.updateUser(b, user, ctx.pending.password, described);
     this.log('setSecret: pending password recorded on the broker (applies at the next reboot)', { secret: ctx.secretName, user });
   }
 
   /** Waits for (and if needed performs, once per cycle) the reboot that applies the pending user, then logs in with it. */
   async testSecret(ctx: RotationContext): Promise<void> {
     const user = ctx.pending.username;
-    const broker = ctx.broker;
+    const b = await this.resolve(ctx.broker);
     const deadline = this.now() + this.t.rebootBudgetMs;
     let myReboot: number | undefined;
     let unreachable = 0;
     for (;;) {
-      const described = await this.describeUser(broker, user);
+      const described = await this.describeUser(b, user);
       if (!described.Pending) {
         // Applied: the reboot may still be running (listeners down), so look at the state before logging in.
-        const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: broker.brokerId }))).BrokerState;
+        const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }))).BrokerState;
         if (state === 'RUNNING') {
-          const r = await this.probe(this.endpoints(broker), ctx.pending);
+          const r = await this.probe(b.stompEndpoints, ctx.pending);
           // Right after a reboot or failover the listener may not answer yet: a few more looks before giving up.
-          if (r.outcome !== 'unreachable' || ++unreachable >= PROBE_ATTEMPTS || this.now() >= deadline) return this.proved(ctx, r);
+          if (r.outcome !== 'unreachable' || ++unreachable >= PROBE_ATTEMPTS || this.now() >= deadline) return this.proved(ctx, b, r);
         }
         await this.sleep(this.t.pollMs);
         continue;
@@ -169,47 +180,47 @@ export class ActiveMqStrategy implements EngineStrategy {
       const now = this.now();
       if (now >= deadline) {
         throw new Error(
-          `testSecret: ${user} is still pending on broker ${this.name(broker)} after ${Math.round(this.t.rebootBudgetMs / 60000)} min; ` +
+          `testSecret: ${user} is still pending on broker ${b.name} after ${Math.round(this.t.rebootBudgetMs / 60000)} min; ` +
             `clients keep using ${ctx.current.username}. Rerun the rotation once the broker is RUNNING`,
         );
       }
-      const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: broker.brokerId }))).BrokerState;
+      const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }))).BrokerState;
       if (state !== 'RUNNING') {
         this.log('testSecret: broker is not RUNNING; waiting', { secret: ctx.secretName, state });
         await this.sleep(this.t.pollMs);
         continue;
       }
-      if (!this.mayReboot(broker)) {
+      if (!this.mayReboot(ctx.broker)) {
         throw new Error(
-          `testSecret: ${user} stays pending on single-instance broker ${this.name(broker)} until its maintenance window (rotation may not reboot it: ` +
+          `testSecret: ${user} stays pending on single-instance broker ${b.name} until its maintenance window (rotation may not reboot it: ` +
             `acceptRebootDowntime is not set). Clients keep using ${ctx.current.username}; rerun the rotation after the window`,
         );
       }
       if (myReboot !== undefined && now - myReboot >= this.t.rebootStartGraceMs) {
         throw new Error(
-          `testSecret: RebootBroker was accepted ${Math.round((now - myReboot) / 1000)} s ago, but broker ${this.name(broker)} is RUNNING with ${user} still pending; ` +
+          `testSecret: RebootBroker was accepted ${Math.round((now - myReboot) / 1000)} s ago, but broker ${b.name} is RUNNING with ${user} still pending; ` +
             'not rebooting a second time. Rerun the rotation',
         );
       }
-      const lease = await this.leases.read(broker.brokerArn);
+      const lease = await this.leases.read(b.brokerArn);
       const next = this.decide(lease, ctx.token, now);
       if (next.kind === 'wait') {
         this.log(`testSecret: waiting (${next.why})`, { secret: ctx.secretName });
         await this.sleep(Math.max(1, Math.min(this.t.pollMs, next.untilMs - now)));
       } else if (next.kind === 'open') {
-        const mine = await this.openLease(ctx);
-        if (mine) await this.batch(ctx, mine);
+        const mine = await this.openLease(ctx, b);
+        if (mine) await this.batch(ctx, b, mine);
       } else {
         try {
-          await this.mq.send(new RebootBrokerCommand({ BrokerId: broker.brokerId }));
+          await this.mq.send(new RebootBrokerCommand({ BrokerId: b.brokerId }));
         } catch (e) {
           this.log('testSecret: RebootBroker refused; retrying', { secret: ctx.secretName, error: errorMessage(e) });
           await this.sleep(this.t.pollMs);
           continue;
         }
         myReboot = this.now();
-        await this.leases.write(broker.brokerArn, { ...lease!, rebootedMs: myReboot });
-        this.log('testSecret: broker reboot requested (once for this cycle)', { secret: ctx.secretName, broker: this.name(broker) });
+        await this.leases.write(b.brokerArn, { ...lease!, rebootedMs: myReboot });
+        this.log('testSecret: broker reboot requested (once for this cycle)', { secret: ctx.secretName, broker: b.name });
         await this.sleep(this.t.pollMs);
       }
     }
@@ -229,12 +240,12 @@ export class ActiveMqStrategy implements EngineStrategy {
   }
 
   /** Writes the lease, waits, reads it back: owned only if our value survived. */
-  private async openLease(ctx: RotationContext): Promise<RebootLease | undefined> {
+  private async openLease(ctx: RotationContext, b: ResolvedBroker): Promise<RebootLease | undefined> {
     const openedMs = this.now();
     const mine: RebootLease = { openedMs, rebootAtMs: openedMs + this.t.gatherMs, owner: ctx.token, rebootedMs: 0 };
-    await this.leases.write(ctx.broker.brokerArn, mine);
+    await this.leases.write(b.brokerArn, mine);
     await this.sleep(this.t.settleMs);
-    const back = await this.leases.read(ctx.broker.brokerArn);
+    const back = await this.leases.read(b.brokerArn);
     if (back?.owner === mine.owner && back.openedMs === mine.openedMs) {
       this.log('testSecret: took the reboot lease of this cycle', { secret: ctx.secretName, rebootAt: new Date(mine.rebootAtMs).toISOString() });
       return mine;
@@ -248,7 +259,7 @@ export class ActiveMqStrategy implements EngineStrategy {
    * this cycle's one reboot applies it and those secrets' own rotations need no reboot. Best effort:
    * a pair it cannot prepare rotates as usual later (and may need a reboot of its own).
    */
-  private async batch(ctx: RotationContext, lease: RebootLease): Promise<void> {
+  private async batch(ctx: RotationContext, b: ResolvedBroker, lease: RebootLease): Promise<void> {
     for (const c of ctx.broker.credentials) {
       if (c.secretArn === ctx.credential.secretArn || !c.partnerUsername) continue;
       try {
@@ -263,7 +274,7 @@ export class ActiveMqStrategy implements EngineStrategy {
         const password = this.newPassword();
         const value: BrokerUserSecret = { username: partner, password, preparedFor: currentVersionId };
         await this.sm.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify(value) }));
-        await this.updateUser(ctx.broker, partner, password, await this.describeUser(ctx.broker, partner));
+        await this.updateUser(b, partner, password, await this.describeUser(b, partner));
         this.log('testSecret: prepared the next rotation of another pair for this cycle\'s reboot', { secret: ctx.secretName, user: partner, cycle: lease.openedMs });
       } catch (e) {
         this.log('testSecret: could not prepare another pair; it will rotate on its own', { secret: ctx.secretName, other: c.secretArn, error: errorMessage(e) });
@@ -271,13 +282,13 @@ export class ActiveMqStrategy implements EngineStrategy {
     }
   }
 
-  private proved(ctx: RotationContext, r: ProbeResult): void {
+  private proved(ctx: RotationContext, b: ResolvedBroker, r: ProbeResult): void {
     if (r.outcome === 'ok') {
       this.log('testSecret: the pending user logs in', { secret: ctx.secretName, user: ctx.pending.username });
       return;
     }
     if (r.outcome === 'unreachable') {
-      throw new BrokerUnreachableError(`testSecret: could not connect to broker ${this.name(ctx.broker)} (${r.detail}); nothing was changed, rerun the rotation`);
+      throw new BrokerUnreachableError(`testSecret: could not connect to broker ${b.name} (${r.detail}); nothing was changed, rerun the rotation`);
     }
     throw new Error(
       `testSecret: ${ctx.pending.username} has no pending change but refuses the AWSPENDING password (${r.detail}); the broker holds another password. ` +
@@ -285,19 +296,19 @@ export class ActiveMqStrategy implements EngineStrategy {
     );
   }
 
-  private async updateUser(broker: BrokerTarget, username: string, password: string, described: DescribeUserResponse): Promise<void> {
+  private async updateUser(broker: ResolvedBroker, username: string, password: string, described: DescribeUserResponse): Promise<void> {
     // Console access and groups stay as they are (or as a pending change from a deploy sets them).
     const consoleAccess = described.Pending?.ConsoleAccess ?? described.ConsoleAccess;
     const groups = described.Pending?.Groups ?? described.Groups;
     await this.mq.send(new UpdateUserCommand({ BrokerId: broker.brokerId, Username: username, Password: password, ConsoleAccess: consoleAccess, Groups: groups }));
   }
 
-  private async describeUser(broker: BrokerTarget, username: string): Promise<DescribeUserResponse> {
+  private async describeUser(broker: ResolvedBroker, username: string): Promise<DescribeUserResponse> {
     try {
       return await this.mq.send(new DescribeUserCommand({ BrokerId: broker.brokerId, Username: username }));
     } catch (e) {
       if (e instanceof NotFoundException) {
-        throw new Error(`user ${username} does not exist on broker ${this.name(broker)}; deploy the stack (it declares both users of every pair)`);
+        throw new Error(`user ${username} does not exist on broker ${broker.name}; deploy the stack (it declares both users of every pair)`);
       }
       throw e;
     }
@@ -323,11 +334,37 @@ export class ActiveMqStrategy implements EngineStrategy {
     return broker.allowReboot ?? broker.deploymentMode !== 'SINGLE_INSTANCE';
   }
 
-  private endpoints(broker: BrokerTarget): readonly string[] {
-    return broker.stompEndpoints ?? [];
+  /** Id, ARN and STOMP endpoints from the environment, or (ActiveMQ brokers that depend on the function) by name. */
+  private resolve(broker: BrokerTarget): Promise<ResolvedBroker> {
+    const key = broker.brokerId ?? broker.brokerName ?? '';
+    let found = this.resolved.get(key);
+    if (!found) {
+      found = this.lookUp(broker);
+      found.catch(() => this.resolved.delete(key));
+      this.resolved.set(key, found);
+    }
+    return found;
   }
 
-  private name(broker: BrokerTarget): string {
-    return broker.brokerName ?? broker.brokerId;
+  private async lookUp(broker: BrokerTarget): Promise<ResolvedBroker> {
+    let brokerId = broker.brokerId;
+    let brokerArn = broker.brokerArn;
+    if (!brokerId || !brokerArn) {
+      for await (const page of paginateListBrokers({ client: this.mq }, {})) {
+        const hit = page.BrokerSummaries?.find((s) => (brokerId ? s.BrokerId === brokerId : s.BrokerName === broker.brokerName));
+        if (hit) {
+          brokerId = hit.BrokerId;
+          brokerArn = hit.BrokerArn;
+          break;
+        }
+      }
+      if (!brokerId || !brokerArn) throw new Error(`no Amazon MQ broker named ${broker.brokerName ?? broker.brokerId} in this account and region`);
+    }
+    let stompEndpoints = broker.stompEndpoints;
+    if (!stompEndpoints?.length) {
+      const d = await this.mq.send(new DescribeBrokerCommand({ BrokerId: brokerId }));
+      stompEndpoints = (d.BrokerInstances ?? []).flatMap((i) => i.Endpoints ?? []).filter((e) => e.startsWith('stomp+ssl://'));
+    }
+    return { brokerId, brokerArn, stompEndpoints, name: broker.brokerName ?? brokerId };
   }
 }

@@ -4,7 +4,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ActiveMqStrategy, type ActiveMqTiming } from './activemq-strategy';
 import { mqClientConfig, secretsManagerClientConfig } from './aws-clients';
 import { isCustomResourceEvent, onCustomResourceEvent, type CustomResourceResponse } from './custom-resource';
-import { jsonLogger, type Logger } from './log';
+import { errorMessage, jsonLogger, type Logger } from './log';
 import { activeMqProbe, rabbitMqProbe, type LoginProbe } from './probe';
 import { RabbitMqStrategy } from './rabbitmq-strategy';
 import { SecretRotator } from './secret-rotator';
@@ -74,8 +74,42 @@ export function createHandler(o: RotatorOptions): (event: MqPlatformFunctionEven
   const secretsManager = o.secretsManager ?? new SecretsManagerClient(secretsManagerClientConfig());
   const log = o.log ?? jsonLogger();
   const rotator = createRotator({ ...o, secretsManager, log });
+  const fetchFn = o.fetch ?? globalThis.fetch;
   return async (event) => {
-    if (isCustomResourceEvent(event)) return onCustomResourceEvent(event, { secretsManager, fetch: o.fetch, log });
-    return rotator.handle(event);
+    if (!isCustomResourceEvent(event)) return rotator.handle(event);
+    if (!event.ResponseURL) return onCustomResourceEvent(event, { secretsManager, fetch: o.fetch, log });
+    // Invoked by CloudFormation itself (ServiceToken = this function): answer on the presigned URL.
+    let response: CustomResourceResponse;
+    let failure: string | undefined;
+    try {
+      response = await onCustomResourceEvent(event, { secretsManager, fetch: o.fetch, log });
+    } catch (e) {
+      failure = errorMessage(e);
+      response = { PhysicalResourceId: 'PhysicalResourceId' in event ? event.PhysicalResourceId : `failed-${event.RequestId}` };
+      log('custom resource failed', { logicalId: event.LogicalResourceId, error: failure });
+    }
+    await sendCustomResourceResponse(fetchFn, event, response, failure);
+    return response;
   };
+}
+
+/** The response document CloudFormation waits for (custom resources, response objects). */
+export async function sendCustomResourceResponse(
+  fetchFn: typeof fetch,
+  event: CloudFormationCustomResourceEvent,
+  response: CustomResourceResponse,
+  failure?: string,
+): Promise<void> {
+  const body = JSON.stringify({
+    Status: failure === undefined ? 'SUCCESS' : 'FAILED',
+    Reason: failure === undefined ? 'OK' : failure.slice(0, 3000),
+    PhysicalResourceId: response.PhysicalResourceId,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+    Data: response.Data ?? {},
+  });
+  // The presigned URL was signed without a content type: send an empty one.
+  const res = await fetchFn(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body, signal: AbortSignal.timeout(20000) });
+  if (!res.ok) throw new Error(`CloudFormation response PUT answered ${res.status}`);
 }

@@ -177,5 +177,5 @@ async function authenticates(client: RabbitMqManagementClient): Promise<boolean>
 }
 
 function name(ctx: RotationContext): string {
-  return ctx.broker.brokerName ?? ctx.broker.brokerId;
+  return ctx.broker.brokerName ?? ctx.broker.brokerId ?? 'RabbitMQ broker';
 }

@@ -52,8 +52,10 @@ export class SecretRotator {
       return;
     }
     if (!stages.includes('AWSPENDING')) throw new Error(`version ${token} of secret ${name} is not AWSPENDING`);
-    const { broker, credential } = this.targetOf([meta.ARN, meta.Name, secretId], name);
+    const ids = [meta.ARN, meta.Name, secretId];
     const currentVersionId = Object.entries(versions).find(([, s]) => s.includes('AWSCURRENT'))?.[0];
+    if (this.isBrokerUserSecret(ids)) return this.restamp(secretId, token, name, step, currentVersionId);
+    const { broker, credential } = this.targetOf(ids, name);
     this.log('rotation step', { secret: name, step, broker: broker.brokerName ?? broker.brokerId, engine: broker.engine });
     const strategy = this.props.strategies[broker.engine];
 
@@ -79,6 +81,34 @@ export class SecretRotator {
       }
     }
     throw new Error(`secret ${name} belongs to no broker this function rotates`);
+  }
+
+  private isBrokerUserSecret(ids: readonly (string | undefined)[]): boolean {
+    return this.props.brokers.some((b) => b.credentials.some((c) => Object.values(c.brokerUserSecretArns ?? {}).some((arn) => ids.includes(arn))));
+  }
+
+  /**
+   * A broker-user secret's own schedule (ActiveMQ; it exists for the compliance rules): its value
+   * changes only when its pair rotates, so this rotation re-stamps the same value. finishSecret moves
+   * AWSCURRENT only if it still holds that value: when a pair's setSecret wrote a newer password in
+   * between, it drops AWSPENDING instead, so this can never bring an older password back.
+   */
+  private async restamp(secretId: string, token: string, name: string, step: string, currentVersionId: string | undefined): Promise<void> {
+    const current = await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
+    if (step === 'createSecret') {
+      if (await this.exists(secretId, { VersionId: token, VersionStage: 'AWSPENDING' })) return;
+      await this.sm.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: current.SecretString, VersionStages: ['AWSPENDING'] }));
+      this.log('createSecret: broker-user secret re-stamped as AWSPENDING (its value changes only with its pair)', { secret: name });
+    } else if (step === 'finishSecret') {
+      const pending = await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: 'AWSPENDING' }));
+      if (pending.SecretString === current.SecretString) {
+        await this.sm.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: currentVersionId }));
+        this.log('finishSecret: broker-user secret re-stamped', { secret: name });
+      } else {
+        await this.sm.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: token }));
+        this.log('finishSecret: its pair wrote a newer password meanwhile; kept it and dropped this re-stamp', { secret: name });
+      }
+    }
   }
 
   /** Puts the pending user and a new password as AWSPENDING under the token, unless that version already has a value. */

@@ -44,16 +44,19 @@ export interface CredentialTarget {
 /** One broker the function rotates secrets of; built by the CDK construct into the function's environment. */
 export interface BrokerTarget {
   readonly engine: 'ACTIVEMQ' | 'RABBITMQ';
-  /** Amazon MQ broker id (`b-...`). */
-  readonly brokerId: string;
-  /** Broker ARN: where the ActiveMQ reboot lease tag lives. */
-  readonly brokerArn: string;
-  /** For logs. @default brokerId */
+  /**
+   * Amazon MQ broker name: how the function finds an ActiveMQ broker (ListBrokers) when the environment
+   * carries no id, because the broker depends on the function (seed custom resource).
+   */
   readonly brokerName?: string;
+  /** Amazon MQ broker id (`b-...`). @default - looked up by brokerName (ActiveMQ) */
+  readonly brokerId?: string;
+  /** Broker ARN: where the ActiveMQ reboot lease tag lives. @default - looked up by brokerName */
+  readonly brokerArn?: string;
   readonly deploymentMode?: 'SINGLE_INSTANCE' | 'ACTIVE_STANDBY_MULTI_AZ' | 'CLUSTER_MULTI_AZ';
   /** ActiveMQ: whether rotation may reboot the broker (false: single instance without acceptRebootDowntime). */
   readonly allowReboot?: boolean;
-  /** ActiveMQ: STOMP+SSL endpoints, one per instance (only the active one answers). */
+  /** ActiveMQ: STOMP+SSL endpoints, one per instance (only the active one answers). @default - from DescribeBroker */
   readonly stompEndpoints?: readonly string[];
   /** RabbitMQ: base URL of the management HTTP API. */
   readonly managementUrl?: string;

@@ -1,4 +1,4 @@
-import { UpdateUserCommand } from '@aws-sdk/client-mq';
+import { ListBrokersCommand, UpdateUserCommand } from '@aws-sdk/client-mq';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createRotator } from '../../lib/rotation/factory';
 import { silentLogger } from '../../lib/rotation/log';
@@ -22,19 +22,17 @@ function setup(options: { deploymentMode?: BrokerTarget['deploymentMode']; allow
     initial[app] = `${app}-initial-password-0001`;
     initial[`${app}_clone`] = `${app}-clone-generated-0001`;
     sm.add(arn(app), `mq-platform/prod/orders/${app}`, { username: app, password: initial[app] });
-    sm.add(buArn(app), `mq-platform/prod/orders/broker-users/${app}`, { username: app, password: initial[app] }, false);
-    sm.add(buArn(`${app}_clone`), `mq-platform/prod/orders/broker-users/${app}_clone`, { username: `${app}_clone`, password: initial[`${app}_clone`] }, false);
+    sm.add(buArn(app), `mq-platform/prod/orders/broker-users/${app}`, { username: app, password: initial[app] });
+    sm.add(buArn(`${app}_clone`), `mq-platform/prod/orders/broker-users/${app}_clone`, { username: `${app}_clone`, password: initial[`${app}_clone`] });
   }
   const b = mq.addBroker(BROKER, initial);
   let unreachable = false;
+  // As the construct builds it for ActiveMQ: no broker reference (the broker depends on the function), found by name.
   const target: BrokerTarget = {
     engine: 'ACTIVEMQ',
-    brokerId: BROKER,
-    brokerArn: b.arn,
-    brokerName: 'orders',
+    brokerName: b.name,
     deploymentMode: options.deploymentMode ?? 'ACTIVE_STANDBY_MULTI_AZ',
     allowReboot: options.allowReboot,
-    stompEndpoints: ['stomp+ssl://b-orders-1.mq.eu-west-1.on.aws:61614', 'stomp+ssl://b-orders-2.mq.eu-west-1.on.aws:61614'],
     credentials: APPS.map((app) => ({
       secretArn: arn(app),
       username: app,
@@ -42,11 +40,18 @@ function setup(options: { deploymentMode?: BrokerTarget['deploymentMode']; allow
       brokerUserSecretArns: { [app]: buArn(app), [`${app}_clone`]: buArn(`${app}_clone`) },
     })),
   };
+  const endpointsProbed: string[][] = [];
+  const probe = mq.probe(BROKER, () => unreachable);
   const rotator = createRotator({
     brokers: [target],
     secretsManager: sm.client,
     mq: mq.client,
-    probes: { ACTIVEMQ: mq.probe(BROKER, () => unreachable) },
+    probes: {
+      ACTIVEMQ: (endpoints, creds) => {
+        endpointsProbed.push([...endpoints]);
+        return probe(endpoints, creds);
+      },
+    },
     log: silentLogger,
     newPassword: () => `new-password-${String(++passwords).padStart(6, '0')}-xyz`,
     sleep: clock.sleep,
@@ -60,7 +65,7 @@ function setup(options: { deploymentMode?: BrokerTarget['deploymentMode']; allow
     const active = mq.activePassword(BROKER, cur.username);
     return active === undefined || active === cur.password;
   };
-  return { clock, sm, mq, target, handle, setUnreachable: (v: boolean) => (unreachable = v), currentLogsIn };
+  return { clock, sm, mq, target, handle, setUnreachable: (v: boolean) => (unreachable = v), currentLogsIn, endpointsProbed };
 }
 
 describe('ActiveMQ alternating-users rotation', () => {
@@ -80,6 +85,31 @@ describe('ActiveMQ alternating-users rotation', () => {
     await w.sm.rotate(arn('orders'), w.handle);
     expect(w.sm.value(arn('orders'))!.username).toBe('orders');
     expect(w.mq.activePassword(BROKER, 'orders')).toBe(w.sm.value(arn('orders'))!.password);
+  });
+
+  test('the broker is found by name and its STOMP+SSL endpoints come from DescribeBroker', async () => {
+    const w = setup();
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.endpointsProbed[0]).toEqual(['stomp+ssl://b-orders-1.mq.eu-west-1.on.aws:61614', 'stomp+ssl://b-orders-2.mq.eu-west-1.on.aws:61614']);
+    expect(w.mq.mock.commandCalls(ListBrokersCommand)).toHaveLength(1); // cached while the function is warm
+  });
+
+  test('a broker-user secret\'s own schedule re-stamps its value and never brings an older password back', async () => {
+    const w = setup();
+    const before = w.sm.value(buArn('orders_clone'));
+    await w.sm.rotate(buArn('orders_clone'), w.handle);
+    expect(w.sm.value(buArn('orders_clone'))).toEqual(before);
+    expect(w.mq.mock.commandCalls(UpdateUserCommand)).toHaveLength(0);
+
+    // The pair rotates between the re-stamp's createSecret and finishSecret: the newer password stays.
+    const restamp = w.sm.startRotation(buArn('orders_clone'));
+    await w.handle(w.sm.event(buArn('orders_clone'), restamp, 'createSecret'));
+    await w.sm.rotate(arn('orders'), w.handle);
+    const newer = w.sm.value(buArn('orders_clone'))!.password;
+    for (const step of ['setSecret', 'testSecret', 'finishSecret'] as const) await w.handle(w.sm.event(buArn('orders_clone'), restamp, step));
+    expect(w.sm.value(buArn('orders_clone'))!.password).toBe(newer);
+    expect(w.sm.value(buArn('orders_clone'), 'AWSPENDING')).toBeUndefined();
+    expect(w.mq.latestPassword(BROKER, 'orders_clone')).toBe(newer);
   });
 
   test('every step run twice: same result, still one reboot', async () => {

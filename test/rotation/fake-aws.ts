@@ -9,6 +9,7 @@ import {
   CreateTagsCommand,
   DescribeBrokerCommand,
   DescribeUserCommand,
+  ListBrokersCommand,
   ListTagsCommand,
   MqClient,
   NotFoundException,
@@ -168,6 +169,7 @@ interface User {
 
 interface Broker {
   id: string;
+  name: string;
   arn: string;
   users: Map<string, User>;
   pending: Map<string, User>;
@@ -204,7 +206,17 @@ export class FakeAmazonMq {
     this.mock.on(DescribeBrokerCommand).callsFake((i: { BrokerId: string }) => {
       fault('DescribeBroker');
       const b = broker(i.BrokerId);
-      return { BrokerId: b.id, BrokerArn: b.arn, BrokerState: this.state(b) };
+      return {
+        BrokerId: b.id,
+        BrokerArn: b.arn,
+        BrokerName: b.name,
+        BrokerState: this.state(b),
+        BrokerInstances: [1, 2].map((n) => ({ Endpoints: [`ssl://${b.id}-${n}.mq.eu-west-1.on.aws:61617`, `stomp+ssl://${b.id}-${n}.mq.eu-west-1.on.aws:61614`] })),
+      };
+    });
+    this.mock.on(ListBrokersCommand).callsFake(() => {
+      this.tick();
+      return { BrokerSummaries: [...this.brokers.values()].map((b) => ({ BrokerId: b.id, BrokerArn: b.arn, BrokerName: b.name, BrokerState: this.state(b) })) };
     });
     this.mock.on(DescribeUserCommand).callsFake((i: { BrokerId: string; Username: string }) => {
       fault('DescribeUser');
@@ -246,9 +258,10 @@ export class FakeAmazonMq {
     });
   }
 
-  addBroker(id: string, users: Record<string, string>): Broker {
+  addBroker(id: string, users: Record<string, string>, name = id.replace(/^b-/, '')): Broker {
     const b: Broker = {
       id,
+      name,
       arn: `arn:aws:mq:eu-west-1:111111111111:broker:${id}`,
       users: new Map(Object.entries(users).map(([name, password]) => [name, { password, groups: ['app'] }])),
       pending: new Map(),
