@@ -118,6 +118,10 @@ export class AmazonMqEmulator extends EventEmitter {
     return id;
   }
 
+  arnOf(brokerId: string): string {
+    return this.get(brokerId).arn;
+  }
+
   /** Test access: the users the broker runs with and the pending changes. */
   peek(brokerId: string): { state: string; users: EmulatedUser[]; pending: string[] } {
     const b = this.get(brokerId);

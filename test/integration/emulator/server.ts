@@ -20,6 +20,8 @@ export interface HangRule {
   readonly ms?: number;
   /** `true`: the call takes effect at once and only its answer is late (a lost response). @default false */
   readonly applied?: boolean;
+  /** Only calls signed with this access key id (one caller among several). @default any caller */
+  readonly accessKeyId?: string;
 }
 
 export interface ApiCall {
@@ -81,8 +83,8 @@ export class AwsEmulator {
     return this.calls.filter((c) => c.operation === operation).length;
   }
 
-  private takeHang(operation: string): HangRule | undefined {
-    const rule = this.hangs.find((h) => h.operation === operation && (h.times ?? 1) > 0);
+  private takeHang(operation: string, accessKeyId: string | undefined): HangRule | undefined {
+    const rule = this.hangs.find((h) => h.operation === operation && (h.times ?? 1) > 0 && (!h.accessKeyId || h.accessKeyId === accessKeyId));
     if (rule) rule.times = (rule.times ?? 1) - 1;
     return rule;
   }
@@ -96,7 +98,7 @@ export class AwsEmulator {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const operation = isSm ? target : `mq.${mqOperation(method, url.pathname)}`;
-    const hang = this.takeHang(operation);
+    const hang = this.takeHang(operation, /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1]);
     const run = async (): Promise<[number, unknown]> => {
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       if (isSm) return [200, this.secretsManager.handle(target.slice('secretsmanager.'.length), body)];

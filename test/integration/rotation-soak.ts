@@ -1,0 +1,191 @@
+/**
+ * `npm run test:rotation`: the rotation soak test of issue 10. The real rotation code
+ * (lib/rotation/factory.ts) rotates alternating-user secrets of real RabbitMQ and ActiveMQ brokers on
+ * 127.0.0.1, through the emulated Amazon MQ API and Secrets Manager (test/integration/emulator),
+ * reached by the real SDK clients through AWS_ENDPOINT_URL_MQ / AWS_ENDPOINT_URL_SECRETS_MANAGER.
+ * Meanwhile 4 clients per engine log in every 100 ms with AWSCURRENT (read again each time) and a
+ * producer/consumer pair sends persistent messages. Faults per cycle (engines.ts). Prints figures
+ * per engine and exits non-zero unless: 0 logins refused with AWSCURRENT, at most 1 RebootBroker per
+ * ActiveMQ broker per cycle, 0 persistent messages lost, every rotation finished or failed cleanly
+ * (AWSCURRENT still logs in). No timing assertions.
+ * Env: SOAK_ENGINES=rabbitmq,activemq (default both); SOAK_KEEP=1 keeps the temp directory.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MqClient } from '@aws-sdk/client-mq';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createMessagingClient, MqPlatformError, secretCredentials } from '../../lib/client';
+import { mqClientConfig, secretsManagerClientConfig } from '../../lib/rotation/aws-clients';
+import { createHandler, type MqPlatformFunctionEvent } from '../../lib/rotation/factory';
+import { AwsEmulator } from './emulator/server';
+import { makeCa, missingPackages, tempDir, type TestCa } from './harness/brokers';
+import { runCycle, type CycleResult } from './rotation-soak/cycles';
+import { FUNCTION_KEY_ID, activeMqSetup, rabbitMqSetup, type EngineSetup } from './rotation-soak/engines';
+import { newLoginStats, startFlow, startLoginLoop, type FlowStats, type LoginStats } from './rotation-soak/load';
+
+/** Client timeouts of the function's SDK clients in the soak: short, so an API hang costs seconds. */
+const SOAK_SDK_TIMEOUTS = { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true };
+/** The function signs with its own key id, so API faults can target its calls and not the clients'. */
+const FUNCTION_CREDENTIALS = { accessKeyId: FUNCTION_KEY_ID, secretAccessKey: 'emulator-only-not-a-secret' };
+
+interface EngineReport {
+  readonly setup: EngineSetup;
+  readonly logins: LoginStats;
+  readonly flow: FlowStats;
+  readonly cycles: CycleResult[];
+  /** After the soak: AWSCURRENT of every application secret logs in. */
+  readonly finalLogins: { secret: string; ok: boolean; detail?: string }[];
+  readonly prepared?: string;
+}
+
+async function runEngine(name: 'rabbitmq' | 'activemq', dir: string, ca: TestCa, emu: AwsEmulator, sm: SecretsManagerClient, logFile: string): Promise<EngineReport> {
+  const caBuf = fs.readFileSync(ca.caFile);
+  const setup = name === 'activemq' ? await activeMqSetup(path.join(dir, name), ca, emu, sm) : await rabbitMqSetup(path.join(dir, name), ca, emu, sm);
+  try {
+    const log = (msg: string, fields: Record<string, unknown> = {}) => fs.appendFileSync(logFile, `${JSON.stringify({ at: new Date().toISOString(), msg, ...fields })}\n`);
+    const handler = createHandler({
+      brokers: [setup.target],
+      secretsManager: new SecretsManagerClient({ ...secretsManagerClientConfig(), requestHandler: SOAK_SDK_TIMEOUTS, credentials: FUNCTION_CREDENTIALS }),
+      mq: new MqClient({ ...mqClientConfig(process.env), requestHandler: SOAK_SDK_TIMEOUTS, credentials: FUNCTION_CREDENTIALS }),
+      tls: { ca: caBuf },
+      timing: { pollMs: 500, gatherMs: 3000, settleMs: 500, rebootBudgetMs: 120000, leaseStaleMs: 60000, rebootStartGraceMs: 10000 },
+      log,
+    });
+    const functionArn = emu.secretsManager.functionArn(`soak-${name}`);
+    emu.secretsManager.registerFunction(functionArn, (event) => handler(event as unknown as MqPlatformFunctionEvent));
+    const prepared = await setup.prepare?.((event) => handler(event as MqPlatformFunctionEvent));
+
+    const target = { engine: setup.engine, endpoints: setup.clientEndpoints, ca: caBuf, sm };
+    const logins = newLoginStats();
+    // 4 clients, two per application secret, each logging in every 100 ms with AWSCURRENT read again.
+    const stops = [0, 1, 2, 3].map((i) => startLoginLoop(target, setup.appSecrets[i % setup.appSecrets.length], logins));
+    const stopFlow = await startFlow(target, setup.appSecrets[0], `soak.${name}.${Date.now()}`);
+    const cycles: CycleResult[] = [];
+    try {
+      for (const cycle of setup.cycles(functionArn)) {
+        const r = await runCycle(emu, sm, functionArn, cycle);
+        cycles.push(r);
+        process.stdout.write(
+          `  ${name} cycle ${r.name}: ${r.rotations.map((x) => `${short(x.secret)} ${x.ok ? 'finished' : 'FAILED'}${x.attempts > 1 ? ` (attempt ${x.attempts})` : ''}`).join(', ')}; ` +
+            `RebootBroker ${sum(r.apiReboots)}, maintenance ${sum(r.maintenanceReboots)}; ${(r.ms / 1000).toFixed(1)} s\n`,
+        );
+      }
+    } finally {
+      await Promise.all(stops.map((s) => s()));
+    }
+    const flow = await stopFlow();
+    const finalLogins = [];
+    for (const secretId of setup.appSecrets) finalLogins.push({ secret: short(secretId), ...(await loginOnce(setup, caBuf, sm, secretId)) });
+    return { setup, logins, flow, cycles, finalLogins, prepared };
+  } finally {
+    await setup.stop();
+  }
+}
+
+async function loginOnce(setup: EngineSetup, ca: Buffer, sm: SecretsManagerClient, secretId: string): Promise<{ ok: boolean; detail?: string }> {
+  const creds = await secretCredentials(sm, secretId)();
+  const c = createMessagingClient(setup.engine, { endpoints: setup.clientEndpoints, ...creds, ca, backoff: { maxAttempts: 5, initialDelayMs: 500 }, autoReconnect: false });
+  try {
+    await c.connect();
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, detail: e instanceof MqPlatformError ? `${e.kind}: ${e.message}` : String(e) };
+  } finally {
+    await c.close().catch(() => undefined);
+  }
+}
+
+const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+const short = (arn: string) => arn.replace(/^arn:aws:secretsmanager:[^:]+:\d+:secret:/, '').replace(/-[0-9a-f]{6}$/, '');
+
+function report(r: EngineReport): string[] {
+  const lines: string[] = [];
+  const rotations = r.cycles.flatMap((c) => c.rotations);
+  const finished = rotations.filter((x) => x.ok).length;
+  const failed = rotations.filter((x) => !x.ok);
+  const allClean = r.finalLogins.every((f) => f.ok);
+  lines.push(`== ${r.setup.label}`);
+  if (r.prepared) lines.push(`setup: ${r.prepared}`);
+  lines.push(
+    `logins with AWSCURRENT (4 clients, every 100 ms, secret read each time): tried ${r.logins.tried}, accepted ${r.logins.ok}, REFUSED ${r.logins.refused}, could not connect ${r.logins.couldNotConnect}` +
+      (r.logins.connectErrors.size ? ` (${[...r.logins.connectErrors].map(([k, v]) => `${k} ${v}`).join(', ')}; broker restarting or failing over)` : ''),
+  );
+  for (const x of r.logins.refusals.slice(0, 5)) lines.push(`  refused: ${new Date(x.at).toISOString()} user ${x.username}: ${x.message}`);
+  lines.push('reboots per broker per cycle (RebootBroker accepted / maintenance):');
+  for (const c of r.cycles) lines.push(`  ${c.name}: ${sum(c.apiReboots)} / ${sum(c.maintenanceReboots)}   faults: ${c.faults.join('; ')}`);
+  lines.push(
+    `persistent messages: sent (confirmed) ${r.flow.sent}, received ${r.flow.received}, LOST ${r.flow.lost}, duplicates ${r.flow.duplicates}; ` +
+      `publish retries ${r.flow.publishRetries}, reconnects ${r.flow.reconnects}, secret re-reads after a refusal ${r.flow.credentialRereads}`,
+  );
+  lines.push(`rotations: ${rotations.length} run, ${finished} finished, ${failed.length} failed (${allClean ? 'cleanly: AWSCURRENT still logs in' : 'NOT CLEAN'})`);
+  for (const f of failed) lines.push(`  failed: ${short(f.secret)} after ${f.attempts} attempts: ${f.error}`);
+  for (const f of r.finalLogins) lines.push(`  after the soak, AWSCURRENT of ${f.secret}: ${f.ok ? 'logs in' : `DOES NOT LOG IN (${f.detail})`}`);
+  return lines;
+}
+
+function verdict(r: EngineReport): string[] {
+  const problems: string[] = [];
+  if (r.logins.refused > 0) problems.push(`${r.logins.refused} logins refused with AWSCURRENT`);
+  if (r.setup.engine === 'ACTIVEMQ') {
+    for (const c of r.cycles) for (const [b, n] of Object.entries(c.apiReboots)) if (n > 1) problems.push(`cycle ${c.name}: ${n} reboots of ${b}`);
+  }
+  if (r.flow.lost > 0) problems.push(`${r.flow.lost} persistent messages lost`);
+  if (r.flow.sent === 0) problems.push('no persistent message was sent');
+  const rotations = r.cycles.flatMap((c) => c.rotations);
+  if (rotations.length < 5) problems.push(`only ${rotations.length} rotations ran`);
+  if (!r.finalLogins.every((f) => f.ok)) problems.push('AWSCURRENT does not log in after the soak');
+  return problems;
+}
+
+async function main(): Promise<number> {
+  const missing = missingPackages();
+  if (missing) {
+    process.stderr.write(`${missing}\n`);
+    return 2;
+  }
+  const engines = (process.env.SOAK_ENGINES ?? 'rabbitmq,activemq').split(',').map((s) => s.trim()) as ('rabbitmq' | 'activemq')[];
+  const dir = tempDir('soak');
+  const logFile = path.join(dir, 'rotation-function.log');
+  const emu = new AwsEmulator({ secretsManager: { invocationsPerStep: 2, retriesAfterFailure: 2, retryDelayMs: 1000 } });
+  await emu.start();
+  Object.assign(process.env, emu.env());
+  const sm = new SecretsManagerClient({ requestHandler: { requestTimeout: 10000, throwOnRequestTimeout: true } });
+  const started = Date.now();
+  process.stdout.write(`rotation soak: emulator ${emu.url}; every step invoked twice; failed rotations retried by the emulated service (2 retries, 1 s apart); log ${logFile}\n`);
+  const reports: EngineReport[] = [];
+  let failure: unknown;
+  try {
+    const ca = await makeCa(path.join(dir, 'ca'));
+    for (const e of engines) reports.push(await runEngine(e, dir, ca, emu, sm, logFile));
+  } catch (e) {
+    failure = e;
+  } finally {
+    await emu.stop();
+  }
+  const out: string[] = [''];
+  const problems: string[] = [];
+  for (const r of reports) {
+    out.push(...report(r), '');
+    problems.push(...verdict(r).map((p) => `${r.setup.engine}: ${p}`));
+  }
+  const calls = new Map<string, number>();
+  for (const c of emu.calls) calls.set(c.operation, (calls.get(c.operation) ?? 0) + 1);
+  out.push(`API calls: ${[...calls].sort().map(([k, v]) => `${k.replace(/^(mq|secretsmanager)\./, '$1:')} ${v}`).join(', ')}`);
+  const hung = emu.calls.filter((c) => c.hung);
+  out.push(`API calls held past the client timeout: ${hung.map((c) => `${c.operation} (${c.status ? `answered ${c.status} late` : 'caller gave up'})`).join(', ') || 'none'}`);
+  out.push(`soak took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (failure) problems.push(`the soak stopped: ${(failure as Error).stack ?? String(failure)}`);
+  out.push(problems.length ? `FAIL\n- ${problems.join('\n- ')}` : 'PASS: 0 refused with AWSCURRENT, at most 1 reboot per ActiveMQ broker per cycle, 0 lost, every rotation finished or failed cleanly');
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (problems.length && fs.existsSync(logFile)) process.stdout.write(`rotation function log: ${logFile}\n`);
+  if (!problems.length && !process.env.SOAK_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+  return problems.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
