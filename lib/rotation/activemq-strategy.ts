@@ -15,7 +15,7 @@ import { generatePassword } from './password';
 import { BrokerUnreachableError, type LoginProbe, type ProbeResult } from './probe';
 import { RebootLeaseStore, type RebootLease } from './reboot-lease';
 import { parseCredentials, pendingUserOf } from './secret-rotator';
-import type { BrokerTarget, CredentialTarget, EngineStrategy, PrepareContext, RotationContext } from './types';
+import { endpointList, type BrokerTarget, type CredentialTarget, type EngineStrategy, type PrepareContext, type RotationContext } from './types';
 
 /** Login attempts after the change is applied before testSecret reports "could not connect". */
 const PROBE_ATTEMPTS = 3;
@@ -167,6 +167,7 @@ export class ActiveMqStrategy implements EngineStrategy {
     for (;;) {
       const described = await this.describeUser(b, user);
       if (!described.Pending) {
+        await this.closeLeaseIfMine(ctx, b);
         // Applied: the reboot may still be running (listeners down), so look at the state before logging in.
         const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }))).BrokerState;
         if (state === 'RUNNING') {
@@ -206,7 +207,8 @@ export class ActiveMqStrategy implements EngineStrategy {
       const next = this.decide(lease, ctx.token, now);
       if (next.kind === 'wait') {
         this.log(`testSecret: waiting (${next.why})`, { secret: ctx.secretName });
-        await this.sleep(Math.max(1, Math.min(this.t.pollMs, next.untilMs - now)));
+        const left = next.untilMs - now;
+        await this.sleep(left > 0 ? Math.min(this.t.pollMs, left) : this.t.pollMs);
       } else if (next.kind === 'open') {
         const mine = await this.openLease(ctx, b);
         if (mine) await this.batch(ctx, b, mine);
@@ -227,7 +229,7 @@ export class ActiveMqStrategy implements EngineStrategy {
   }
 
   private decide(lease: RebootLease | undefined, token: string, now: number): { kind: 'open' } | { kind: 'reboot' } | { kind: 'wait'; why: string; untilMs: number } {
-    if (!lease) return { kind: 'open' };
+    if (!lease || lease.closed) return { kind: 'open' };
     if (lease.rebootedMs === 0) {
       if (now > lease.rebootAtMs + this.t.leaseStaleMs) return { kind: 'open' };
       if (lease.owner !== token) return { kind: 'wait', why: 'another rotation of this broker owns the reboot lease', untilMs: lease.rebootAtMs + this.t.pollMs };
@@ -237,6 +239,17 @@ export class ActiveMqStrategy implements EngineStrategy {
     // The lease's reboot was requested; RebootBroker is asynchronous, so it may not have started yet.
     if (now - lease.rebootedMs < this.t.rebootStartGraceMs) return { kind: 'wait', why: 'the reboot of this cycle has not started yet', untilMs: lease.rebootedMs + this.t.rebootStartGraceMs };
     return { kind: 'open' };
+  }
+
+  /**
+   * Our lease, still gathering, while our change was applied by another reboot (maintenance, an
+   * operator): close it, so rotations waiting on it decide at once instead of waiting for it to go stale.
+   */
+  private async closeLeaseIfMine(ctx: RotationContext, b: ResolvedBroker): Promise<void> {
+    const lease = await this.leases.read(b.brokerArn);
+    if (lease?.owner !== ctx.token || lease.rebootedMs !== 0 || lease.closed) return;
+    await this.leases.write(b.brokerArn, { ...lease, closed: true });
+    this.log('testSecret: applied by another reboot; closed our reboot lease', { secret: ctx.secretName });
   }
 
   /** Writes the lease, waits, reads it back: owned only if our value survived. */
@@ -360,8 +373,8 @@ export class ActiveMqStrategy implements EngineStrategy {
       }
       if (!brokerId || !brokerArn) throw new Error(`no Amazon MQ broker named ${broker.brokerName ?? broker.brokerId} in this account and region`);
     }
-    let stompEndpoints = broker.stompEndpoints;
-    if (!stompEndpoints?.length) {
+    let stompEndpoints = endpointList(broker.stompEndpoints);
+    if (!stompEndpoints.length) {
       const d = await this.mq.send(new DescribeBrokerCommand({ BrokerId: brokerId }));
       stompEndpoints = (d.BrokerInstances ?? []).flatMap((i) => i.Endpoints ?? []).filter((e) => e.startsWith('stomp+ssl://'));
     }

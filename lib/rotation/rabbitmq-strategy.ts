@@ -3,7 +3,7 @@ import { ManagementApiError, RabbitMqManagementClient, type RabbitMqPermission }
 import { errorMessage, jsonLogger, type Logger } from './log';
 import { BrokerUnreachableError, type LoginProbe, type ProbeResult } from './probe';
 import { parseCredentials } from './secret-rotator';
-import type { BrokerTarget, Credentials, EngineStrategy, RotationContext } from './types';
+import { endpointList, type BrokerTarget, type Credentials, type EngineStrategy, type RotationContext } from './types';
 
 export interface RabbitMqStrategyProps {
   readonly secretsManager: SecretsManagerClient;
@@ -111,7 +111,7 @@ export class RabbitMqStrategy implements EngineStrategy {
 
   /** AMQPS login on a vhost the user may use; could-not-connect fails the step before anything changes. */
   private async login(ctx: RotationContext, creds: Credentials, permissions: readonly RabbitMqPermission[]): Promise<ProbeResult> {
-    const r = await this.probe(ctx.broker.amqpEndpoints ?? [], creds, { vhost: permissions[0]?.vhost ?? '/' });
+    const r = await this.probe(endpointList(ctx.broker.amqpEndpoints), creds, { vhost: permissions[0]?.vhost ?? '/' });
     if (r.outcome === 'unreachable') throw new BrokerUnreachableError(`could not connect to broker ${name(ctx)} over AMQPS (${r.detail}); nothing was changed`);
     return r;
   }

@@ -56,15 +56,21 @@ export interface BrokerTarget {
   readonly deploymentMode?: 'SINGLE_INSTANCE' | 'ACTIVE_STANDBY_MULTI_AZ' | 'CLUSTER_MULTI_AZ';
   /** ActiveMQ: whether rotation may reboot the broker (false: single instance without acceptRebootDowntime). */
   readonly allowReboot?: boolean;
-  /** ActiveMQ: STOMP+SSL endpoints, one per instance (only the active one answers). @default - from DescribeBroker */
-  readonly stompEndpoints?: readonly string[];
+  /** ActiveMQ: STOMP+SSL endpoints, one per instance (only the active one answers); a list or one comma-separated string. @default - from DescribeBroker */
+  readonly stompEndpoints?: string | readonly string[];
   /** RabbitMQ: base URL of the management HTTP API. */
   readonly managementUrl?: string;
-  /** RabbitMQ: AMQPS endpoints, for the application users' login probe. */
-  readonly amqpEndpoints?: readonly string[];
+  /** RabbitMQ: AMQPS endpoints, for the application users' login probe; a list or one comma-separated string (Fn::Join). */
+  readonly amqpEndpoints?: string | readonly string[];
   /** RabbitMQ: ARN of the administrator's secret (rotation and the users custom resource act as this user). */
   readonly administratorSecretArn?: string;
   readonly credentials: readonly CredentialTarget[];
+}
+
+/** Endpoints as a list, from a list or a comma-separated string (what Fn::Join gives the environment). */
+export function endpointList(endpoints: string | readonly string[] | undefined): string[] {
+  if (endpoints === undefined) return [];
+  return (typeof endpoints === 'string' ? endpoints.split(',') : [...endpoints]).map((e) => e.trim()).filter(Boolean);
 }
 
 /** The secret being rotated and the versions involved, handed to an engine strategy. */

@@ -1,4 +1,4 @@
-import { ListBrokersCommand, UpdateUserCommand } from '@aws-sdk/client-mq';
+import { DescribeUserCommand, ListBrokersCommand, UpdateUserCommand } from '@aws-sdk/client-mq';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createRotator } from '../../lib/rotation/factory';
 import { silentLogger } from '../../lib/rotation/log';
@@ -265,6 +265,41 @@ describe('ActiveMQ alternating-users rotation', () => {
     await w.sm.rotate(arn('orders'), w.handle);
     expect(w.mq.rebootsBy(BROKER)).toBe(1);
     expect(parseLease(b.tags[REBOOT_LEASE_TAG])?.rebootedMs).toBeGreaterThan(0);
+  });
+
+  test('waiting on another rotation\'s lease polls at pollMs, never in a busy loop', async () => {
+    const w = setup();
+    const b = w.mq.brokers.get(BROKER)!;
+    // Another owner past its reboot time but not yet stale (it may still reboot).
+    b.tags[REBOOT_LEASE_TAG] = `v1/${w.clock.now - 60000}/${w.clock.now - 1000}/someone-else/0`;
+    const start = w.clock.now;
+    await w.sm.rotate(arn('orders'), w.handle);
+    const elapsed = w.clock.now - start;
+    expect(elapsed).toBeGreaterThanOrEqual(4 * 60000); // waited until the lease went stale, then took it
+    expect(w.mq.mock.commandCalls(DescribeUserCommand).length).toBeLessThan(elapsed / 5000 + 10);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+  });
+
+  test('an owner whose change a maintenance reboot applied closes its lease; a waiting rotation proceeds at once', async () => {
+    const w = setup();
+    const b = w.mq.brokers.get(BROKER)!;
+    const t1 = w.sm.startRotation(arn('orders'));
+    for (const step of ['createSecret', 'setSecret'] as const) await w.handle(w.sm.event(arn('orders'), t1, step));
+    // orders takes the lease and starts gathering ...
+    b.tags[REBOOT_LEASE_TAG] = `v1/${w.clock.now}/${w.clock.now + 30000}/${t1}/0`;
+    // ... a maintenance reboot applies orders' change, then billing records its own (still pending).
+    w.mq.maintenanceReboot(BROKER);
+    w.mq.tick();
+    w.clock.now += 61000;
+    w.mq.tick();
+    await w.handle(w.sm.event(arn('orders'), t1, 'testSecret'));
+    expect(parseLease(b.tags[REBOOT_LEASE_TAG])?.closed).toBe(true);
+    const t2 = w.sm.startRotation(arn('billing'));
+    for (const step of ['createSecret', 'setSecret'] as const) await w.handle(w.sm.event(arn('billing'), t2, step));
+    const before = w.clock.now;
+    await w.handle(w.sm.event(arn('billing'), t2, 'testSecret'));
+    expect(w.clock.now - before).toBeLessThan(3 * 60000);
+    expect(w.mq.rebootsBy(BROKER, 'api')).toBe(1);
   });
 
   test('a deploy after any number of rotations resolves, for every broker user, the password the broker has or will have', async () => {

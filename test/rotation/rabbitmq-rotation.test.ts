@@ -23,7 +23,7 @@ function setup() {
     brokerId: 'b-events',
     brokerName: 'events',
     managementUrl: MANAGEMENT,
-    amqpEndpoints: ['amqps://b-events.mq.eu-west-1.on.aws:5671'],
+    amqpEndpoints: 'amqps://b-events-1.mq.eu-west-1.on.aws:5671,amqps://b-events-2.mq.eu-west-1.on.aws:5671', // Fn::Join, as the construct builds it
     administratorSecretArn: ADMIN,
     credentials: [
       { secretArn: APP, username: 'events', partnerUsername: 'events_clone' },
