@@ -23,6 +23,8 @@ export class AmqpMessagingClient extends MessagingClient {
     } catch (e) {
       throw classifyAmqpError(e, where);
     }
+    // A broker that goes away while the channel opens emits 'error'; unheard, it would crash the process.
+    model.on('error', () => undefined);
     try {
       const channel = await model.createConfirmChannel();
       return new AmqpSession(model, channel, where);

@@ -53,7 +53,7 @@ async function runEngine(name: 'rabbitmq' | 'activemq', dir: string, ca: TestCa,
     });
     const functionArn = emu.secretsManager.functionArn(`soak-${name}`);
     emu.secretsManager.registerFunction(functionArn, (event) => handler(event as unknown as MqPlatformFunctionEvent));
-    const prepared = await setup.prepare?.((event) => handler(event as MqPlatformFunctionEvent));
+    const prepared = await setup.prepare?.((event) => handler(event as MqPlatformFunctionEvent), emu);
 
     const target = { engine: setup.engine, endpoints: setup.clientEndpoints, ca: caBuf, sm };
     const logins = newLoginStats();
@@ -143,6 +143,10 @@ async function main(): Promise<number> {
     process.stderr.write(`${missing}\n`);
     return 2;
   }
+  // A library error nobody listens to is a finding, not a reason to leave brokers behind.
+  const uncaught: string[] = [];
+  process.on('uncaughtException', (e) => uncaught.push(e.stack ?? String(e)));
+  process.on('unhandledRejection', (e) => uncaught.push((e as Error)?.stack ?? String(e)));
   const engines = (process.env.SOAK_ENGINES ?? 'rabbitmq,activemq').split(',').map((s) => s.trim()) as ('rabbitmq' | 'activemq')[];
   const dir = tempDir('soak');
   const logFile = path.join(dir, 'rotation-function.log');
@@ -174,6 +178,7 @@ async function main(): Promise<number> {
   const hung = emu.calls.filter((c) => c.hung);
   out.push(`API calls held past the client timeout: ${hung.map((c) => `${c.operation} (${c.status ? `answered ${c.status} late` : 'caller gave up'})`).join(', ') || 'none'}`);
   out.push(`soak took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  for (const u of uncaught) problems.push(`uncaught error in the soak process: ${u}`);
   if (failure) problems.push(`the soak stopped: ${(failure as Error).stack ?? String(failure)}`);
   out.push(problems.length ? `FAIL\n- ${problems.join('\n- ')}` : 'PASS: 0 refused with AWSCURRENT, at most 1 reboot per ActiveMQ broker per cycle, 0 lost, every rotation finished or failed cleanly');
   process.stdout.write(`${out.join('\n')}\n`);

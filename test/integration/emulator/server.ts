@@ -41,6 +41,8 @@ export class AwsEmulator {
   readonly secretsManager: SecretsManagerEmulator;
   readonly calls: ApiCall[] = [];
   readonly hangs: HangRule[] = [];
+  /** Custom-resource responses PUT to `cloudFormationResponseUrl()` (what CloudFormation's pre-signed S3 URL receives). */
+  readonly cloudFormationResponses: Record<string, unknown>[] = [];
   private server?: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   url = '';
@@ -78,6 +80,11 @@ export class AwsEmulator {
     };
   }
 
+  /** A ResponseURL for custom-resource events; the PUT body lands in `cloudFormationResponses`. */
+  cloudFormationResponseUrl(requestId: string): string {
+    return `${this.url}/cloudformation-response/${encodeURIComponent(requestId)}`;
+  }
+
   /** Calls of an operation so far. */
   count(operation: string): number {
     return this.calls.filter((c) => c.operation === operation).length;
@@ -97,6 +104,12 @@ export class AwsEmulator {
     const isSm = typeof target === 'string' && target.startsWith('secretsmanager.');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
+    if (method === 'PUT' && url.pathname.startsWith('/cloudformation-response/')) {
+      this.cloudFormationResponses.push(JSON.parse(text) as Record<string, unknown>);
+      res.writeHead(200);
+      res.end();
+      return;
+    }
     const operation = isSm ? target : `mq.${mqOperation(method, url.pathname)}`;
     const hang = this.takeHang(operation, /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1]);
     const run = async (): Promise<[number, unknown]> => {

@@ -26,7 +26,7 @@ export interface EngineSetup {
   /** Application secrets clients read. */
   readonly appSecrets: string[];
   /** Run after the rotator exists (e.g. RabbitMQ users created by the custom resource). */
-  prepare?(handler: (event: unknown) => Promise<unknown>): Promise<string>;
+  prepare?(handler: (event: unknown) => Promise<unknown>, emu: AwsEmulator): Promise<string>;
   cycles(functionArn: string): Cycle[];
   stop(): Promise<void>;
 }
@@ -51,6 +51,8 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
   const pass = (u: string) => users.find((x) => x.username === u)!.password;
   const backend = new LocalActiveMq(dir, ca, 'orders', users, 'ACTIVE_STANDBY_MULTI_AZ');
   await backend.start();
+  // The API describes the instances' endpoints as proxies: the function (which finds them with
+  // DescribeBroker) can be cut off alone, while the load clients connect to the brokers directly.
   const proxies = backend.instances.map((i) => new TcpProxy(i.port));
   for (const p of proxies) await p.start();
   const brokerId = emu.mq.addBroker({
@@ -58,7 +60,7 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
     engineType: 'ACTIVEMQ',
     engineVersion: '5.17.6',
     deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
-    instances: backend.endpoints.map((e) => ({ endpoints: [e] })),
+    instances: proxies.map((p) => ({ endpoints: [`ssl://127.0.0.1:${p.port}`, `stomp+ssl://127.0.0.1:${p.port}`] })),
     users,
     backend,
   });
@@ -72,17 +74,9 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
     for (const b of [u, `${u}_clone`]) brokerUserSecretArns[b] = await createSecret(sm, `${prefix}broker-users/${b}`, { username: b, password: pass(b) });
     credentials.push({ secretArn, username: u, partnerUsername: `${u}_clone`, brokerUserSecretArns });
   }
-  const target: BrokerTarget = {
-    engine: 'ACTIVEMQ',
-    brokerId,
-    brokerArn: emu.mq.arnOf(brokerId),
-    brokerName: 'orders-soak',
-    deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
-    allowReboot: true,
-    // The function reaches the broker through the proxies, so a test can cut it off alone.
-    stompEndpoints: proxies.map((p) => `stomp+ssl://127.0.0.1:${p.port}`),
-    credentials,
-  };
+  // As the construct writes it (contract section 3, B1 05:54): no broker id, ARN or endpoints; the
+  // function finds them with ListBrokers and DescribeBroker.
+  const target: BrokerTarget = { engine: 'ACTIVEMQ', brokerName: 'orders-soak', deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', allowReboot: true, credentials };
   const [app, billing] = appSecrets;
   const probeFault = (emuRef: AwsEmulator): Cycle['during'] => async () => {
     // The probe cannot connect until the first attempt has failed; the service's retry then completes.
@@ -189,13 +183,13 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
     target,
     clientEndpoints: [`amqps://127.0.0.1:${node.port}`],
     appSecrets,
-    async prepare(handler) {
+    async prepare(handler, emuRef) {
       // The users custom resource (contract section 7) creates both users of each pair.
       for (const [i, u] of ['events', 'audit'].entries()) {
         await handler({
           RequestType: 'Create',
           ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:soak',
-          ResponseURL: 'http://127.0.0.1/unused',
+          ResponseURL: emuRef.cloudFormationResponseUrl(`soak-${u}`),
           StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/soak/1',
           RequestId: `soak-${u}`,
           LogicalResourceId: `Users${u}`,
@@ -214,7 +208,9 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
           },
         });
       }
-      return 'users custom resource (Kind RabbitMqUser) created events/events_clone and audit/audit_clone';
+      const statuses = emuRef.cloudFormationResponses.map((r) => `${String(r.PhysicalResourceId)} ${String(r.Status)}${r.Reason ? ` (${String(r.Reason)})` : ''}`);
+      if (emuRef.cloudFormationResponses.some((r) => r.Status !== 'SUCCESS')) throw new Error(`users custom resource failed: ${statuses.join('; ')}`);
+      return `users custom resource (Kind RabbitMqUser) created events/events_clone and audit/audit_clone: ${statuses.join('; ')}`;
     },
     cycles: () => [
       { name: 'r1', secrets: [events], faults: ['none (first rotation of the pair)'] },
