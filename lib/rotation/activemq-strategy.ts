@@ -288,6 +288,10 @@ export class ActiveMqStrategy implements EngineStrategy {
         const value: BrokerUserSecret = { username: partner, password, preparedFor: currentVersionId };
         await this.sm.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify(value) }));
         await this.updateUser(b, partner, password, await this.describeUser(b, partner));
+        // That pair's own rotation may have started meanwhile and written its password between our two
+        // writes: the broker must end with what the broker-user secret (CloudFormation's source) holds.
+        const now = await this.brokerUserSecret(arn);
+        if (now?.password && now.password !== password) await this.updateUser(b, partner, now.password, await this.describeUser(b, partner));
         this.log('testSecret: prepared the next rotation of another pair for this cycle\'s reboot', { secret: ctx.secretName, user: partner, cycle: lease.openedMs });
       } catch (e) {
         this.log('testSecret: could not prepare another pair; it will rotate on its own', { secret: ctx.secretName, other: c.secretArn, error: errorMessage(e) });

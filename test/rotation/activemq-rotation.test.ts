@@ -112,6 +112,21 @@ describe('ActiveMQ alternating-users rotation', () => {
     expect(w.mq.latestPassword(BROKER, 'orders_clone')).toBe(newer);
   });
 
+  test('a pair whose rotation starts while the batch prepares it ends with the broker holding its broker-user secret\'s password', async () => {
+    const w = setup();
+    // While the batch records billing_clone, billing's own setSecret writes (and records) another password.
+    let once = true;
+    w.mq.beforeUpdateUser = (i) => {
+      if (i.Username !== 'billing_clone' || !once) return;
+      once = false;
+      w.sm.putCurrent(buArn('billing_clone'), { username: 'billing_clone', password: 'sibling-password-000001' });
+      w.mq.brokers.get(BROKER)!.pending.set('billing_clone', { password: 'sibling-password-000001' });
+    };
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.sm.value(buArn('billing_clone'))!.password).toBe('sibling-password-000001');
+    expect(w.mq.latestPassword(BROKER, 'billing_clone')).toBe('sibling-password-000001');
+  });
+
   test('every step run twice: same result, still one reboot', async () => {
     const w = setup();
     await w.sm.rotate(arn('orders'), w.handle, { times: 2 });

@@ -110,6 +110,14 @@ export class FakeSecretsManager {
     this.secrets.set(arn, { arn, name, rotationEnabled, versions: new Map([[`${name}-v0`, { value: JSON.stringify(value), stages: new Set(['AWSCURRENT']) }]]) });
   }
 
+  /** As PutSecretValue without stages: a new version becomes AWSCURRENT. */
+  putCurrent(arn: string, value: Record<string, unknown>): void {
+    const s = this.secrets.get(arn)!;
+    const id = `put-${++this.counter}`;
+    s.versions.set(id, { value: JSON.stringify(value), stages: new Set() });
+    this.label(s, 'AWSCURRENT', id);
+  }
+
   value(arn: string, stage = 'AWSCURRENT'): Record<string, string> | undefined {
     const v = [...this.secrets.get(arn)!.versions.values()].find((x) => x.stages.has(stage));
     return v?.value === undefined ? undefined : (JSON.parse(v.value) as Record<string, string>);
@@ -186,6 +194,8 @@ export class FakeAmazonMq {
   refuseReboots = 0;
   /** Fault: the next calls of these commands time out. */
   readonly timeouts = new Map<string, number>();
+  /** Fault hook: runs before an UpdateUser is recorded (e.g. another writer in between). */
+  beforeUpdateUser?: (input: { Username: string; Password?: string }) => void;
   rebootStartDelayMs = 2000;
   rebootDurationMs = 60000;
 
@@ -234,6 +244,7 @@ export class FakeAmazonMq {
     });
     this.mock.on(UpdateUserCommand).callsFake((i: { BrokerId: string; Username: string; Password?: string; ConsoleAccess?: boolean; Groups?: string[] }) => {
       fault('UpdateUser');
+      this.beforeUpdateUser?.(i);
       const b = broker(i.BrokerId);
       const base = b.pending.get(i.Username) ?? b.users.get(i.Username);
       if (!base) throw new NotFoundException({ message: `no user ${i.Username}`, $metadata: {} });
