@@ -213,15 +213,19 @@ export class ActiveMqStrategy implements EngineStrategy {
         const mine = await this.openLease(ctx, b);
         if (mine) await this.batch(ctx, b, mine);
       } else {
+        // The lease says "rebooted" before RebootBroker is called: if this invocation dies right after the
+        // call (an API timeout), a rerun sees the reboot instead of rebooting a second time.
+        const at = this.now();
+        await this.leases.write(b.brokerArn, { ...lease!, rebootedMs: at });
         try {
           await this.mq.send(new RebootBrokerCommand({ BrokerId: b.brokerId }));
         } catch (e) {
           this.log('testSecret: RebootBroker refused; retrying', { secret: ctx.secretName, error: errorMessage(e) });
+          await this.leases.write(b.brokerArn, { ...lease!, rebootedMs: 0 });
           await this.sleep(this.t.pollMs);
           continue;
         }
-        myReboot = this.now();
-        await this.leases.write(b.brokerArn, { ...lease!, rebootedMs: myReboot });
+        myReboot = at;
         this.log('testSecret: broker reboot requested (once for this cycle)', { secret: ctx.secretName, broker: b.name });
         await this.sleep(this.t.pollMs);
       }

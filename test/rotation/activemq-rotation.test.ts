@@ -157,6 +157,27 @@ describe('ActiveMQ alternating-users rotation', () => {
     expect(w.mq.rebootsBy(BROKER)).toBe(1);
   });
 
+  test('an API timeout right after RebootBroker was accepted: the rerun waits for that reboot instead of rebooting again', async () => {
+    const w = setup();
+    const token = w.sm.startRotation(arn('orders'));
+    for (const step of ['createSecret', 'setSecret'] as const) await w.handle(w.sm.event(arn('orders'), token, step));
+    w.mq.rebootStartDelayMs = 30000;
+    // The first Amazon MQ call after the accepted RebootBroker times out: the invocation dies there.
+    let failNext = false;
+    w.mq.afterReboot = () => (failNext = true);
+    w.mq.failWhen = () => {
+      const fail = failNext;
+      failNext = false;
+      return fail;
+    };
+    await expect(w.handle(w.sm.event(arn('orders'), token, 'testSecret'))).rejects.toThrow(/timed out/);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    await w.handle(w.sm.event(arn('orders'), token, 'testSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'finishSecret'));
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    expect(w.currentLogsIn('orders')).toBe(true);
+  });
+
   test('probe cannot connect in setSecret: the step fails and nothing changes on the broker', async () => {
     const w = setup();
     const token = w.sm.startRotation(arn('orders'));

@@ -194,6 +194,10 @@ export class FakeAmazonMq {
   refuseReboots = 0;
   /** Fault: the next calls of these commands time out. */
   readonly timeouts = new Map<string, number>();
+  /** Fault hook: a call of this command times out when it answers true. */
+  failWhen?: (command: string) => boolean;
+  /** Hook: after a RebootBroker was accepted. */
+  afterReboot?: () => void;
   /** Fault hook: runs before an UpdateUser is recorded (e.g. another writer in between). */
   beforeUpdateUser?: (input: { Username: string; Password?: string }) => void;
   rebootStartDelayMs = 2000;
@@ -207,6 +211,7 @@ export class FakeAmazonMq {
       return b;
     };
     const fault = (command: string) => {
+      if (this.failWhen?.(command)) throw Object.assign(new Error(`${command}: connection timed out after 20000 ms`), { name: 'TimeoutError' });
       const n = this.timeouts.get(command) ?? 0;
       if (n > 0) {
         this.timeouts.set(command, n - 1);
@@ -260,6 +265,7 @@ export class FakeAmazonMq {
       }
       if (this.state(b) !== 'RUNNING') throw new BadRequestException({ message: 'You can reboot only a broker with the RUNNING status.', $metadata: {} });
       this.scheduleReboot(b, 'api', this.rebootStartDelayMs);
+      this.afterReboot?.();
       return {};
     });
     this.mock.on(ListTagsCommand).callsFake((i: { ResourceArn: string }) => ({ Tags: { ...broker(i.ResourceArn).tags } }));
