@@ -36,6 +36,8 @@ interface EngineReport {
   /** After the soak: AWSCURRENT of every application secret logs in. */
   readonly finalLogins: { secret: string; ok: boolean; detail?: string }[];
   readonly prepared?: string;
+  /** Evidence that the faults happened. */
+  readonly fired: string[];
 }
 
 async function runEngine(name: 'rabbitmq' | 'activemq', dir: string, ca: TestCa, emu: AwsEmulator, sm: SecretsManagerClient, logFile: string): Promise<EngineReport> {
@@ -61,6 +63,10 @@ async function runEngine(name: 'rabbitmq' | 'activemq', dir: string, ca: TestCa,
     const stops = [0, 1, 2, 3].map((i) => startLoginLoop(target, setup.appSecrets[i % setup.appSecrets.length], logins));
     const stopFlow = await startFlow(target, setup.appSecrets[0], `soak.${name}.${Date.now()}`);
     const cycles: CycleResult[] = [];
+    const steps = new Map<string, number>();
+    const onStep = (e: { step: string }) => steps.set(e.step, (steps.get(e.step) ?? 0) + 1);
+    emu.secretsManager.on('step', onStep);
+    const callsBefore = emu.calls.length;
     try {
       for (const cycle of setup.cycles(functionArn)) {
         const r = await runCycle(emu, sm, functionArn, cycle);
@@ -71,12 +77,21 @@ async function runEngine(name: 'rabbitmq' | 'activemq', dir: string, ca: TestCa,
         );
       }
     } finally {
+      emu.secretsManager.off('step', onStep);
       await Promise.all(stops.map((s) => s()));
     }
+    const mine = emu.calls.slice(callsBefore);
+    const fired = [
+      `step invocations ${[...steps].map(([k, v]) => `${k} ${v}`).join(', ')} (each step invoked twice per attempt)`,
+      `RebootBroker refused ${mine.filter((c) => c.operation === 'mq.RebootBroker' && c.status === 400).length}`,
+      `calls held past the function's 2 s SDK timeout: ${mine.filter((c) => c.hung).map((c) => c.operation).join(', ') || 'none'}`,
+      `function connections refused by the fault proxy ${setup.blocked()}`,
+      `maintenance reboots ${cycles.reduce((n, c) => n + sum(c.maintenanceReboots), 0)}`,
+    ];
     const flow = await stopFlow();
     const finalLogins = [];
     for (const secretId of setup.appSecrets) finalLogins.push({ secret: short(secretId), ...(await loginOnce(setup, caBuf, sm, secretId)) });
-    return { setup, logins, flow, cycles, finalLogins, prepared };
+    return { setup, logins, flow, cycles, finalLogins, prepared, fired };
   } finally {
     await setup.stop();
   }
@@ -106,6 +121,7 @@ function report(r: EngineReport): string[] {
   const allClean = r.finalLogins.every((f) => f.ok);
   lines.push(`== ${r.setup.label}`);
   if (r.prepared) lines.push(`setup: ${r.prepared}`);
+  lines.push(`faults that fired: ${r.fired.join('; ')}`);
   lines.push(
     `logins with AWSCURRENT (4 clients, every 100 ms, secret read each time): tried ${r.logins.tried}, accepted ${r.logins.ok}, REFUSED ${r.logins.refused}, could not connect ${r.logins.couldNotConnect}` +
       (r.logins.connectErrors.size ? ` (${[...r.logins.connectErrors].map(([k, v]) => `${k} ${v}`).join(', ')}; broker restarting or failing over)` : ''),
@@ -175,8 +191,6 @@ async function main(): Promise<number> {
   const calls = new Map<string, number>();
   for (const c of emu.calls) calls.set(c.operation, (calls.get(c.operation) ?? 0) + 1);
   out.push(`API calls: ${[...calls].sort().map(([k, v]) => `${k.replace(/^(mq|secretsmanager)\./, '$1:')} ${v}`).join(', ')}`);
-  const hung = emu.calls.filter((c) => c.hung);
-  out.push(`API calls held past the client timeout: ${hung.map((c) => `${c.operation} (${c.status ? `answered ${c.status} late` : 'caller gave up'})`).join(', ') || 'none'}`);
   out.push(`soak took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   for (const u of uncaught) problems.push(`uncaught error in the soak process: ${u}`);
   if (failure) problems.push(`the soak stopped: ${(failure as Error).stack ?? String(failure)}`);

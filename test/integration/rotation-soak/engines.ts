@@ -28,6 +28,8 @@ export interface EngineSetup {
   /** Run after the rotator exists (e.g. RabbitMQ users created by the custom resource). */
   prepare?(handler: (event: unknown) => Promise<unknown>, emu: AwsEmulator): Promise<string>;
   cycles(functionArn: string): Cycle[];
+  /** Connections the fault proxies refused (the probe's "cannot connect"). */
+  blocked(): number;
   stop(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
       },
       { name: 'a6', secrets: [billing, app], faults: ['none (steady state)'] },
     ],
+    blocked: () => proxies.reduce((n, p) => n + p.blocked, 0),
     stop: async () => {
       for (const p of proxies) await p.stop();
       await backend.stop();
@@ -256,6 +259,7 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
       },
       { name: 'r6', secrets: [adminArn], faults: ['administrator rotated (single user, platform only; its own hour)'] },
     ],
+    blocked: () => amqpProxy.blocked + mgmtProxy.blocked,
     stop: async () => {
       await amqpProxy.stop();
       await mgmtProxy.stop();
