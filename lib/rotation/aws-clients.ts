@@ -3,10 +3,11 @@ import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager
 
 /**
  * Timeouts for every AWS call of the function: an API that does not answer fails the step within
- * seconds with the SDK's error (the steps are idempotent, so Secrets Manager's retry is safe),
+ * seconds with the SDK's error (without `throwOnRequestTimeout` the node handler only logs a warning
+ * when `requestTimeout` passes) (the steps are idempotent, so Secrets Manager's retry is safe),
  * instead of hanging until the function's 15-minute timeout.
  */
-export const SDK_TIMEOUTS = { connectionTimeout: 5000, requestTimeout: 20000 } as const;
+export const SDK_TIMEOUTS = { connectionTimeout: 5000, requestTimeout: 20000, throwOnRequestTimeout: true } as const;
 export const SDK_MAX_ATTEMPTS = 3;
 
 /** Secrets Manager client settings: the endpoint comes from the SDK's defaults (or AWS_ENDPOINT_URL_SECRETS_MANAGER). */

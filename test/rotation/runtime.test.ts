@@ -44,8 +44,27 @@ describe('Amazon MQ client endpoint', () => {
     expect(await resolvedUrl(client)).toBe('http://127.0.0.1:4599');
   });
 
-  test('API calls time out instead of hanging the step', () => {
+  test('API calls time out instead of hanging the step', async () => {
     expect(mqClientConfig({})).toEqual(expect.objectContaining({ requestHandler: SDK_TIMEOUTS, maxAttempts: 3 }));
+    // An endpoint that accepts the connection and never answers.
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const client = new MqClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+      endpoint: `http://127.0.0.1:${port}`,
+      maxAttempts: 1,
+      requestHandler: { ...SDK_TIMEOUTS, requestTimeout: 300 },
+    });
+    try {
+      await expect(client.send(new DescribeBrokerCommand({ BrokerId: 'b-1' }))).rejects.toEqual(expect.objectContaining({ name: 'TimeoutError' }));
+    } finally {
+      client.destroy();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
