@@ -1,4 +1,4 @@
-import { DescribeUserCommand, ListBrokersCommand, UpdateUserCommand } from '@aws-sdk/client-mq';
+import { CreateTagsCommand, DescribeUserCommand, ListBrokersCommand, UpdateUserCommand } from '@aws-sdk/client-mq';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createRotator } from '../../lib/rotation/factory';
 import { silentLogger } from '../../lib/rotation/log';
@@ -222,6 +222,22 @@ describe('ActiveMQ alternating-users rotation', () => {
       expect(w.currentLogsIn(app)).toBe(true);
     }
     expect(w.mq.rebootsBy(BROKER)).toBe(1);
+  });
+
+  test('two rotations that both find no lease and both write one: only the last writer reboots', async () => {
+    const w = setup();
+    w.mq.tagVisibilityMs = 1000; // below the 2 s settle time of this setup
+    const tokens = APPS.map((app) => w.sm.startRotation(arn(app)));
+    for (const step of ['createSecret', 'setSecret'] as const) {
+      for (const [i, app] of APPS.entries()) await w.handle(w.sm.event(arn(app), tokens[i], step));
+    }
+    await Promise.all(APPS.map((app, i) => w.handle(w.sm.event(arn(app), tokens[i], 'testSecret'))));
+    for (const [i, app] of APPS.entries()) await w.handle(w.sm.event(arn(app), tokens[i], 'finishSecret'));
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    // Both opened a lease (two owners written), one read its own back and rebooted.
+    const owners = new Set(w.mq.mock.commandCalls(CreateTagsCommand).map((c) => parseLease(c.args[0].input.Tags?.[REBOOT_LEASE_TAG])?.owner));
+    expect(owners).toEqual(new Set(tokens));
+    for (const app of APPS) expect(w.currentLogsIn(app)).toBe(true);
   });
 
   test('a second pair rotating later in the window finds its password prepared by the batch: no second reboot', async () => {

@@ -32,9 +32,10 @@ import { ROTATION_STEPS, type Credentials, type RotationEvent, type RotationStep
 
 export class FakeClock {
   now = 1_800_000_000_000;
+  /** Lets other pending work run first (as a real sleep would), then moves the clock. */
   readonly sleep = async (ms: number): Promise<void> => {
+    await new Promise((r) => setImmediate(r));
     this.now += ms;
-    await Promise.resolve();
   };
   readonly nowFn = (): number => this.now;
 }
@@ -182,6 +183,7 @@ interface Broker {
   users: Map<string, User>;
   pending: Map<string, User>;
   tags: Record<string, string>;
+  tagWrites: { tags: Record<string, string>; visibleAt: number }[];
   /** Reboots requested and when they start / end, on the fake clock. */
   reboots: { cause: 'api' | 'maintenance'; startAt: number; endAt: number; started: boolean; done: boolean }[];
 }
@@ -200,6 +202,8 @@ export class FakeAmazonMq {
   afterReboot?: () => void;
   /** Fault hook: runs before an UpdateUser is recorded (e.g. another writer in between). */
   beforeUpdateUser?: (input: { Username: string; Password?: string }) => void;
+  /** How long a CreateTags takes to show in ListTags. */
+  tagVisibilityMs = 0;
   rebootStartDelayMs = 2000;
   rebootDurationMs = 60000;
 
@@ -268,9 +272,17 @@ export class FakeAmazonMq {
       this.afterReboot?.();
       return {};
     });
-    this.mock.on(ListTagsCommand).callsFake((i: { ResourceArn: string }) => ({ Tags: { ...broker(i.ResourceArn).tags } }));
+    this.mock.on(ListTagsCommand).callsFake((i: { ResourceArn: string }) => {
+      const b = broker(i.ResourceArn);
+      // Eventual consistency: a write shows only after tagVisibilityMs; the last visible write wins.
+      const visible = { ...b.tags };
+      for (const w of b.tagWrites.filter((x) => x.visibleAt <= this.clock.now)) Object.assign(visible, w.tags);
+      return { Tags: visible };
+    });
     this.mock.on(CreateTagsCommand).callsFake((i: { ResourceArn: string; Tags: Record<string, string> }) => {
-      Object.assign(broker(i.ResourceArn).tags, i.Tags);
+      const b = broker(i.ResourceArn);
+      if (this.tagVisibilityMs > 0) b.tagWrites.push({ tags: { ...i.Tags }, visibleAt: this.clock.now + this.tagVisibilityMs });
+      else Object.assign(b.tags, i.Tags);
       return {};
     });
   }
@@ -283,6 +295,7 @@ export class FakeAmazonMq {
       users: new Map(Object.entries(users).map(([name, password]) => [name, { password, groups: ['app'] }])),
       pending: new Map(),
       tags: {},
+      tagWrites: [],
       reboots: [],
     };
     this.brokers.set(id, b);
