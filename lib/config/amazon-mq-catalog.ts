@@ -25,6 +25,8 @@ export const SOURCES = {
   brokerConfigurations: `${DOCS}/managing-broker-configurations.html`,
   maintenanceWindow: `${DOCS}/maintaining-brokers.html`,
   rotationSchedule: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html',
+  rotationStrategy: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-strategy.html',
+  rabbitMqAccessControl: 'https://www.rabbitmq.com/docs/access-control',
   vpcQuotas: 'https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html',
   vpcSizing: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html',
 } as const;
@@ -163,6 +165,9 @@ export const USERS_PER_BROKER: Record<Engine, { min: number; max: number }> = {
   ACTIVEMQ: { min: 1, max: 250 },
   RABBITMQ: { min: 1, max: 1 },
 };
+
+/** Longest username (SOURCES.cfnUser). */
+export const MAX_USERNAME_LENGTH = 100;
 
 /**
  * Generated passwords: Amazon MQ wants 12 to 250 printable ASCII characters, at least 4 unique, and

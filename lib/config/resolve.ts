@@ -1,7 +1,26 @@
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } from './amazon-mq-catalog';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
-import { rotationWindow, type RotationWindow } from './rotation-schedule';
-import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
+import { offWindowRotation, rotationWindow, shiftWindow, type RotationWindow } from './rotation-schedule';
+import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType } from './schema';
+import { partnerUsername } from '../rotation/types';
+
+/** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
+export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
+
+/** An application credential with defaults applied: an alternating pair of broker users. */
+export interface ResolvedUser {
+  readonly username: string;
+  /** `<username>_clone`. */
+  readonly partnerUsername: string;
+  /** ActiveMQ only. */
+  readonly consoleAccess?: boolean;
+  /** ActiveMQ only. */
+  readonly groups?: readonly string[];
+  /** RabbitMQ only (empty for ActiveMQ). */
+  readonly tags: readonly string[];
+  /** RabbitMQ only (empty for ActiveMQ). */
+  readonly permissions: ReadonlyArray<{ readonly vhost: string; readonly configure: string; readonly write: string; readonly read: string }>;
+}
 
 /** A broker with every default applied: what the constructs build from. */
 export interface ResolvedBroker {
@@ -17,10 +36,21 @@ export interface ResolvedBroker {
   readonly logs: { readonly general: boolean; readonly audit: boolean };
   readonly protocols: readonly Protocol[];
   readonly clients: readonly ClientConfig[];
-  readonly users: readonly UserConfig[];
+  /** Application credentials, each an alternating pair. */
+  readonly users: readonly ResolvedUser[];
+  /** RabbitMQ: the one administrator created with the broker, reserved for the platform. */
+  readonly administrator?: { readonly username: string; readonly rotation: boolean };
   readonly rotation: {
-    /** Undefined only for a maintenance window that the rotation-window rule rejects. */
+    /**
+     * ActiveMQ: the first whole UTC hour of the maintenance window (its reboot falls there);
+     * RabbitMQ: an hour 12 hours after the window starts (no reboot, and out of the window's node
+     * restarts). Undefined only for a maintenance window that the rotation-window rule rejects.
+     */
     readonly window?: RotationWindow;
+    /** RabbitMQ: the administrator's secret, one hour after `window`. */
+    readonly administratorWindow?: RotationWindow;
+    /** ActiveMQ: the broker-user secrets' re-stamp, 12 hours after `window` (see docs/rotation.md). */
+    readonly brokerUserWindow?: RotationWindow;
     readonly acceptRebootDowntime: boolean;
   };
   readonly tags: Readonly<Record<string, string>>;
@@ -70,6 +100,7 @@ export function resolveBroker(
     timeOfDay: broker.maintenanceWindow?.timeOfDay ?? DEFAULT_MAINTENANCE_WINDOW.timeOfDay,
     timeZone: broker.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
   };
+  const window = isActiveMq ? rotationWindow(maintenanceWindow, frequency) : offWindowRotation(maintenanceWindow, frequency);
   return {
     name: broker.name,
     brokerName: brokerName(broker, environment),
@@ -85,9 +116,18 @@ export function resolveBroker(
     },
     protocols: broker.protocols ?? DEFAULT_PROTOCOLS[broker.engine],
     clients: broker.clients ?? [],
-    users: broker.users,
+    users: broker.users.map((u) => ({
+      username: u.username,
+      partnerUsername: partnerUsername(u.username),
+      ...(isActiveMq ? { consoleAccess: u.consoleAccess ?? false, groups: u.groups } : {}),
+      tags: isActiveMq ? [] : (u.tags ?? []),
+      permissions: isActiveMq ? [] : (u.permissions ?? DEFAULT_PERMISSIONS).map((p) => ({ vhost: p.vhost, configure: p.configure ?? '.*', write: p.write ?? '.*', read: p.read ?? '.*' })),
+    })),
+    administrator: !isActiveMq && broker.administrator ? { username: broker.administrator.username, rotation: broker.administrator.rotation ?? true } : undefined,
     rotation: {
-      window: rotationWindow(maintenanceWindow, frequency),
+      window,
+      administratorWindow: window && !isActiveMq ? shiftWindow(window, 1) : undefined,
+      brokerUserWindow: window && isActiveMq ? shiftWindow(window, 12) : undefined,
       acceptRebootDowntime: broker.rotation?.acceptRebootDowntime ?? false,
     },
     tags: broker.tags ?? {},

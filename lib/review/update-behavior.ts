@@ -84,6 +84,7 @@ export const UPDATE_BEHAVIOR: Readonly<Record<string, UpdateBehavior>> = {
   'AWS::SecretsManager::ResourcePolicy': { replaces: ['SecretId'] },
   'AWS::SecretsManager::SecretTargetAttachment': { replaces: ['SecretId'] },
   'AWS::CloudWatch::Alarm': { replaces: ['AlarmName'] },
+  'AWS::Events::Rule': { replaces: ['EventBusName', 'Name'] },
   'AWS::CloudWatch::Dashboard': { replaces: ['DashboardName'] },
   'AWS::SNS::Topic': { replaces: ['FifoTopic', 'TopicName'] },
   'AWS::SNS::TopicPolicy': { replaces: [] },

@@ -1,6 +1,7 @@
 import { CfnOutput, Fn, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
 import { clientProtocols } from '../config/resolve';
@@ -44,6 +45,8 @@ export class BrokersStack extends Stack {
       vpc,
       apiEndpointSecurityGroups: props.apiEndpointSecurityGroups,
       alarmAction: props.alarmAction ?? alarmTopicAction(this, 'AlarmTopic', config.monitoring.topicName),
+      failedRotationTopic: sns.Topic.fromTopicArn(this, 'AlarmTopicForEvents', this.formatArn({ service: 'sns', resource: config.monitoring.topicName })),
+      secretNamePrefix: `mq-platform/${config.environment}/`,
       removalPolicy,
     });
 
@@ -58,6 +61,7 @@ export class BrokersStack extends Stack {
         storageType: b.storageType,
         vpc,
         users: b.users,
+        administrator: b.administrator,
         secretNamePrefix: `mq-platform/${config.environment}/${b.name}/`,
         protocols: b.protocols,
         clients: b.clients.map((c) => toClient(b, c)),
@@ -72,10 +76,17 @@ export class BrokersStack extends Stack {
       Tags.of(broker).add('mq-platform:environment', config.environment);
       Tags.of(broker).add('mq-platform:broker', b.name);
       for (const [key, value] of Object.entries(b.tags)) Tags.of(broker).add(key, value);
-      for (const c of broker.credentials) Tags.of(c).add('mq-platform:username', c.username);
+      for (const c of [...broker.credentials, ...(broker.administratorCredentials ? [broker.administratorCredentials] : []), ...Object.values(broker.brokerUserSecrets)]) {
+        Tags.of(c).add('mq-platform:username', c.username);
+      }
 
       if (!b.rotation.window) throw new Error(`${b.name}: no rotation window (the config was not validated)`);
-      this.credentialRotation.addBroker(broker, b.rotation.window);
+      this.credentialRotation.addBroker(broker, {
+        credentials: b.rotation.window,
+        administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
+        brokerUsers: b.rotation.brokerUserWindow,
+        allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
+      });
 
       addOutputs(this, b, broker);
       brokers[b.name] = broker;
@@ -132,5 +143,8 @@ function addOutputs(stack: Stack, b: ResolvedBroker, broker: MqBroker): void {
     out(`${PROTOCOL_ATTRIBUTE_NAMES[protocol]}Endpoints`, Fn.join(',', broker.endpoints(protocol)), `${PROTOCOL_LABELS[protocol]} endpoints of ${b.brokerName}, comma-separated`);
   }
   out('ConsoleUrl', Fn.join(',', broker.endpoints('CONSOLE')), `Web console URL(s) of ${b.brokerName}`);
-  out('SecretArn', broker.credentials[0].secret.secretArn, `Secrets Manager secret of user ${broker.credentials[0].username} on ${b.brokerName}`);
+  const first = broker.credentials[0];
+  if (first) out('SecretArn', first.secret.secretArn, `Secrets Manager secret of application credential ${first.username} on ${b.brokerName} (names its current user)`);
+  const admin = broker.administratorCredentials;
+  if (admin) out('AdministratorSecretArn', admin.secret.secretArn, `Secrets Manager secret of administrator ${admin.username} on ${b.brokerName} (platform only)`);
 }

@@ -21,6 +21,8 @@ export class MonitoringStack extends Stack {
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       topicName: config.monitoring.topicName,
       alarmNamePrefix: `mq-platform-${config.environment}-`,
+      // The brokers stack's rule on failed credential rotations.
+      eventRuleNamePrefix: `mq-platform-${config.environment}-`,
       subscriptions: config.monitoring.subscriptions,
       removalPolicy: config.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });

@@ -12,6 +12,8 @@ export interface NetworkStackProps extends StackProps {
   readonly flowLogRetention?: logs.RetentionDays;
   /** @default false */
   readonly mqApiEndpoint?: boolean;
+  /** @default false */
+  readonly s3Endpoint?: boolean;
 }
 
 /** The environment's VPC, when mq-platform creates it. */

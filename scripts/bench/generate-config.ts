@@ -20,7 +20,8 @@ export function generateConfig(count: number, queuesPerBroker = 0): MqPlatformCo
         { name: 'apps', cidr: `10.${100 + i}.0.0/16` },
         { name: 'ops', cidr: '10.30.250.0/24', protocols: [activeMq ? 'OPENWIRE' : 'AMQP'] },
       ],
-      users: activeMq ? [{ username: 'app' }, { username: 'admin', consoleAccess: true }] : [{ username: 'admin' }],
+      users: activeMq ? [{ username: 'app' }, { username: 'admin', consoleAccess: true }] : [{ username: 'app' }],
+      ...(activeMq ? {} : { administrator: { username: 'admin' } }),
       // Credential rotation reboots a single-instance ActiveMQ broker: it must be accepted explicitly.
       ...(activeMq && !multiAz ? { rotation: { acceptRebootDowntime: true } } : {}),
       ...(queuesPerBroker > 0 ? { queues: Array.from({ length: queuesPerBroker }, (_, q) => ({ name: `orders.${String(q).padStart(3, '0')}` })) } : {}),

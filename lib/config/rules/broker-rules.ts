@@ -18,6 +18,7 @@ import {
   USERS_PER_BROKER,
 } from '../amazon-mq-catalog';
 import { brokerName, clientProtocols, resolveBroker } from '../resolve';
+import { USER_RULES } from './user-rules';
 import { rotationWindow, utcOffsets } from '../rotation-schedule';
 import { at, list, parseIpv4Cidr } from './problem';
 import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
@@ -85,11 +86,18 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     }
   }),
 
+  // ActiveMQ: every application credential is a pair of broker users, all in the broker resource.
+  // RabbitMQ: only the administrator is (rule administrator); application users are any number.
   brokerRule('users-count', SOURCES.cfnBroker, (b, ctx, report) => {
+    if (b.engine !== 'ACTIVEMQ') return;
     const { min, max } = USERS_PER_BROKER[b.engine];
-    if (b.users.length < min || b.users.length > max) {
-      const allowed = min === max ? `exactly ${min}` : `${min} to ${max}`;
-      report(p(ctx, 'users'), b.users.map((u) => u.username), `has ${b.users.length} users; ${b.engine} brokers take ${allowed} at creation`);
+    const pairs = Math.floor(max / 2);
+    if (b.users.length < min || b.users.length > pairs) {
+      report(
+        p(ctx, 'users'),
+        b.users.map((u) => u.username),
+        `has ${b.users.length} users; ACTIVEMQ brokers take ${min} to ${pairs} (each is an alternating pair of the ${max} broker users a broker takes)`,
+      );
     }
   }),
 
@@ -155,13 +163,14 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   // Rotation windows are UTC and open on the hour (SOURCES.rotationSchedule); maintenance windows last two hours (SOURCES.maintenanceWindow).
+  // Only ActiveMQ rotates inside the window (its reboot); RabbitMQ rotates 12 hours after it starts.
   brokerRule('rotation-window', SOURCES.rotationSchedule, (b, ctx, report) => {
     const w = b.maintenanceWindow;
     if (!w || !TIME_OF_DAY_PATTERN.test(w.timeOfDay) || (w.timeZone !== undefined && !TIME_ZONE_PATTERN.test(w.timeZone))) return;
     const timeZone = w.timeZone ?? 'UTC';
     if (!utcOffsets(timeZone)) {
       report(p(ctx, 'maintenanceWindow', 'timeZone'), timeZone, 'is not in the time zone database; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"');
-    } else if (!rotationWindow({ dayOfWeek: w.dayOfWeek, timeOfDay: w.timeOfDay, timeZone }, 'MONTHLY')) {
+    } else if (b.engine === 'ACTIVEMQ' && !rotationWindow({ dayOfWeek: w.dayOfWeek, timeOfDay: w.timeOfDay, timeZone }, 'MONTHLY')) {
       report(
         p(ctx, 'maintenanceWindow', 'timeOfDay'),
         w.timeOfDay,
@@ -220,6 +229,8 @@ export const BROKER_RULES: readonly BrokerRule[] = [
       report(p(ctx, 'clients'), `${r.clients.length} clients`, `need ${rules} inbound rules; allowed: at most ${MAX_INGRESS_RULES_PER_SECURITY_GROUP} per security group (fewer clients or protocols per client)`);
     }
   }),
+
+  ...USER_RULES,
 
   brokerRule('tags', SOURCES.quotas, (b, ctx, report) => {
     const tags = { ...(ctx.config.tags ?? {}), ...(b.tags ?? {}) };
