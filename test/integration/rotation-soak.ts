@@ -70,6 +70,7 @@ async function runEngine(name: 'rabbitmq' | 'activemq', dir: string, ca: TestCa,
     try {
       for (const cycle of setup.cycles(functionArn)) {
         const r = await runCycle(emu, sm, functionArn, cycle);
+        for (const x of r.rotations) if (!x.ok) x.clean = (await loginOnce(setup, caBuf, sm, x.secret)).ok;
         cycles.push(r);
         process.stdout.write(
           `  ${name} cycle ${r.name}: ${r.rotations.map((x) => `${short(x.secret)} ${x.ok ? 'finished' : 'FAILED'}${x.attempts > 1 ? ` (attempt ${x.attempts})` : ''}`).join(', ')}; ` +
@@ -118,7 +119,6 @@ function report(r: EngineReport): string[] {
   const rotations = r.cycles.flatMap((c) => c.rotations);
   const finished = rotations.filter((x) => x.ok).length;
   const failed = rotations.filter((x) => !x.ok);
-  const allClean = r.finalLogins.every((f) => f.ok);
   lines.push(`== ${r.setup.label}`);
   if (r.prepared) lines.push(`setup: ${r.prepared}`);
   lines.push(`faults that fired: ${r.fired.join('; ')}`);
@@ -133,8 +133,9 @@ function report(r: EngineReport): string[] {
     `persistent messages: sent (confirmed) ${r.flow.sent}, received ${r.flow.received}, LOST ${r.flow.lost}, duplicates ${r.flow.duplicates}; ` +
       `publish retries ${r.flow.publishRetries}, reconnects ${r.flow.reconnects}, secret re-reads after a refusal ${r.flow.credentialRereads}`,
   );
-  lines.push(`rotations: ${rotations.length} run, ${finished} finished, ${failed.length} failed (${allClean ? 'cleanly: AWSCURRENT still logs in' : 'NOT CLEAN'})`);
-  for (const f of failed) lines.push(`  failed: ${short(f.secret)} after ${f.attempts} attempts: ${f.error}`);
+  const dirty = failed.filter((f) => !f.clean);
+  lines.push(`rotations: ${rotations.length} run, ${finished} finished, ${failed.length} failed (${dirty.length ? `${dirty.length} NOT CLEAN` : 'all cleanly: AWSCURRENT still logs in'})`);
+  for (const f of failed) lines.push(`  failed ${f.clean ? 'cleanly' : 'NOT CLEANLY'}: ${short(f.secret)} after ${f.attempts} attempts: ${f.error}`);
   for (const f of r.finalLogins) lines.push(`  after the soak, AWSCURRENT of ${f.secret}: ${f.ok ? 'logs in' : `DOES NOT LOG IN (${f.detail})`}`);
   return lines;
 }
@@ -150,6 +151,7 @@ function verdict(r: EngineReport): string[] {
   const rotations = r.cycles.flatMap((c) => c.rotations);
   if (rotations.length < 5) problems.push(`only ${rotations.length} rotations ran`);
   if (!r.finalLogins.every((f) => f.ok)) problems.push('AWSCURRENT does not log in after the soak');
+  for (const f of rotations) if (!f.ok && !f.clean) problems.push(`rotation of ${short(f.secret)} failed and AWSCURRENT no longer logs in`);
   return problems;
 }
 

@@ -1,5 +1,5 @@
 /** Rotation cycles: start rotations through the emulated Secrets Manager, with faults, and record what happened. */
-import { RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, InvalidRequestException, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RotationOutcome } from '../emulator/secrets-manager';
 import type { AwsEmulator } from '../emulator/server';
 
@@ -22,7 +22,7 @@ export interface CycleResult {
   /** RebootBroker calls accepted, per broker id. */
   readonly apiReboots: Record<string, number>;
   readonly maintenanceReboots: Record<string, number>;
-  readonly rotations: { secret: string; ok: boolean; attempts: number; error?: string }[];
+  readonly rotations: { secret: string; ok: boolean; attempts: number; error?: string; /** Failed: AWSCURRENT still logs in right after. */ clean?: boolean }[];
 }
 
 /** Runs one cycle: every secret's rotation ends (finished, or failed after the service's retries). */
@@ -46,8 +46,15 @@ export async function runCycle(emu: AwsEmulator, sm: SecretsManagerClient, funct
   const during = cycle.during?.();
   await Promise.all(
     cycle.secrets.map(async (arn) => {
-      const out = await sm.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 } }));
-      tokens.set(arn, out.VersionId!);
+      try {
+        const out = await sm.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 } }));
+        tokens.set(arn, out.VersionId!);
+      } catch (e) {
+        // "A previous rotation isn't complete. That rotation will be reattempted": follow that one.
+        if (!(e instanceof InvalidRequestException)) throw e;
+        const stages = (await sm.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages ?? {};
+        tokens.set(arn, Object.entries(stages).find(([, st]) => st.includes('AWSPENDING') && !st.includes('AWSCURRENT'))![0]);
+      }
     }),
   );
   let timer: NodeJS.Timeout | undefined;

@@ -130,6 +130,18 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
         },
       },
       { name: 'a6', secrets: [billing, app], faults: ['none (steady state)'] },
+      {
+        name: 'a7',
+        secrets: [billing],
+        faults: ['probe cannot connect on every attempt: the rotation must fail cleanly'],
+        before: () => {
+          for (const p of proxies) p.mode = 'refuse';
+        },
+        after: () => {
+          for (const p of proxies) p.mode = 'pass';
+        },
+      },
+      { name: 'a8', secrets: [billing], faults: ['rerun of the failed rotation once the network is back (RotateSecret reattempts it)'] },
     ],
     blocked: () => proxies.reduce((n, p) => n + p.blocked, 0),
     stop: async () => {
@@ -163,6 +175,7 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
   const adminArn = await createSecret(sm, `${prefix}${node.username}`, { username: node.username, password: node.password });
   const appSecrets: string[] = [];
   for (const u of ['events', 'audit']) appSecrets.push(await createSecret(sm, `${prefix}${u}`, { username: u, password: pw() }));
+  // As the construct writes it (contract, B3 05:57).
   const target: BrokerTarget = {
     engine: 'RABBITMQ',
     brokerId,
@@ -170,7 +183,8 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
     brokerName: 'events-soak',
     deploymentMode: 'SINGLE_INSTANCE',
     managementUrl: `http://127.0.0.1:${mgmtProxy.port}`,
-    amqpEndpoints: [`amqps://127.0.0.1:${amqpProxy.port}`],
+    // One comma-separated string, as the construct writes it (Fn::Join).
+    amqpEndpoints: `amqps://127.0.0.1:${amqpProxy.port}`,
     administratorSecretArn: adminArn,
     credentials: [
       { secretArn: appSecrets[0], username: 'events', partnerUsername: 'events_clone' },
@@ -258,6 +272,18 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
         },
       },
       { name: 'r6', secrets: [adminArn], faults: ['administrator rotated (single user, platform only; its own hour)'] },
+      {
+        name: 'r7',
+        secrets: [audit],
+        faults: ['probe cannot connect on every attempt: the rotation must fail cleanly'],
+        before: () => {
+          amqpProxy.mode = 'refuse';
+        },
+        after: () => {
+          amqpProxy.mode = 'pass';
+        },
+      },
+      { name: 'r8', secrets: [audit], faults: ['rerun of the failed rotation once the network is back (RotateSecret reattempts it)'] },
     ],
     blocked: () => amqpProxy.blocked + mgmtProxy.blocked,
     stop: async () => {
