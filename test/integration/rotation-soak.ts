@@ -8,7 +8,7 @@
  * per engine and exits non-zero unless: 0 logins refused with AWSCURRENT, at most 1 RebootBroker per
  * ActiveMQ broker per cycle, 0 persistent messages lost, every rotation finished or failed cleanly
  * (AWSCURRENT still logs in). No timing assertions.
- * Env: SOAK_ENGINES=rabbitmq,activemq (default both); SOAK_KEEP=1 keeps the temp directory.
+ * Env: SOAK_ENGINES=rabbitmq,activemq,activemq-single (default all three); SOAK_KEEP=1 keeps the temp directory.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +20,7 @@ import { createHandler, type MqPlatformFunctionEvent } from '../../lib/rotation/
 import { AwsEmulator } from './emulator/server';
 import { makeCa, missingPackages, tempDir, type TestCa } from './harness/brokers';
 import { runCycle, type CycleResult } from './rotation-soak/cycles';
-import { FUNCTION_KEY_ID, activeMqSetup, rabbitMqSetup, type EngineSetup } from './rotation-soak/engines';
+import { FUNCTION_KEY_ID, activeMqSetup, activeMqSingleSetup, rabbitMqSetup, type EngineSetup } from './rotation-soak/engines';
 import { newLoginStats, startFlow, startLoginLoop, type FlowStats, type LoginStats } from './rotation-soak/load';
 
 /** Client timeouts of the function's SDK clients in the soak: short, so an API hang costs seconds. */
@@ -40,9 +40,12 @@ interface EngineReport {
   readonly fired: string[];
 }
 
-async function runEngine(name: 'rabbitmq' | 'activemq', dir: string, ca: TestCa, emu: AwsEmulator, sm: SecretsManagerClient, logFile: string): Promise<EngineReport> {
+type EngineName = 'rabbitmq' | 'activemq' | 'activemq-single';
+const SETUPS = { rabbitmq: rabbitMqSetup, activemq: activeMqSetup, 'activemq-single': activeMqSingleSetup } as const;
+
+async function runEngine(name: EngineName, dir: string, ca: TestCa, emu: AwsEmulator, sm: SecretsManagerClient, logFile: string): Promise<EngineReport> {
   const caBuf = fs.readFileSync(ca.caFile);
-  const setup = name === 'activemq' ? await activeMqSetup(path.join(dir, name), ca, emu, sm) : await rabbitMqSetup(path.join(dir, name), ca, emu, sm);
+  const setup = await SETUPS[name](path.join(dir, name), ca, emu, sm);
   try {
     const log = (msg: string, fields: Record<string, unknown> = {}) => fs.appendFileSync(logFile, `${JSON.stringify({ at: new Date().toISOString(), msg, ...fields })}\n`);
     const handler = createHandler({
@@ -149,7 +152,7 @@ function verdict(r: EngineReport): string[] {
   if (r.flow.lost > 0) problems.push(`${r.flow.lost} persistent messages lost`);
   if (r.flow.sent === 0) problems.push('no persistent message was sent');
   const rotations = r.cycles.flatMap((c) => c.rotations);
-  if (rotations.length < 5) problems.push(`only ${rotations.length} rotations ran`);
+  if (rotations.length < (r.setup.minRotations ?? 5)) problems.push(`only ${rotations.length} rotations ran`);
   if (!r.finalLogins.every((f) => f.ok)) problems.push('AWSCURRENT does not log in after the soak');
   for (const f of rotations) if (!f.ok && !f.clean) problems.push(`rotation of ${short(f.secret)} failed and AWSCURRENT no longer logs in`);
   return problems;
@@ -165,7 +168,9 @@ async function main(): Promise<number> {
   const uncaught: string[] = [];
   process.on('uncaughtException', (e) => uncaught.push(e.stack ?? String(e)));
   process.on('unhandledRejection', (e) => uncaught.push((e as Error)?.stack ?? String(e)));
-  const engines = (process.env.SOAK_ENGINES ?? 'rabbitmq,activemq').split(',').map((s) => s.trim()) as ('rabbitmq' | 'activemq')[];
+  const engines = (process.env.SOAK_ENGINES ?? 'rabbitmq,activemq,activemq-single').split(',').map((s) => s.trim()) as EngineName[];
+  const unknown = engines.filter((e) => !(e in SETUPS));
+  if (unknown.length) throw new Error(`SOAK_ENGINES: unknown ${unknown.join(', ')}; use ${Object.keys(SETUPS).join(', ')}`);
   const dir = tempDir('soak');
   const logFile = path.join(dir, 'rotation-function.log');
   const emu = new AwsEmulator({ secretsManager: { invocationsPerStep: 2, retriesAfterFailure: 2, retryDelayMs: 1000 } });

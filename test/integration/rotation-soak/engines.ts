@@ -25,6 +25,8 @@ export interface EngineSetup {
   readonly clientEndpoints: string[];
   /** Application secrets clients read. */
   readonly appSecrets: string[];
+  /** Rotations the verdict requires. @default 5 */
+  readonly minRotations?: number;
   /** Run after the rotator exists (e.g. RabbitMQ users created by the custom resource). */
   prepare?(handler: (event: unknown) => Promise<unknown>, emu: AwsEmulator): Promise<string>;
   cycles(functionArn: string): Cycle[];
@@ -148,6 +150,58 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
       for (const p of proxies) await p.stop();
       await backend.stop();
     },
+  };
+}
+
+/**
+ * ActiveMQ 5.17 SINGLE_INSTANCE without the downtime opt-in (`allowReboot: false`): rotation must
+ * never reboot it; the rotation fails cleanly with the change pending until the maintenance window,
+ * whose reboot applies it, and the rerun finishes without a reboot of its own.
+ */
+export async function activeMqSingleSetup(dir: string, ca: TestCa, emu: AwsEmulator, sm: SecretsManagerClient): Promise<EngineSetup> {
+  const users: EmulatedUser[] = ['app', 'app_clone'].map((username) => ({ username, password: pw(), groups: ['users'], consoleAccess: false }));
+  const pass = (u: string) => users.find((x) => x.username === u)!.password;
+  const backend = new LocalActiveMq(dir, ca, 'payments', users, 'SINGLE_INSTANCE');
+  await backend.start();
+  const brokerId = emu.mq.addBroker({
+    brokerName: 'payments-soak',
+    engineType: 'ACTIVEMQ',
+    engineVersion: '5.17.6',
+    deploymentMode: 'SINGLE_INSTANCE',
+    instances: backend.endpoints.map((e) => ({ endpoints: [e] })),
+    users,
+    backend,
+  });
+  const prefix = `${PREFIX}payments/`;
+  const secretArn = await createSecret(sm, `${prefix}app`, { username: 'app', password: pass('app') });
+  const brokerUserSecretArns: Record<string, string> = {};
+  for (const b of ['app', 'app_clone']) brokerUserSecretArns[b] = await createSecret(sm, `${prefix}broker-users/${b}`, { username: b, password: pass(b) });
+  const target: BrokerTarget = {
+    engine: 'ACTIVEMQ',
+    brokerName: 'payments-soak',
+    deploymentMode: 'SINGLE_INSTANCE',
+    allowReboot: false,
+    credentials: [{ secretArn, username: 'app', partnerUsername: 'app_clone', brokerUserSecretArns }],
+  };
+  return {
+    label: 'ActiveMQ 5.17 (Debian), SINGLE_INSTANCE without acceptRebootDowntime',
+    engine: 'ACTIVEMQ',
+    brokerId,
+    target,
+    clientEndpoints: backend.endpoints,
+    appSecrets: [secretArn],
+    minRotations: 2,
+    cycles: () => [
+      { name: 's1', secrets: [secretArn], faults: ['rotation may not reboot: must fail cleanly, change pending until the maintenance window'] },
+      {
+        name: 's2',
+        secrets: [secretArn],
+        faults: ['maintenance reboot applies the pending change, then the rerun (RotateSecret reattempts it)'],
+        before: () => emu.mq.maintenanceReboot(brokerId),
+      },
+    ],
+    blocked: () => 0,
+    stop: () => backend.stop(),
   };
 }
 
