@@ -82,8 +82,10 @@ export function rabbitMqProbe(options: ProbeOptions = {}): LoginProbe {
         return { outcome: 'ok' };
       } catch (e) {
         const msg = (e as Error)?.message ?? String(e);
-        // amqplib: "Handshake terminated by server: 403 (ACCESS-REFUSED) with message \"ACCESS_REFUSED - Login was refused ...\"".
-        if (/ACCESS[-_]REFUSED|\b403\b/i.test(msg)) return { outcome: 'wrong-credentials', detail: `${raw}: ${firstLine(msg)}` };
+        // amqplib: "Handshake terminated by server: 403 (ACCESS-REFUSED) ..." for a refused login, and
+        // "530 (NOT-ALLOWED) ... access to vhost refused" for a user without permissions there: either way the
+        // broker answered and these credentials do not work.
+        if (/ACCESS[-_]REFUSED|NOT[-_]ALLOWED|\b403\b|\b530\b/i.test(msg)) return { outcome: 'wrong-credentials', detail: `${raw}: ${firstLine(msg)}` };
         return { outcome: 'unreachable', detail: `${raw}: ${firstLine(msg)}` };
       }
     });

@@ -125,6 +125,16 @@ describe('RabbitMQ credential rotation against a real broker', () => {
     expect(await amqpLogin({ username: 'events', password: 'events-first-password-0001' })).toBe(false);
   });
 
+  test('a partner that lost its vhost permissions gets them back from the current user', async () => {
+    const partner = current().username === 'events' ? 'events_clone' : 'events';
+    const admin = sm.value(ADMIN) as unknown as Credentials;
+    const auth = { authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}` };
+    expect((await fetch(`${node.managementUrl}/api/permissions/%2F/${partner}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    await sm.rotate(APP, handle);
+    expect(current().username).toBe(partner);
+    expect(await amqpLogin(current())).toBe(true);
+  });
+
   test('probe cannot connect: setSecret fails and changes nothing; the rerun completes', async () => {
     const token = sm.startRotation(APP);
     await handle(sm.event(APP, token, 'createSecret'));
