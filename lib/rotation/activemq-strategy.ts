@@ -8,7 +8,10 @@ import {
   UpdateUserCommand,
   type DescribeUserResponse,
   type MqClient,
+  type RebootBrokerCommandInput,
+  type RebootBrokerCommandOutput,
 } from '@aws-sdk/client-mq';
+import type { FinalizeHandler } from '@smithy/types';
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { errorMessage, jsonLogger, type Logger } from './log';
 import { generatePassword } from './password';
@@ -16,6 +19,34 @@ import { BrokerUnreachableError, type LoginProbe, type ProbeResult } from './pro
 import { RebootLeaseStore, type RebootLease } from './reboot-lease';
 import { parseCredentials, pendingUserOf } from './secret-rotator';
 import { endpointList, type BrokerTarget, type CredentialTarget, type EngineStrategy, type PrepareContext, type RotationContext } from './types';
+
+/**
+ * RebootBroker sent at most once: the SDK retries a request whose answer was lost (timeout, 5xx), and
+ * a second accepted RebootBroker is a second reboot. A middleware just below the SDK's retry middleware
+ * refuses to send the request again; the SDK does not retry that error.
+ */
+export function rebootOnce(brokerId: string): RebootBrokerCommand {
+  const command = new RebootBrokerCommand({ BrokerId: brokerId });
+  command.middlewareStack.addRelativeTo(
+    (next: FinalizeHandler<RebootBrokerCommandInput, RebootBrokerCommandOutput>): FinalizeHandler<RebootBrokerCommandInput, RebootBrokerCommandOutput> => {
+      let sent = false;
+      return async (args) => {
+        if (sent) throw Object.assign(new Error('RebootBroker is sent once: the first request may have been accepted'), { name: 'RebootNotResent' });
+        sent = true;
+        return next(args);
+      };
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'mqPlatformRebootOnce' },
+  );
+  return command;
+}
+
+/** The service answered with a refusal (4xx, e.g. not RUNNING): nothing was rebooted. */
+function answeredRefusal(e: unknown): boolean {
+  const err = e as { $fault?: string; $metadata?: { httpStatusCode?: number } };
+  const status = err.$metadata?.httpStatusCode;
+  return err.$fault === 'client' || (status !== undefined && status >= 400 && status < 500);
+}
 
 /** Login attempts after the change is applied before testSecret reports "could not connect". */
 const PROBE_ATTEMPTS = 3;
@@ -218,8 +249,16 @@ export class ActiveMqStrategy implements EngineStrategy {
         const at = this.now();
         await this.leases.write(b.brokerArn, { ...lease!, rebootedMs: at });
         try {
-          await this.mq.send(new RebootBrokerCommand({ BrokerId: b.brokerId }));
+          await this.mq.send(rebootOnce(b.brokerId));
         } catch (e) {
+          if (!answeredRefusal(e)) {
+            // No answer (timeout, connection lost, 5xx): the reboot may have been accepted. Never ask again
+            // in this invocation; if the pending flag does not clear, the step fails and a rerun decides.
+            this.log('testSecret: RebootBroker gave no clear answer; treating it as requested', { secret: ctx.secretName, error: errorMessage(e) });
+            myReboot = at;
+            await this.sleep(this.t.pollMs);
+            continue;
+          }
           this.log('testSecret: RebootBroker refused; retrying', { secret: ctx.secretName, error: errorMessage(e) });
           await this.leases.write(b.brokerArn, { ...lease!, rebootedMs: 0 });
           await this.sleep(this.t.pollMs);

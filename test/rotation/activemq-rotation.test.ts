@@ -1,4 +1,4 @@
-import { CreateTagsCommand, DescribeUserCommand, ListBrokersCommand, UpdateUserCommand } from '@aws-sdk/client-mq';
+import { CreateTagsCommand, DescribeUserCommand, ListBrokersCommand, RebootBrokerCommand, UpdateUserCommand } from '@aws-sdk/client-mq';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createRotator } from '../../lib/rotation/factory';
 import { silentLogger } from '../../lib/rotation/log';
@@ -141,6 +141,28 @@ describe('ActiveMQ alternating-users rotation', () => {
     await w.sm.rotate(arn('orders'), w.handle);
     expect(w.mq.rebootsBy(BROKER)).toBe(1);
     expect(w.currentLogsIn('orders')).toBe(true);
+  });
+
+  test('RebootBroker accepted but its answer lost: taken as requested, never sent again, one reboot', async () => {
+    const w = setup();
+    w.mq.loseRebootAnswers = 1;
+    await w.sm.rotate(arn('orders'), w.handle);
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
+    expect(w.mq.mock.commandCalls(RebootBrokerCommand)).toHaveLength(1);
+    expect(w.currentLogsIn('orders')).toBe(true);
+  });
+
+  test('RebootBroker timed out and was not accepted: the step fails without a second request; the rerun reboots once', async () => {
+    const w = setup();
+    w.mq.timeouts.set('RebootBroker', 1);
+    const token = w.sm.startRotation(arn('orders'));
+    for (const step of ['createSecret', 'setSecret'] as const) await w.handle(w.sm.event(arn('orders'), token, step));
+    await expect(w.handle(w.sm.event(arn('orders'), token, 'testSecret'))).rejects.toThrow(/not rebooting a second time/);
+    expect(w.mq.mock.commandCalls(RebootBrokerCommand)).toHaveLength(1);
+    expect(w.currentLogsIn('orders')).toBe(true);
+    await w.handle(w.sm.event(arn('orders'), token, 'testSecret'));
+    await w.handle(w.sm.event(arn('orders'), token, 'finishSecret'));
+    expect(w.mq.rebootsBy(BROKER)).toBe(1);
   });
 
   test('an API timeout fails the step cleanly; the rerun finishes with one reboot', async () => {

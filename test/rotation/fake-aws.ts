@@ -202,6 +202,8 @@ export class FakeAmazonMq {
   afterReboot?: () => void;
   /** Fault hook: runs before an UpdateUser is recorded (e.g. another writer in between). */
   beforeUpdateUser?: (input: { Username: string; Password?: string }) => void;
+  /** Fault: RebootBroker is accepted but its answer is lost (the caller sees a timeout). */
+  loseRebootAnswers = 0;
   /** How long a CreateTags takes to show in ListTags. */
   tagVisibilityMs = 0;
   rebootStartDelayMs = 2000;
@@ -270,6 +272,10 @@ export class FakeAmazonMq {
       if (this.state(b) !== 'RUNNING') throw new BadRequestException({ message: 'You can reboot only a broker with the RUNNING status.', $metadata: {} });
       this.scheduleReboot(b, 'api', this.rebootStartDelayMs);
       this.afterReboot?.();
+      if (this.loseRebootAnswers > 0) {
+        this.loseRebootAnswers--;
+        throw Object.assign(new Error('RebootBroker: socket hang up (answer lost)'), { name: 'TimeoutError' });
+      }
       return {};
     });
     this.mock.on(ListTagsCommand).callsFake((i: { ResourceArn: string }) => {

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
-import { DescribeBrokerCommand, MqClient } from '@aws-sdk/client-mq';
+import { DescribeBrokerCommand, MqClient, RebootBrokerCommand } from '@aws-sdk/client-mq';
+import { rebootOnce } from '../../lib/rotation/activemq-strategy';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ManagementApiError, RabbitMqManagementClient } from '../../lib/rabbitmq/management-client';
 import { mqClientConfig, SDK_TIMEOUTS } from '../../lib/rotation/aws-clients';
@@ -66,6 +67,40 @@ describe('Amazon MQ client endpoint', () => {
       await new Promise<void>((r) => server.close(() => r()));
     }
   });
+});
+
+describe('RebootBroker is sent once', () => {
+  test('the SDK does not resend it when the answer is late (a resent RebootBroker is a second reboot)', async () => {
+    let requests = 0;
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((sock) => {
+      sockets.push(sock);
+      sock.on('data', () => {
+        requests++; // never answered: the client times out
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new MqClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+      endpoint: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      maxAttempts: 3,
+      requestHandler: { ...SDK_TIMEOUTS, requestTimeout: 200 },
+    });
+    try {
+      await expect(client.send(rebootOnce('b-1'))).rejects.toBeDefined();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(requests).toBe(1);
+      // Without the guard the same client sends it three times.
+      requests = 0;
+      await expect(client.send(new RebootBrokerCommand({ BrokerId: 'b-1' }))).rejects.toBeDefined();
+      expect(requests).toBe(3);
+    } finally {
+      client.destroy();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }, 20000);
 });
 
 describe('login probes tell "could not connect" from "wrong credentials"', () => {
