@@ -230,7 +230,7 @@ export class ActiveMqStrategy implements EngineStrategy {
       }
       if (myReboot !== undefined && now - myReboot >= this.t.rebootStartGraceMs) {
         throw new Error(
-          `testSecret: RebootBroker was accepted ${Math.round((now - myReboot) / 1000)} s ago, but broker ${b.name} is RUNNING with ${user} still pending; ` +
+          `testSecret: RebootBroker was requested ${Math.round((now - myReboot) / 1000)} s ago, but broker ${b.name} is RUNNING with ${user} still pending; ` +
             'not rebooting a second time. Rerun the rotation',
         );
       }
