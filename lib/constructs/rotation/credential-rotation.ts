@@ -30,8 +30,8 @@ export interface MqCredentialRotationProps {
   /** @default - the VPC's private isolated subnets (where the brokers are) */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Security groups of the interface endpoints the function calls (Secrets Manager, and Amazon MQ
-   * for ActiveMQ brokers): HTTPS egress goes to these only.
+   * Security groups of the interface endpoints the function calls (Secrets Manager, S3 for its
+   * custom-resource responses, and Amazon MQ for ActiveMQ brokers): HTTPS egress goes to these only.
    * @default - HTTPS to the VPC's CIDR, for VPCs whose endpoints this app does not create
    */
   readonly apiEndpointSecurityGroups?: readonly ec2.ISecurityGroup[];
@@ -59,13 +59,15 @@ export interface MqCredentialRotationProps {
  */
 export const MIN_RESERVED_CONCURRENCY = 10;
 
-/** Management (RabbitMQ) or login (ActiveMQ, STOMP+SSL) port the function reaches on a broker. */
+/** Ports the function reaches on a broker: RabbitMQ management API and AMQPS login check, ActiveMQ STOMP+SSL login check. */
 const PORTS = { RABBITMQ: 443, ACTIVEMQ: 61614, AMQPS: 5671 } as const;
 
 /**
  * One credential rotation function for an environment's brokers: in the brokers' private subnets
  * with its own security group, allowed to touch only the secrets and brokers added to it, with a
- * rotation schedule on every user secret of those brokers and an alarm when a rotation fails.
+ * rotation schedule on every secret of those brokers, alarms on its errors and throttles, and an
+ * EventBridge rule on Secrets Manager's failed rotations. It also serves the brokers' custom
+ * resources (ServiceToken = the function: no provider framework, no second function).
  * The function's code is lib/rotation (see docs/rotation.md).
  */
 export class MqCredentialRotation extends Construct {
@@ -73,7 +75,7 @@ export class MqCredentialRotation extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
-  /** ALARM when any rotation step failed; its one action is `alarmAction`. */
+  /** ALARM when any rotation step (or custom resource) failed; its one action is `alarmAction`. */
   public readonly rotationFailedAlarm: cloudwatch.Alarm;
   /** ALARM when Lambda refused to run the function (reserved concurrency exhausted). */
   public readonly throttlesAlarm: cloudwatch.Alarm;
@@ -225,7 +227,16 @@ export class MqCredentialRotation extends Construct {
           },
         },
       });
-      this.failedRotationRule.addTarget(new eventsTargets.SnsTopic(props.failedRotationTopic));
+      const secret = events.EventField.fromPath('$.detail.additionalEventData.SecretId');
+      const time = events.EventField.fromPath('$.time');
+      this.failedRotationRule.addTarget(
+        new eventsTargets.SnsTopic(props.failedRotationTopic, {
+          message: events.RuleTargetInput.fromText(
+            `Secrets Manager could not rotate ${secret} (${time}). AWSCURRENT still logs in. Read the log group of ${props.namePrefix}-credential-rotation, ` +
+              `fix the cause, then rerun: aws secretsmanager rotate-secret --secret-id ${secret} (see docs/rotation.md).`,
+          ),
+        }),
+      );
     }
   }
 

@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { synthEnvironment } from '../../../lib/app/synth';
 import { parseConfig } from '../../../lib/config/load-config';
 import { minimalConfig } from '../../support/configs';
@@ -169,7 +169,17 @@ describe('operations', () => {
           additionalEventData: { SecretId: [{ prefix: { 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:mq-platform/test/']] } }] },
         },
       },
-      Targets: [{ Arn: { 'Fn::Join': ['', ['arn:aws:sns:eu-west-1:', { Ref: 'AWS::AccountId' }, ':mq-platform-test-alarms']] }, Id: 'Target0' }],
+      Targets: [
+        {
+          Arn: { 'Fn::Join': ['', ['arn:aws:sns:eu-west-1:', { Ref: 'AWS::AccountId' }, ':mq-platform-test-alarms']] },
+          Id: 'Target0',
+          // A message on-call can act on: which secret, when, and the command to rerun it.
+          InputTransformer: {
+            InputPathsMap: { 'detail-additionalEventData-SecretId': '$.detail.additionalEventData.SecretId', time: '$.time' },
+            InputTemplate: Match.stringLikeRegexp('could not rotate <detail-additionalEventData-SecretId> \\(<time>\\).*aws secretsmanager rotate-secret --secret-id <detail-additionalEventData-SecretId>'),
+          },
+        },
+      ],
     });
   });
 
