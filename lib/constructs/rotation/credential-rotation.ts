@@ -200,7 +200,7 @@ export class MqCredentialRotation extends Construct {
           `Lambda refused to run ${props.namePrefix}-credential-rotation (its reserved concurrency was exhausted), so a rotation step did not run; ` +
           'Secrets Manager retries it. If it repeats, raise the reserved concurrency (one per rotated secret) or spread the schedules, then check ' +
           '`aws secretsmanager describe-secret` of the secrets for an unfinished rotation (see docs/rotation.md).',
-        metric: this.function.metricThrottles({ statistic: 'Sum' }),
+        metric: this.metricThrottles(),
         threshold: 1,
         comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         missingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -243,6 +243,11 @@ export class MqCredentialRotation extends Construct {
   /** Failed rotation steps: the function's `Errors` (sum per 5 minutes). */
   public metricRotationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum', ...props });
+  }
+
+  /** Invocations Lambda refused (reserved concurrency exhausted): the function's `Throttles` (sum per 5 minutes). */
+  public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum', ...props });
   }
 
   /**
