@@ -76,8 +76,15 @@ export class BrokersStack extends Stack {
       Tags.of(broker).add('mq-platform:environment', config.environment);
       Tags.of(broker).add('mq-platform:broker', b.name);
       for (const [key, value] of Object.entries(b.tags)) Tags.of(broker).add(key, value);
-      for (const c of [...broker.credentials, ...(broker.administratorCredentials ? [broker.administratorCredentials] : []), ...Object.values(broker.brokerUserSecrets)]) {
+      // What each secret is for, so that tools pick the one clients read (`application`).
+      const kinds = [
+        ...broker.credentials.map((c) => [c, 'application'] as const),
+        ...(broker.administratorCredentials ? [[broker.administratorCredentials, 'administrator'] as const] : []),
+        ...Object.values(broker.brokerUserSecrets).map((c) => [c, 'broker-user'] as const),
+      ];
+      for (const [c, kind] of kinds) {
         Tags.of(c).add('mq-platform:username', c.username);
+        Tags.of(c).add('mq-platform:secret-kind', kind);
       }
 
       if (!b.rotation.window) throw new Error(`${b.name}: no rotation window (the config was not validated)`);

@@ -88,11 +88,27 @@ describe('BrokersStack', () => {
       Tags: [
         { Key: 'mq-platform:broker', Value: 'orders' },
         { Key: 'mq-platform:environment', Value: 'dev' },
+        { Key: 'mq-platform:secret-kind', Value: 'application' },
         { Key: 'mq-platform:username', Value: 'orders-app' },
         { Key: 'owner', Value: 'platform-team' },
         { Key: 'project', Value: 'mq-platform' },
       ],
     });
+    // Tools pick the secret clients read by its kind: not a broker-user secret, not the RabbitMQ administrator's.
+    const kinds = Object.values(devTemplate.findResources('AWS::SecretsManager::Secret')).map((r) => [
+      r.Properties.Name,
+      r.Properties.Tags.find((t: { Key: string }) => t.Key === 'mq-platform:secret-kind').Value,
+    ]);
+    expect(kinds.sort()).toEqual([
+      ['mq-platform/dev/events/events-admin', 'administrator'],
+      ['mq-platform/dev/events/events-app', 'application'],
+      ['mq-platform/dev/orders/broker-users/orders-admin', 'broker-user'],
+      ['mq-platform/dev/orders/broker-users/orders-admin_clone', 'broker-user'],
+      ['mq-platform/dev/orders/broker-users/orders-app', 'broker-user'],
+      ['mq-platform/dev/orders/broker-users/orders-app_clone', 'broker-user'],
+      ['mq-platform/dev/orders/orders-admin', 'application'],
+      ['mq-platform/dev/orders/orders-app', 'application'],
+    ]);
   });
 
   test('has no errors or warnings', () => {
