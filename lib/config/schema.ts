@@ -136,7 +136,7 @@ export const BrokerRotationSchema = z
       .boolean()
       .optional()
       .describe(
-        'ActiveMQ only; required (true) for single-instance brokers: accept that each rotation reboots the broker inside its maintenance window, which is minutes of downtime for a single instance (active/standby brokers fail over). Default: none, and synth fails for single-instance ActiveMQ.',
+        'ActiveMQ only; required (true) for single-instance brokers: accept that each rotation cycle reboots the broker once inside its maintenance window, which is minutes of downtime for a single instance (active/standby brokers fail over). Default: none, and synth fails for single-instance ActiveMQ.',
       ),
   })
   .describe("This broker's credential rotation (see docs/rotation.md).");
@@ -147,10 +147,10 @@ export const RotationSchema = z
       .enum(ROTATION_FREQUENCIES)
       .optional()
       .describe(
-        "How often every broker user secret rotates, always in the broker's maintenance window: WEEKLY, MONTHLY (the first maintenance window of each month, about every 30 days) or QUARTERLY. Default: MONTHLY.",
+        "How often every secret rotates: WEEKLY, MONTHLY (the first week of each month, about every 30 days) or QUARTERLY. ActiveMQ rotates inside the broker's maintenance window (its reboot), RabbitMQ 12 hours after the window starts. Default: MONTHLY.",
       ),
   })
-  .describe('Credential rotation of every broker user secret (see docs/rotation.md). Default: monthly.');
+  .describe('Credential rotation of every secret, alternating users for application credentials (see docs/rotation.md). Default: monthly.');
 
 export const AlarmSettingsSchema = z
   .strictObject({
