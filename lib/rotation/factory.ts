@@ -18,8 +18,10 @@ export interface RotatorOptions {
   readonly brokers: readonly BrokerTarget[];
   /** @default new SecretsManagerClient(secretsManagerClientConfig()) */
   readonly secretsManager?: SecretsManagerClient;
-  /** @default new MqClient(mqClientConfig(process.env)): the dual-stack endpoint PrivateLink serves, or AWS_ENDPOINT_URL_MQ */
+  /** @default new MqClient(mqClientConfig(env)): the dual-stack endpoint PrivateLink serves, or AWS_ENDPOINT_URL_MQ */
   readonly mq?: MqClient;
+  /** The program's environment, for the endpoint overrides (`AWS_ENDPOINT_URL_MQ`); only the entry point passes process.env. @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** TLS trust for the STOMP+SSL and AMQPS login checks (a private test CA). @default node's bundled CAs */
   readonly tls?: { readonly ca?: string | Buffer };
   /** For the management API (inject one with a dispatcher to trust a private CA). @default globalThis.fetch */
@@ -50,7 +52,7 @@ export function createRotator(o: RotatorOptions): SecretRotator {
     newPassword: o.newPassword,
     strategies: {
       ACTIVEMQ: new ActiveMqStrategy({
-        mq: o.mq ?? new MqClient(mqClientConfig(process.env)),
+        mq: o.mq ?? new MqClient(mqClientConfig(o.env ?? {})),
         secretsManager,
         probe: o.probes?.ACTIVEMQ ?? activeMqProbe(probeOptions),
         timing: o.timing,

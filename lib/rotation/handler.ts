@@ -8,6 +8,6 @@ import { BROKERS_ENV, type BrokerTarget } from './types';
 let handle: ReturnType<typeof createHandler> | undefined;
 
 export async function handler(event: MqPlatformFunctionEvent): Promise<unknown> {
-  handle ??= createHandler({ brokers: JSON.parse(process.env[BROKERS_ENV] ?? '[]') as BrokerTarget[] });
+  handle ??= createHandler({ brokers: JSON.parse(process.env[BROKERS_ENV] ?? '[]') as BrokerTarget[], env: process.env });
   return handle(event);
 }
