@@ -346,14 +346,11 @@ export class MqCredentialRotation extends Construct {
       if (mqPolicy) rotation.node.addDependency(mqPolicy);
       return rotation;
     };
-    // Construct ids of the existing schedules are kept (`<broker>-<username>`).
-    broker.credentials.forEach((c) => schedule(c.username, c.secret, schedules.credentials));
-    if (admin && schedules.administrator) schedule(admin.username, admin.secret, schedules.administrator);
-    for (const [name, c] of Object.entries(broker.brokerUserSecrets)) {
-      if (!schedules.brokerUsers) throw new Error(`${broker.brokerName}: broker-user secrets need schedules.brokerUsers`);
-      schedule(`broker-users-${name}`, c.secret, schedules.brokerUsers);
-    }
-
+    // What must exist before a schedule: creating (or updating) a schedule without rotating makes
+    // Secrets Manager run the function's testSecret step at once, on an AWSPENDING copy
+    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html,
+    // RotateImmediately), so the users it logs in with must be there.
+    const prerequisites = new Map<string, Construct>();
     broker.users.forEach((user, i) => {
       if (!user.partnerUsername) return;
       const app = broker.credentials[i];
@@ -364,6 +361,7 @@ export class MqCredentialRotation extends Construct {
           properties: { Kind: 'SeedBrokerUserSecret', SourceSecretArn: app.secret.secretArn, TargetSecretArn: broker.brokerUserSecrets[user.username].secret.secretArn, Username: user.username },
         });
         broker.resource.node.addDependency(seed);
+        prerequisites.set(`broker-users-${user.username}`, seed);
       } else {
         const users = new CustomResource(this, `RabbitMqUser-${broker.node.id}-${user.username}`, {
           serviceToken: this.function.functionArn,
@@ -382,8 +380,22 @@ export class MqCredentialRotation extends Construct {
         });
         // The management API is reachable only once both security groups let the function in.
         users.node.addDependency(this.securityGroup, broker.securityGroup);
+        prerequisites.set(user.username, users);
       }
     });
+
+    // Construct ids of the existing schedules are kept (`<broker>-<username>`).
+    const scheduleWith = (id: string, secret: secretsmanager.ISecret, window: CredentialRotationSchedule) => {
+      const rotation = schedule(id, secret, window);
+      const before = prerequisites.get(id);
+      if (before) rotation.node.addDependency(before);
+    };
+    broker.credentials.forEach((c) => scheduleWith(c.username, c.secret, schedules.credentials));
+    if (admin && schedules.administrator) scheduleWith(admin.username, admin.secret, schedules.administrator);
+    for (const [name, c] of Object.entries(broker.brokerUserSecrets)) {
+      if (!schedules.brokerUsers) throw new Error(`${broker.brokerName}: broker-user secrets need schedules.brokerUsers`);
+      scheduleWith(`broker-users-${name}`, c.secret, schedules.brokerUsers);
+    }
   }
 }
 

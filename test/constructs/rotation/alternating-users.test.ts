@@ -121,6 +121,15 @@ describe('rotation schedules', () => {
     expect(schedules['mq-platform/test/rmq/admin']).toBe('cron(0 16 ? * SUN#1 *)');
   });
 
+  test('a schedule waits for the users its configuration test logs in with (Secrets Manager runs testSecret when it creates one)', () => {
+    const dependsOn = (name: string) => ofType('AWS::SecretsManager::RotationSchedule').find(([, r]) => secretName(r.Properties.SecretId.Ref) === name)![1].DependsOn ?? [];
+    const [rmqUsers] = ofType('Custom::MqPlatformRabbitMqUser')[0];
+    expect(dependsOn('mq-platform/test/rmq/app')).toContain(rmqUsers);
+    const seedOf = (user: string) => ofType('Custom::MqPlatformSeedBrokerUserSecret').find(([, r]) => r.Properties.Username === user)![0];
+    expect(dependsOn('mq-platform/test/amq/broker-users/app')).toContain(seedOf('app'));
+    for (const name of ['mq-platform/test/amq/app', 'mq-platform/test/rmq/admin']) expect(dependsOn(name)).toContainEqual(expect.stringMatching(/^(amq|rmq)[0-9A-F]{8}$/)); // the broker
+  });
+
   test('migration: administrator.rotation false leaves the administrator\'s secret unrotated and read-only to the function', () => {
     const c: any = minimalConfig();
     c.brokers[1].administrator.rotation = false;
