@@ -17,11 +17,15 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createMessagingClient, MqPlatformError, secretCredentials } from '../../lib/client';
 import { mqClientConfig, secretsManagerClientConfig } from '../../lib/rotation/aws-clients';
 import { createHandler, type MqPlatformFunctionEvent } from '../../lib/rotation/factory';
+import { activeMqProbe, rabbitMqProbe } from '../../lib/rotation/probe';
 import { AwsEmulator } from './emulator/server';
 import { makeCa, missingPackages, tempDir, type TestCa } from './harness/brokers';
 import { runCycle, type CycleResult } from './rotation-soak/cycles';
 import { FUNCTION_KEY_ID, activeMqSetup, activeMqSingleSetup, rabbitMqSetup, type EngineSetup } from './rotation-soak/engines';
 import { newLoginStats, startFlow, startLoginLoop, type FlowStats, type LoginStats } from './rotation-soak/load';
+
+/** A failed rotation is reattempted by RotateSecret, as the next scheduled rotation would (hours later in production). */
+const REATTEMPTS = { times: 3, delayMs: 4000 };
 
 /** Client timeouts of the function's SDK clients in the soak: short, so an API hang costs seconds. */
 const SOAK_SDK_TIMEOUTS = { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true };
@@ -53,6 +57,8 @@ async function runEngine(name: EngineName, dir: string, ca: TestCa, emu: AwsEmul
       secretsManager: new SecretsManagerClient({ ...secretsManagerClientConfig(), requestHandler: SOAK_SDK_TIMEOUTS, credentials: FUNCTION_CREDENTIALS }),
       mq: new MqClient({ ...mqClientConfig(process.env), requestHandler: SOAK_SDK_TIMEOUTS, credentials: FUNCTION_CREDENTIALS }),
       tls: { ca: caBuf },
+      // The function's own probes, with a short timeout so a black-holed connection costs seconds.
+      probes: { ACTIVEMQ: activeMqProbe({ ca: caBuf, timeoutMs: 1500 }), RABBITMQ: rabbitMqProbe({ ca: caBuf, timeoutMs: 1500 }) },
       timing: { pollMs: 500, gatherMs: 3000, settleMs: 500, rebootBudgetMs: 120000, leaseStaleMs: 60000, rebootStartGraceMs: 10000 },
       log,
     });
@@ -72,11 +78,11 @@ async function runEngine(name: EngineName, dir: string, ca: TestCa, emu: AwsEmul
     const callsBefore = emu.calls.length;
     try {
       for (const cycle of setup.cycles(functionArn)) {
-        const r = await runCycle(emu, sm, functionArn, cycle);
+        const r = await runCycle(emu, sm, functionArn, cycle, REATTEMPTS);
         for (const x of r.rotations) if (!x.ok) x.clean = (await loginOnce(setup, caBuf, sm, x.secret)).ok;
         cycles.push(r);
         process.stdout.write(
-          `  ${name} cycle ${r.name}: ${r.rotations.map((x) => `${short(x.secret)} ${x.ok ? 'finished' : 'FAILED'}${x.attempts > 1 ? ` (attempt ${x.attempts})` : ''}`).join(', ')}; ` +
+          `  ${name} cycle ${r.name}: ${r.rotations.map((x) => `${short(x.secret)} ${x.ok ? 'finished' : 'FAILED'}${x.attempts > 1 ? ` (${x.ok ? 'attempt' : 'attempts'} ${x.attempts})` : ''}`).join(', ')}; ` +
             `RebootBroker ${sum(r.apiReboots)}, maintenance ${sum(r.maintenanceReboots)}; ${(r.ms / 1000).toFixed(1)} s\n`,
         );
       }
@@ -136,6 +142,7 @@ function report(r: EngineReport): string[] {
     `persistent messages: sent (confirmed) ${r.flow.sent}, received ${r.flow.received}, LOST ${r.flow.lost}, duplicates ${r.flow.duplicates}; ` +
       `publish retries ${r.flow.publishRetries}, reconnects ${r.flow.reconnects}, secret re-reads after a refusal ${r.flow.credentialRereads}`,
   );
+  if (r.flow.stuck.length) lines.push(`  client calls that hung: ${r.flow.stuck.join(', ')}`);
   const dirty = failed.filter((f) => !f.clean);
   lines.push(`rotations: ${rotations.length} run, ${finished} finished, ${failed.length} failed (${dirty.length ? `${dirty.length} NOT CLEAN` : 'all cleanly: AWSCURRENT still logs in'})`);
   for (const f of failed) lines.push(`  failed ${f.clean ? 'cleanly' : 'NOT CLEANLY'}: ${short(f.secret)} after ${f.attempts} attempts: ${f.error}`);
@@ -151,6 +158,7 @@ function verdict(r: EngineReport): string[] {
   }
   if (r.flow.lost > 0) problems.push(`${r.flow.lost} persistent messages lost`);
   if (r.flow.sent === 0) problems.push('no persistent message was sent');
+  if (r.flow.stuck.length) problems.push(`client calls hung: ${r.flow.stuck.join(', ')}`);
   const rotations = r.cycles.flatMap((c) => c.rotations);
   if (rotations.length < (r.setup.minRotations ?? 5)) problems.push(`only ${rotations.length} rotations ran`);
   if (!r.finalLogins.every((f) => f.ok)) problems.push('AWSCURRENT does not log in after the soak');
@@ -173,12 +181,17 @@ async function main(): Promise<number> {
   if (unknown.length) throw new Error(`SOAK_ENGINES: unknown ${unknown.join(', ')}; use ${Object.keys(SETUPS).join(', ')}`);
   const dir = tempDir('soak');
   const logFile = path.join(dir, 'rotation-function.log');
-  const emu = new AwsEmulator({ secretsManager: { invocationsPerStep: 2, retriesAfterFailure: 2, retryDelayMs: 1000 } });
+  const emu = new AwsEmulator({ secretsManager: { invocationsPerStep: 2 } });
   await emu.start();
   Object.assign(process.env, emu.env());
   const sm = new SecretsManagerClient({ requestHandler: { requestTimeout: 10000, throwOnRequestTimeout: true } });
   const started = Date.now();
-  process.stdout.write(`rotation soak: emulator ${emu.url}; every step invoked twice; failed rotations retried by the emulated service (2 retries, 1 s apart); log ${logFile}\n`);
+  // A hang anywhere must fail CI, not stall it: the harness's exit handler kills the brokers.
+  setTimeout(() => {
+    process.stderr.write('rotation soak: still running after 15 minutes; giving up\n');
+    process.exit(1);
+  }, 15 * 60000).unref();
+  process.stdout.write(`rotation soak: emulator ${emu.url}; every step invoked twice; a failed rotation is reattempted with RotateSecret up to ${REATTEMPTS.times} times, ${REATTEMPTS.delayMs / 1000} s apart; log ${logFile}\n`);
   const reports: EngineReport[] = [];
   let failure: unknown;
   try {

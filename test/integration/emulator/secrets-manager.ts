@@ -64,7 +64,10 @@ export interface SecretsManagerOptions {
   readonly account?: string;
   /** Invoke every step this many times in a row (Lambda's at-least-once delivery). @default 1 */
   readonly invocationsPerStep?: number;
-  /** After a failed step, run the whole rotation again with the same token this many times. @default 0 */
+  /**
+   * After a failed step, run the whole rotation again with the same token this many times. Not a
+   * documented behaviour (the docs only say a later RotateSecret reattempts it), so off by default. @default 0
+   */
   readonly retriesAfterFailure?: number;
   /** Pause before such a retry. @default 0 */
   readonly retryDelayMs?: number;

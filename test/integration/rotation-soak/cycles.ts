@@ -25,42 +25,55 @@ export interface CycleResult {
   readonly rotations: { secret: string; ok: boolean; attempts: number; error?: string; /** Failed: AWSCURRENT still logs in right after. */ clean?: boolean }[];
 }
 
-/** Runs one cycle: every secret's rotation ends (finished, or failed after the service's retries). */
-export async function runCycle(emu: AwsEmulator, sm: SecretsManagerClient, functionArn: string, cycle: Cycle, timeoutMs = 240000): Promise<CycleResult> {
+/** How a failed rotation is tried again: RotateSecret reattempts the incomplete rotation (API_RotateSecret). */
+export interface Reattempts {
+  /** Stand-in for the next scheduled rotation, which in production comes hours later. */
+  readonly times: number;
+  readonly delayMs: number;
+}
+
+/** Runs one cycle: every secret's rotation ends, finished or failed after the reattempts. */
+export async function runCycle(emu: AwsEmulator, sm: SecretsManagerClient, functionArn: string, cycle: Cycle, reattempts: Reattempts, timeoutMs = 240000): Promise<CycleResult> {
   const t0 = Date.now();
   await cycle.before?.();
-  const maxAttempts = 1 + emu.secretsManager.options.retriesAfterFailure;
-  const finals = new Map<string, RotationOutcome>();
-  const tokens = new Map<string, string>();
-  const done = new Promise<void>((resolve) => {
-    const onRotation = (o: RotationOutcome) => {
-      if (![...tokens.values()].includes(o.token)) return;
-      if (o.ok || o.attempt >= maxAttempts) finals.set(o.token, o);
-      if (finals.size === cycle.secrets.length) {
-        emu.secretsManager.off('rotation', onRotation);
-        resolve();
-      }
-    };
-    emu.secretsManager.on('rotation', onRotation);
-  });
   const during = cycle.during?.();
-  await Promise.all(
-    cycle.secrets.map(async (arn) => {
+  const rotateOne = async (arn: string) => {
+    const name = (await sm.send(new DescribeSecretCommand({ SecretId: arn }))).Name!;
+    let last: RotationOutcome | undefined;
+    for (let attempt = 1; attempt <= 1 + reattempts.times; attempt++) {
+      if (attempt > 1) await new Promise((r) => setTimeout(r, reattempts.delayMs));
+      // Listen first: a fast rotation may end before RotateSecret's answer is read.
+      const outcome = new Promise<RotationOutcome>((resolve) => {
+        const on = (o: RotationOutcome) => {
+          if (o.secret !== name) return;
+          emu.secretsManager.off('rotation', on);
+          resolve(o);
+        };
+        emu.secretsManager.on('rotation', on);
+      });
       try {
-        const out = await sm.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 } }));
-        tokens.set(arn, out.VersionId!);
+        await sm.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 } }));
       } catch (e) {
-        // "A previous rotation isn't complete. That rotation will be reattempted": follow that one.
+        // "A previous rotation isn't complete. That rotation will be reattempted."
         if (!(e instanceof InvalidRequestException)) throw e;
-        const stages = (await sm.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages ?? {};
-        tokens.set(arn, Object.entries(stages).find(([, st]) => st.includes('AWSPENDING') && !st.includes('AWSCURRENT'))![0]);
       }
-    }),
-  );
+      last = await outcome;
+      if (last.ok) return { secret: name, ok: true, attempts: attempt };
+    }
+    return { secret: name, ok: false, attempts: 1 + reattempts.times, error: last?.error };
+  };
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([done, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`cycle ${cycle.name}: rotations did not end within ${timeoutMs} ms`)), timeoutMs)))]);
-  clearTimeout(timer);
-  await during;
+  let rotations: CycleResult['rotations'];
+  try {
+    rotations = await Promise.race([
+      Promise.all(cycle.secrets.map(rotateOne)),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`cycle ${cycle.name}: rotations did not end within ${timeoutMs} ms`)), timeoutMs))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+  // A fault that waits for something that never came must not hold the soak.
+  await Promise.race([during, new Promise((r) => setTimeout(r, 30000).unref())]);
   await cycle.after?.();
   await emu.mq.idle();
   const t1 = Date.now();
@@ -77,10 +90,7 @@ export async function runCycle(emu: AwsEmulator, sm: SecretsManagerClient, funct
     ms: t1 - t0,
     apiReboots,
     maintenanceReboots,
-    rotations: cycle.secrets.map((arn) => {
-      const o = finals.get(tokens.get(arn)!)!;
-      return { secret: o.secret, ok: o.ok, attempts: o.attempt, ...(o.error ? { error: o.error } : {}) };
-    }),
+    rotations,
   };
 }
 

@@ -116,18 +116,22 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
       {
         name: 'a4',
         secrets: [app],
-        faults: ['probe cannot connect (connections refused) until the first attempt fails'],
+        faults: ['probe cannot connect (connections black-holed: timeout) until the first attempt fails'],
         before: () => {
-          for (const p of proxies) p.mode = 'refuse';
+          for (const p of proxies) p.mode = 'blackhole';
         },
         during: probeFault(emu),
+        after: () => {
+          for (const p of proxies) p.mode = 'pass';
+        },
       },
       {
         name: 'a5',
         secrets: [app, billing],
         faults: ['maintenance reboot after the first UpdateUser', 'second user at the same moment'],
         during: async () => {
-          await afterCalls(emu, 'mq.UpdateUser');
+          // Mid-rotation: once a pending change is recorded (a pair the last batch prepared may need none).
+          await Promise.race([afterCalls(emu, 'mq.UpdateUser').catch(() => undefined), new Promise((r) => setTimeout(r, 15000))]);
           await emu.mq.maintenanceReboot(brokerId);
         },
       },
@@ -135,7 +139,7 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
       {
         name: 'a7',
         secrets: [billing],
-        faults: ['probe cannot connect on every attempt: the rotation must fail cleanly'],
+        faults: ['probe cannot connect (refused) on every attempt: the rotation must fail cleanly'],
         before: () => {
           for (const p of proxies) p.mode = 'refuse';
         },
@@ -300,9 +304,9 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
       {
         name: 'r4',
         secrets: [events],
-        faults: ['probe cannot connect (AMQPS refused) until the first attempt fails'],
+        faults: ['probe cannot connect (AMQPS black-holed: timeout) until the first attempt fails'],
         before: () => {
-          amqpProxy.mode = 'refuse';
+          amqpProxy.mode = 'blackhole';
         },
         during: async () => {
           await new Promise<void>((resolve) => {
@@ -314,6 +318,9 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
             };
             emu.secretsManager.on('rotation', on);
           });
+          amqpProxy.mode = 'pass';
+        },
+        after: () => {
           amqpProxy.mode = 'pass';
         },
       },
@@ -329,7 +336,7 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
       {
         name: 'r7',
         secrets: [audit],
-        faults: ['probe cannot connect on every attempt: the rotation must fail cleanly'],
+        faults: ['probe cannot connect (refused) on every attempt: the rotation must fail cleanly'],
         before: () => {
           amqpProxy.mode = 'refuse';
         },
@@ -338,6 +345,7 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
         },
       },
       { name: 'r8', secrets: [audit], faults: ['rerun of the failed rotation once the network is back (RotateSecret reattempts it)'] },
+      { name: 'r9', secrets: [events, audit], faults: ['rerun of anything still incomplete (e.g. r5 if the restart outlasted its attempts)'] },
     ],
     blocked: () => amqpProxy.blocked + mgmtProxy.blocked,
     stop: async () => {

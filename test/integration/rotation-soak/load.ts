@@ -85,6 +85,26 @@ export interface FlowStats {
   reconnects: number;
   credentialRereads: number;
   lost: number;
+  /** Client calls that neither settled nor failed within their bound (a hung client is a finding). */
+  stuck: string[];
+}
+
+/** Settles with the promise, or with `undefined` after `ms` (recording `label` as stuck). */
+async function within<T>(ms: number, label: string, p: Promise<T>, stuck: string[]): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)));
+  const settled = p.then(
+    (v) => ({ v }),
+    (e: unknown) => ({ e }),
+  );
+  const r = await Promise.race([settled, late]);
+  clearTimeout(timer);
+  if (r === undefined) {
+    stuck.push(`${label} (${ms} ms)`);
+    return undefined;
+  }
+  if ('e' in r) throw r.e;
+  return r.v;
 }
 
 /**
@@ -93,7 +113,7 @@ export interface FlowStats {
  * drains and reports.
  */
 export async function startFlow(t: LoadTarget, secretId: string, queue: string, intervalMs = 100): Promise<() => Promise<FlowStats>> {
-  const stats: FlowStats = { sent: 0, received: 0, duplicates: 0, publishRetries: 0, reconnects: 0, credentialRereads: 0, lost: 0 };
+  const stats: FlowStats = { sent: 0, received: 0, duplicates: 0, publishRetries: 0, reconnects: 0, credentialRereads: 0, lost: 0, stuck: [] };
   const confirmed = new Set<number>();
   const seen = new Set<number>();
   const read = secretCredentials(t.sm, secretId);
@@ -137,7 +157,10 @@ export async function startFlow(t: LoadTarget, secretId: string, queue: string, 
       const n = ++seq;
       while (!stop) {
         try {
-          await producer.publish(queue, String(n), { persistent: true });
+          // Bounded beyond the client's reconnect budget (a publish waits while the client reconnects):
+          // a publish that neither confirms nor fails by then is a hung client.
+          const published = await within(120000, `publish #${n}`, producer.publish(queue, String(n), { persistent: true }).then(() => true), stats.stuck);
+          if (!published) throw new Error('no confirm');
           confirmed.add(n);
           stats.sent++;
           break;
@@ -164,11 +187,13 @@ export async function startFlow(t: LoadTarget, secretId: string, queue: string, 
 
   return async () => {
     stop = true;
-    await loop;
-    await producer.close().catch(() => undefined);
+    await within(150000, 'producer loop', loop, stats.stuck);
+    await within(10000, 'producer close', producer.close(), stats.stuck).catch(() => undefined);
+    producer.destroy();
     const deadline = Date.now() + 60000;
     while ([...confirmed].some((n) => !seen.has(n)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    await consumer.close().catch(() => undefined);
+    await within(10000, 'consumer close', consumer.close(), stats.stuck).catch(() => undefined);
+    consumer.destroy();
     stats.received = seen.size;
     stats.lost = [...confirmed].filter((n) => !seen.has(n)).length;
     return stats;
