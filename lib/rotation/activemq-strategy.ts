@@ -188,6 +188,14 @@ export class ActiveMqStrategy implements EngineStrategy {
     this.log('setSecret: pending password recorded on the broker (applies at the next reboot)', { secret: ctx.secretName, user });
   }
 
+  async checkCurrent(ctx: RotationContext): Promise<void> {
+    const b = await this.resolve(ctx.broker);
+    const r = await this.probe(b.stompEndpoints, ctx.current);
+    if (r.outcome === 'unreachable') throw new BrokerUnreachableError(`configuration test: could not connect to broker ${b.name} (${r.detail})`);
+    if (r.outcome !== 'ok') throw new Error(`configuration test: broker ${b.name} refuses the AWSCURRENT credentials of ${ctx.secretName} (${r.detail})`);
+    this.log('testSecret: AWSCURRENT logs in (configuration test)', { secret: ctx.secretName });
+  }
+
   /** Waits for (and if needed performs, once per cycle) the reboot that applies the pending user, then logs in with it. */
   async testSecret(ctx: RotationContext): Promise<void> {
     const user = ctx.pending.username;

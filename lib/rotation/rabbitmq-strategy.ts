@@ -80,6 +80,17 @@ export class RabbitMqStrategy implements EngineStrategy {
     return isAdministrator(ctx) ? this.testAdministrator(ctx) : this.testApplicationUser(ctx);
   }
 
+  async checkCurrent(ctx: RotationContext): Promise<void> {
+    if (isAdministrator(ctx)) {
+      if (!(await authenticates(this.management(ctx, ctx.current)))) throw new Error(`configuration test: broker ${name(ctx)} refuses the administrator's AWSCURRENT credentials`);
+    } else {
+      const { client: admin } = await administratorClient(this.sm, ctx.broker, this.fetchFn);
+      const r = await this.login(ctx, ctx.current, await admin.userPermissions(ctx.current.username));
+      if (r.outcome !== 'ok') throw new Error(`configuration test: broker ${name(ctx)} refuses the AWSCURRENT credentials of ${ctx.secretName} (${r.detail})`);
+    }
+    this.log('testSecret: AWSCURRENT logs in (configuration test)', { secret: ctx.secretName });
+  }
+
   private async setApplicationUser(ctx: RotationContext): Promise<void> {
     if (ctx.pending.username === ctx.current.username) {
       throw new Error(`secret ${ctx.secretName}: RabbitMQ application users rotate as alternating pairs only; the configuration names no partner for ${ctx.current.username}`);

@@ -64,8 +64,11 @@ export class SecretRotator {
         return this.createSecret(secretId, token, name, broker, credential, currentVersionId, strategy);
       case 'setSecret':
         return strategy.setSecret(await this.context(secretId, token, name, broker, credential, currentVersionId));
-      case 'testSecret':
+      case 'testSecret': {
+        const check = await this.configurationTest(secretId, token, name, broker, credential, currentVersionId);
+        if (check) return strategy.checkCurrent(check);
         return strategy.testSecret(await this.context(secretId, token, name, broker, credential, currentVersionId));
+      }
       case 'finishSecret':
         return this.finishSecret(secretId, token, name, currentVersionId);
       default:
@@ -138,6 +141,33 @@ export class SecretRotator {
   private async finishSecret(secretId: string, token: string, name: string, currentVersionId: string | undefined): Promise<void> {
     await this.sm.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: currentVersionId }));
     this.log('finishSecret: pending version is now AWSCURRENT', { secret: name });
+  }
+
+  /**
+   * When CloudFormation creates or changes a rotation schedule without rotating, Secrets Manager "tests
+   * the rotation configuration by running the testSecret step ... The test creates an AWSPENDING version
+   * of the secret and then removes it" (API_RotateSecret, RotateImmediately). That version was not made
+   * by createSecret: it has no value, or AWSCURRENT's. Then testSecret only proves AWSCURRENT logs in.
+   */
+  private async configurationTest(
+    secretId: string,
+    token: string,
+    name: string,
+    broker: BrokerTarget,
+    credential: CredentialTarget,
+    currentVersionId: string | undefined,
+  ): Promise<RotationContext | undefined> {
+    const currentValue = await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
+    let pendingValue: string | undefined;
+    try {
+      pendingValue = (await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: 'AWSPENDING' }))).SecretString;
+    } catch (e) {
+      if (!(e instanceof ResourceNotFoundException)) throw e;
+    }
+    if (pendingValue !== undefined && pendingValue !== currentValue.SecretString) return undefined;
+    const current = parseCredentials(currentValue.SecretString, 'AWSCURRENT');
+    this.log('testSecret: configuration test (AWSPENDING is not a rotation of ours): checking that AWSCURRENT logs in', { secret: name });
+    return { secretArn: credential.secretArn, secretName: name, token, broker, credential, currentVersionId, current, pending: current };
   }
 
   private async context(

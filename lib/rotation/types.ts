@@ -102,4 +102,9 @@ export interface EngineStrategy {
   preparedPassword?(ctx: PrepareContext): Promise<string | undefined>;
   setSecret(ctx: RotationContext): Promise<void>;
   testSecret(ctx: RotationContext): Promise<void>;
+  /**
+   * Secrets Manager's configuration test (a schedule created or changed without rotating runs testSecret
+   * on an AWSPENDING version it makes and removes): proves the AWSCURRENT credentials log in, changing nothing.
+   */
+  checkCurrent(ctx: RotationContext): Promise<void>;
 }

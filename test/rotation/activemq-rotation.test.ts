@@ -404,6 +404,27 @@ describe('ActiveMQ alternating-users rotation', () => {
     expect(w.sm.value(buArn('orders_clone'))!.password).toBe(w.mq.latestPassword(BROKER, 'orders_clone'));
   });
 
+  test.each([true, false])('Secrets Manager\'s configuration test (AWSPENDING copied: %s) logs in with AWSCURRENT and changes nothing', async (copy) => {
+    const w = setup();
+    for (const secret of [arn('orders'), buArn('orders'), buArn('orders_clone')]) {
+      const token = w.sm.configurationTest(secret, copy);
+      await w.handle(w.sm.event(secret, token, 'testSecret'));
+      w.sm.clearPending(secret, token);
+    }
+    expect(w.endpointsProbed).toHaveLength(1);
+    expect(w.mq.mock.commandCalls(UpdateUserCommand)).toHaveLength(0);
+    expect(w.mq.mock.commandCalls(RebootBrokerCommand)).toHaveLength(0);
+    expect(w.mq.mock.commandCalls(CreateTagsCommand)).toHaveLength(0);
+    expect(w.sm.mock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  test('the configuration test fails the deploy when AWSCURRENT does not log in', async () => {
+    const w = setup();
+    w.mq.brokers.get(BROKER)!.users.get('orders')!.password = 'changed-outside-secrets-manager';
+    const token = w.sm.configurationTest(arn('orders'), true);
+    await expect(w.handle(w.sm.event(arn('orders'), token, 'testSecret'))).rejects.toThrow(/refuses the AWSCURRENT credentials/);
+  });
+
   test('a legacy single-user AWSPENDING is refused with what to do', async () => {
     const w = setup();
     const token = w.sm.startRotation(arn('orders'));

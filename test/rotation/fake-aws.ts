@@ -133,6 +133,16 @@ export class FakeSecretsManager {
     return token;
   }
 
+  /**
+   * What Secrets Manager does when a schedule is created or changed without rotating: an AWSPENDING
+   * version (here: without a value, or a copy of AWSCURRENT) for a testSecret call, removed afterwards.
+   */
+  configurationTest(arn: string, copyCurrent: boolean): string {
+    const token = this.startRotation(arn);
+    if (copyCurrent) this.secrets.get(arn)!.versions.get(token)!.value = JSON.stringify(this.value(arn));
+    return token;
+  }
+
   event(arn: string, token: string, step: RotationStep): RotationEvent {
     return { SecretId: arn, ClientRequestToken: token, Step: step };
   }

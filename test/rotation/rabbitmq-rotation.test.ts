@@ -188,6 +188,21 @@ describe('RabbitMQ application pair rotation', () => {
   });
 });
 
+describe('Secrets Manager\'s configuration test on RabbitMQ secrets', () => {
+  test.each([true, false])('AWSPENDING copied: %s — checks AWSCURRENT of the pair and of the administrator, changes nothing', async (copy) => {
+    const w = setup();
+    await w.handler(w.usersResource('Create'));
+    const puts = w.rabbit.requests.filter((r) => r.method !== 'GET').length;
+    for (const secret of [APP, ADMIN]) {
+      const token = w.sm.configurationTest(secret, copy);
+      await w.handle(w.sm.event(secret, token, 'testSecret'));
+      w.sm.clearPending(secret, token);
+    }
+    expect(w.rabbit.requests.filter((r) => r.method !== 'GET')).toHaveLength(puts);
+    expect(w.sm.value(APP)!.username).toBe('events');
+  });
+});
+
 describe('RabbitMQ administrator rotation (single user, platform only)', () => {
   test('rotates; an application rotation during its set→finish gap authenticates with AWSPENDING', async () => {
     const w = setup();
