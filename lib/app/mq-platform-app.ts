@@ -2,6 +2,7 @@ import { Annotations, Tags, Validations, type App, type Stack } from 'aws-cdk-li
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
+import { TAG_KEYS } from '../contract/tags';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
 import { MonitoringStack } from '../stacks/monitoring-stack';
@@ -16,11 +17,6 @@ export interface EnvironmentStacks {
   readonly monitoring: MonitoringStack;
   /** One per broker, in config order. */
   readonly alarms: readonly BrokerAlarmsStack[];
-}
-
-/** Stack names: `MqPlatform-<environment>-<Part>`. */
-export function stackName(config: Pick<ResolvedConfig, 'environment'>, part: string): string {
-  return `MqPlatform-${config.environment}-${part}`;
 }
 
 export interface AddEnvironmentOptions {
@@ -39,7 +35,7 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
 
   let network: NetworkStack | undefined;
   if (config.network.mode === 'create') {
-    network = new NetworkStack(app, stackName(config, 'Network'), {
+    network = new NetworkStack(app, config.names.networkStack, {
       ...common,
       description: `mq-platform ${config.environment}: VPC, flow logs, Secrets Manager and Amazon MQ API endpoints`,
       cidr: config.network.cidr,
@@ -52,25 +48,34 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
       s3Endpoint: config.brokers.length > 0,
     });
   }
-  const brokers = new BrokersStack(app, stackName(config, 'Brokers'), {
+  const brokers = new BrokersStack(app, config.names.brokersStack, {
     ...common,
     description: `mq-platform ${config.environment}: Amazon MQ brokers, keys, credentials, security groups`,
-    config,
+    environment: config.environment,
+    protected: config.protected,
+    names: config.names,
+    removalPolicy: config.removalPolicy,
+    brokers: config.brokers,
+    network: config.network,
+    alarmTopicName: config.monitoring.topicName,
     vpc: network?.network.vpc,
     apiEndpointSecurityGroups: network ? [network.network.endpointSecurityGroup] : undefined,
   });
 
-  const monitoring = new MonitoringStack(app, stackName(config, 'Monitoring'), {
+  const monitoring = new MonitoringStack(app, config.names.monitoringStack, {
     ...common,
     description: `mq-platform ${config.environment}: alarm topic, its key, dashboard`,
-    config,
+    names: config.names,
+    monitoring: config.monitoring,
+    brokers: config.brokers,
+    removalPolicy: config.removalPolicy,
   });
   brokers.addStackDependency(monitoring, 'the credential-rotation alarm publishes to the alarm topic');
   const alarms = config.brokers.map((broker) => {
-    const stack = new BrokerAlarmsStack(app, stackName(config, `Alarms-${broker.name.replace(/_/g, '-')}`), {
+    const stack = new BrokerAlarmsStack(app, broker.alarmStackName, {
       ...common,
       description: `mq-platform ${config.environment}: alarms of broker ${broker.brokerName}`,
-      config,
+      monitoring: config.monitoring,
       broker,
     });
     stack.addStackDependency(monitoring, 'alarm actions publish to the alarm topic');
@@ -79,7 +84,7 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
 
   for (const stack of [network, brokers, monitoring, ...alarms]) {
     if (!stack) continue;
-    Tags.of(stack).add('mq-platform:environment', config.environment);
+    Tags.of(stack).add(TAG_KEYS.environment, config.environment);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
   // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.

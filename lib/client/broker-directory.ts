@@ -1,13 +1,15 @@
-import { DescribeBrokerCommand, DescribeBrokerResponse, ListBrokersCommand, MqClient, BrokerSummary } from '@aws-sdk/client-mq';
-import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeBrokerCommand, DescribeBrokerResponse, MqClient, BrokerSummary, paginateListBrokers } from '@aws-sdk/client-mq';
+import { GetSecretValueCommand, SecretsManagerClient, paginateListSecrets } from '@aws-sdk/client-secrets-manager';
+import { secretNamePrefix } from '../contract/names';
+import { TAG_KEYS } from '../contract/tags';
 import { classifyAwsError } from './aws-errors';
 import { MqPlatformError } from './errors';
 import { Engine } from './messaging-client';
 
-/** Tag keys the CDK core puts on brokers and secrets (see the core contract). */
-export const TAG_ENVIRONMENT = 'mq-platform:environment';
-export const TAG_BROKER = 'mq-platform:broker';
-export const TAG_USERNAME = 'mq-platform:username';
+/** Tag keys the CDK core puts on brokers and secrets (lib/contract/tags). */
+export const TAG_ENVIRONMENT = TAG_KEYS.environment;
+export const TAG_BROKER = TAG_KEYS.broker;
+export const TAG_USERNAME = TAG_KEYS.username;
 
 /** Options of a BrokerDirectory. */
 export interface BrokerDirectoryProps {
@@ -54,6 +56,9 @@ export interface BrokerCredentials {
   /** Where they came from: a secret name or a local source. */
   readonly source: string;
 }
+
+/** Pages read at most from a list call: a bound, should an API keep answering with a next token. */
+const MAX_PAGES = 50;
 
 const BROKER_ID = /^b-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -116,7 +121,7 @@ export class BrokerDirectory {
         hint: 'is it managed by mq-platform? For other brokers pass --secret-json-file or MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD',
       });
     }
-    const prefix = `mq-platform/${env}/${logical}/`;
+    const prefix = secretNamePrefix(env, logical);
     let secretName: string;
     if (username) {
       secretName = `${prefix}${username}`;
@@ -149,15 +154,13 @@ export class BrokerDirectory {
 
   private async secretNames(prefix: string): Promise<string[]> {
     const names: string[] = [];
-    let token: string | undefined;
     let pages = 0;
     try {
-      do {
-        const out = await this.secrets.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }], NextToken: token }));
+      for await (const out of paginateListSecrets({ client: this.secrets }, { Filters: [{ Key: 'name', Values: [prefix] }] })) {
         // The name filter is a prefix match on words; keep exact prefix matches only.
         for (const s of out.SecretList ?? []) if (s.Name?.startsWith(prefix)) names.push(s.Name);
-        token = out.NextToken;
-      } while (token && ++pages < 50);
+        if (++pages >= MAX_PAGES) break;
+      }
     } catch (e) {
       throw classifyAwsError(e, `listing secrets under ${prefix}`, this.region);
     }
@@ -166,14 +169,12 @@ export class BrokerDirectory {
 
   private async summaries(): Promise<BrokerSummary[]> {
     const all: BrokerSummary[] = [];
-    let token: string | undefined;
     let pages = 0;
     try {
-      do {
-        const out = await this.mq.send(new ListBrokersCommand({ MaxResults: 100, NextToken: token }));
+      for await (const out of paginateListBrokers({ client: this.mq, pageSize: 100 }, {})) {
         all.push(...(out.BrokerSummaries ?? []));
-        token = out.NextToken;
-      } while (token && ++pages < 50);
+        if (++pages >= MAX_PAGES) break;
+      }
     } catch (e) {
       throw classifyAwsError(e, 'listing brokers', this.region);
     }

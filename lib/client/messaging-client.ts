@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
+import type { Engine } from '../amazonmq/engines';
 import { BackoffOptions, backoffDelay, sleep } from './backoff';
 import { Endpoint, formatEndpoint, parseEndpoint } from './endpoint';
 import { MqPlatformError } from './errors';
 
-export type Engine = 'RABBITMQ' | 'ACTIVEMQ';
+export type { Engine };
 
 /** Options common to both engines. */
 export interface MessagingClientOptions {

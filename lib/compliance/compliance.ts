@@ -1,4 +1,5 @@
 import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import type { ResolvedConfig } from '../config/resolve';
 import { AmazonMqChecks } from './amazonmq/amazon-mq-checks';
 
@@ -14,8 +15,8 @@ export const COMPLIANCE_PACKS: readonly CompliancePacks[] = ['mq', 'all'];
 export function addCompliance(app: App, config: ResolvedConfig, packs: CompliancePacks): void {
   Validations.of(app).addPlugins(new AmazonMqChecks(app, { production: config.protected, requiredTagKeys: config.requiredTagKeys }));
   if (packs === 'all') {
-    // Loaded only when asked for, so that the default synth does not pay for them.
-    const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } = require('cdk-nag') as typeof import('cdk-nag');
+    // Loaded only when asked for, so that the default synth does not pay for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; addCompliance is synchronous, so no import()
     const { CfnGuardValidator } = require('@cdklabs/cdk-validator-cfnguard') as typeof import('@cdklabs/cdk-validator-cfnguard');
     Validations.of(app).addPlugins(
       new AwsSolutionsChecks(app),

@@ -1,11 +1,196 @@
+import { createHash } from 'crypto';
+import { maxConnections } from '../amazonmq/catalog';
+import type { DeploymentMode, Engine } from '../amazonmq/engines';
+import { brokerDimensionValues, DEFAULT_VIRTUAL_HOST, publishesQueueMetrics } from '../amazonmq/metrics';
+import type { AlarmQueue, PlannedAlarm } from '../contract/alarms';
+import { alarmName } from '../contract/names';
 import type { ResolvedBrokerMonitoring } from './resolve-monitoring';
-import type { DeploymentMode, Engine } from './schema';
 
 /**
- * How many alarms a broker gets, and how many of them are Metrics Insights query alarms. The
- * alarm construct builds exactly this (a test holds them together); the validation rules use it
- * to refuse configs that would break CloudFormation's or CloudWatch's limits at deploy time.
+ * The alarm list of a broker, written once here: the alarm construct builds exactly these, the
+ * dashboard shows their names, and the validation rules count them to refuse configs that would
+ * break CloudFormation's or CloudWatch's limits at deploy time.
  */
+export interface AlarmPlanInput {
+  /** Short broker name (the config's `name`), used in alarm names. */
+  readonly name: string;
+  readonly brokerName: string;
+  readonly engine: Engine;
+  readonly engineVersion: string;
+  readonly deploymentMode: DeploymentMode;
+  readonly instanceType: string;
+  readonly monitoring: ResolvedBrokerMonitoring;
+}
+
+/** Nodes of a RabbitMQ cluster (rabbitmq-broker-architecture-cluster). */
+const RABBITMQ_CLUSTER_NODES = 3;
+
+/**
+ * Every alarm of one broker: health (CPU, memory, storage, connections), queue depth (any queue,
+ * named queues, no consumers) and dead letters, in the order the alarm stack creates them. A broker
+ * whose instance type has no known connection limit (refused by the instance-type rule) gets a
+ * connections threshold of 0.
+ */
+export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): PlannedAlarm[] {
+  const { monitoring } = b;
+  const s = monitoring.alarms;
+  const name = (what: string) => alarmName(environment, b.name, what);
+  const title = `${b.engine === 'ACTIVEMQ' ? 'ActiveMQ' : 'RabbitMQ'} broker ${b.brokerName}`;
+  const alarms: PlannedAlarm[] = [];
+  // Construct ids cannot hold "/" (virtual hosts can).
+  const add = (id: string, brokerLevel: boolean, alarm: Omit<PlannedAlarm, 'id' | 'brokerLevel' | 'metricsInsights'>) =>
+    alarms.push({ id: id.replace(/\//g, '|'), brokerLevel, metricsInsights: alarm.watch.kind === 'cpu-max-node' || alarm.watch.kind === 'any-queue-depth', ...alarm });
+  const isCluster = b.deploymentMode === 'CLUSTER_MULTI_AZ';
+
+  // Health. CPU treats missing data as breaching: no CPU data means the broker stopped reporting.
+  if (b.engine === 'ACTIVEMQ') {
+    add('Cpu', true, {
+      alarmName: name('cpu'),
+      description: `${title}: CpuUtilization above ${s.cpuPercent}% (or no data: the broker is down or not reporting). First: check the broker state in the Amazon MQ console, then producers/consumers for a burst; scale the instance type if it persists.`,
+      watch: { kind: 'cpu' },
+      threshold: s.cpuPercent,
+      comparison: 'above',
+      missingDataBreaches: true,
+    });
+    add('Memory', true, {
+      alarmName: name('memory'),
+      description: `${title}: HeapUsage above ${s.memoryPercent}% of the JVM limit; ActiveMQ slows producers near 100%. First: look for queues with many messages and slow or missing consumers (TotalMessageCount, QueueSize); scale the instance type if it persists.`,
+      watch: { kind: 'memory' },
+      threshold: s.memoryPercent,
+      comparison: 'above',
+      missingDataBreaches: false,
+    });
+    add('Storage', true, {
+      alarmName: name('storage'),
+      description: `${title}: StorePercentUsage above ${s.storagePercent}%; at 100% the broker refuses producers. First: drain or purge the deepest queues and the dead-letter queue; check consumers are running.`,
+      watch: { kind: 'storage' },
+      threshold: s.storagePercent,
+      comparison: 'above',
+      missingDataBreaches: false,
+    });
+  } else {
+    add('Cpu', true, {
+      alarmName: name('cpu'),
+      description: `${title}: SystemCpuUtilization${isCluster ? ' of a node' : ''} above ${s.cpuPercent}% (or no data: the broker is down or not reporting). First: check the broker state in the Amazon MQ console, then connection and channel churn; scale the instance type if it persists.`,
+      watch: { kind: isCluster ? 'cpu-max-node' : 'cpu' },
+      threshold: s.cpuPercent,
+      comparison: 'above',
+      missingDataBreaches: true,
+    });
+    add('Memory', true, {
+      alarmName: name('memory'),
+      description: `${title}: RabbitMQMemUsed above ${s.memoryPercent}% of RabbitMQMemLimit${isCluster ? ' (across the cluster)' : ''}; at the limit RabbitMQ blocks all publishers. First: find queues with large backlogs and add consumers or limits (max-length); scale the instance type if it persists.`,
+      watch: { kind: 'memory' },
+      threshold: s.memoryPercent,
+      comparison: 'above',
+      missingDataBreaches: false,
+    });
+    add('Storage', true, {
+      alarmName: name('disk'),
+      description: `${title}: RabbitMQDiskFree below ${s.diskFreeLimitFactor} times RabbitMQDiskFreeLimit${isCluster ? ' (across the cluster)' : ''}; below the limit RabbitMQ blocks all publishers. First: drain the deepest queues; on RabbitMQ 4 clusters consider a larger storage size.`,
+      watch: { kind: 'storage' },
+      threshold: s.diskFreeLimitFactor,
+      comparison: 'below',
+      missingDataBreaches: false,
+    });
+  }
+  const perInstance = maxConnections(b.engine, b.instanceType) ?? 0;
+  // ActiveMQ's limit is per wire protocol; the total count against it warns early. A cluster's ConnectionCount is the sum of its nodes.
+  const connectionLimit = b.engine === 'RABBITMQ' && isCluster ? perInstance * RABBITMQ_CLUSTER_NODES : perInstance;
+  const connectionThreshold = Math.floor((connectionLimit * s.connectionsPercent) / 100);
+  add('Connections', true, {
+    alarmName: name('connections'),
+    description: `${title}: ${connectionThreshold} connections or more, ${s.connectionsPercent}% of the ${connectionLimit} ${b.engine === 'ACTIVEMQ' ? 'per protocol' : isCluster ? 'of the cluster' : ''} that ${b.instanceType} accepts; new clients will be refused at the limit. First: look for clients leaking connections (no pooling); scale the instance type if the load is real.`.replace(/ {2}/g, ' '),
+    watch: { kind: 'connections' },
+    threshold: connectionThreshold,
+    comparison: 'at-or-above',
+    missingDataBreaches: false,
+  });
+
+  // Depth of any queue, including queues created at run time.
+  if (publishesQueueMetrics(b.engine, b.engineVersion)) {
+    const instances = brokerDimensionValues(b);
+    const exclude = monitoring.deadLetterQueues;
+    instances.forEach((broker, i) => {
+      const suffix = instances.length > 1 ? `-${i + 1}` : '';
+      add(`AnyQueueDepth${suffix}`, true, {
+        alarmName: name(`any-queue-depth${suffix}`),
+        description: `${title}${suffix ? ` (instance ${broker})` : ''}: a queue holds more than ${s.queueDepth} messages (${b.engine === 'ACTIVEMQ' ? 'QueueSize' : 'MessageCount'}, any queue but the dead-letter queues). First: find the queue on the dashboard's depth widget, then check its consumers are running and keeping up.`,
+        watch: { kind: 'any-queue-depth', broker, exclude },
+        threshold: s.queueDepth,
+        comparison: 'above',
+        missingDataBreaches: false,
+      });
+    });
+  } else {
+    add('ReadyMessages', true, {
+      alarmName: name('ready-messages'),
+      description: `${title}: more than ${s.queueDepth} messages ready for delivery (MessageReadyCount, all queues; RabbitMQ ${b.engineVersion} publishes no per-queue metrics). First: find the deep queue in the RabbitMQ console or Prometheus endpoint, then check its consumers.`,
+      watch: { kind: 'ready-messages' },
+      threshold: s.queueDepth,
+      comparison: 'above',
+      missingDataBreaches: false,
+    });
+    add('UnacknowledgedMessages', true, {
+      alarmName: name('unacknowledged-messages'),
+      description: `${title}: more than ${s.unacknowledgedMessages} messages delivered but not acknowledged (MessageUnacknowledgedCount). First: look for stuck consumers or a prefetch set too high.`,
+      watch: { kind: 'unacknowledged-messages' },
+      threshold: s.unacknowledgedMessages,
+      comparison: 'above',
+      missingDataBreaches: false,
+    });
+  }
+
+  for (const q of monitoring.queues) {
+    const queue: AlarmQueue = { name: q.name, virtualHost: q.virtualHost };
+    const label = queueLabel(queue);
+    add(`Queue${label}Depth`, false, {
+      alarmName: fitName(name(`queue-depth-${label}`)),
+      description: `${title}: queue ${label} holds more than ${q.maxDepth} messages. First: check its consumers are running and keeping up; then look for a producer burst.`,
+      watch: { kind: 'queue-depth', queue },
+      threshold: q.maxDepth,
+      comparison: 'above',
+      missingDataBreaches: false,
+    });
+    if (q.alarmWithoutConsumers) {
+      add(`Queue${label}NoConsumers`, false, {
+        alarmName: fitName(name(`queue-no-consumers-${label}`)),
+        description: `${title}: queue ${label} has no consumer (or no data: the queue does not exist, is beyond the destinations CloudWatch monitors, or the broker is down). First: check the consuming service is running and can connect.`,
+        watch: { kind: 'queue-consumers', queue },
+        threshold: 1,
+        comparison: 'below',
+        missingDataBreaches: true,
+      });
+    }
+  }
+
+  for (const q of monitoring.deadLetterQueues) {
+    const queue: AlarmQueue = { name: q.name, virtualHost: q.virtualHost };
+    const label = queueLabel(queue);
+    add(`DeadLetters${label}`, true, {
+      alarmName: fitName(name(`dead-letters-${label}`)),
+      description: `${title}: dead-letter queue ${label} is not empty: messages failed delivery or expired. First: read a few messages for the cause, fix the consumer, then replay or purge the queue.`,
+      watch: { kind: 'dead-letters', queue },
+      threshold: 0,
+      comparison: 'above',
+      missingDataBreaches: false, // ActiveMQ.DLQ only exists after the first dead letter
+    });
+  }
+  return alarms;
+}
+
+/** `name`, or `vhost/name` outside the default virtual host. */
+function queueLabel(q: AlarmQueue): string {
+  return q.virtualHost === undefined || q.virtualHost === DEFAULT_VIRTUAL_HOST ? q.name : `${q.virtualHost}/${q.name}`;
+}
+
+/** Alarm names are at most 255 characters; long ones keep their start and a stable hash. */
+function fitName(n: string): string {
+  if (n.length <= 255) return n;
+  return `${n.slice(0, 240)}-${createHash('sha256').update(n).digest('hex').slice(0, 14)}`;
+}
+
+/** What the limits rules need to know of a broker's alarm list. */
 export interface AlarmPlan {
   readonly total: number;
   readonly metricsInsights: number;
@@ -13,35 +198,19 @@ export interface AlarmPlan {
   readonly estimatedBytes: number;
 }
 
-export interface AlarmPlanInput {
-  readonly engine: Engine;
-  readonly engineVersion: string;
-  readonly deploymentMode: DeploymentMode;
-  readonly monitoring: Pick<ResolvedBrokerMonitoring, 'queues' | 'deadLetterQueues'>;
-}
-
 /** Health alarms every broker gets: CPU, memory, storage, connections. */
 export const HEALTH_ALARMS = 4;
 
-export function planBrokerAlarms(b: AlarmPlanInput): AlarmPlan {
-  const queueMetrics = b.engine === 'ACTIVEMQ' || !b.engineVersion.startsWith('4.');
+/** Counts and sizes a broker's alarm list. */
+export function planBrokerAlarms(b: { readonly deploymentMode: DeploymentMode; readonly engine: Engine; readonly alarms: readonly PlannedAlarm[] }): AlarmPlan {
   const instances = b.engine === 'ACTIVEMQ' && b.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? 2 : 1;
-  // Any-queue depth: one Metrics Insights alarm per instance; RabbitMQ 4.x: broker-level ready + unacked.
-  const depth = queueMetrics ? instances : 2;
-  const depthInsights = queueMetrics ? instances : 0;
-  // A RabbitMQ cluster's CPU is watched per node through a Metrics Insights query.
-  const cpuInsights = b.engine === 'RABBITMQ' && b.deploymentMode === 'CLUSTER_MULTI_AZ' ? 1 : 0;
-  const named = b.monitoring.queues.reduce((n, q) => n + 1 + (q.alarmWithoutConsumers ? 1 : 0), 0);
   // Measured on synthesized stacks (test/scripts/scale.test.ts checks it holds): a queue alarm takes
   // about 1.1 KB (1.4 KB when it reads both active/standby instances) plus 6 bytes per character of
   // its queue and vhost names, which appear in its name, description, id and dimensions.
-  const perAlarm = (q: { name: string; virtualHost?: string }) => (instances === 2 ? 1400 : 1100) + 6 * (q.name.length + (q.virtualHost?.length ?? 0));
-  const queueBytes = b.monitoring.queues.reduce((n, q) => n + perAlarm(q) * (1 + (q.alarmWithoutConsumers ? 1 : 0)), 0);
-  return {
-    total: HEALTH_ALARMS + depth + named + b.monitoring.deadLetterQueues.length,
-    metricsInsights: depthInsights + cpuInsights,
-    estimatedBytes: BASE_STACK_BYTES + queueBytes + b.monitoring.deadLetterQueues.reduce((n, q) => n + perAlarm(q), 0),
-  };
+  const perAlarm = (q: AlarmQueue) => (instances === 2 ? 1400 : 1100) + 6 * (q.name.length + (q.virtualHost?.length ?? 0));
+  let estimatedBytes = BASE_STACK_BYTES;
+  for (const a of b.alarms) if ('queue' in a.watch) estimatedBytes += perAlarm(a.watch.queue);
+  return { total: b.alarms.length, metricsInsights: b.alarms.filter((a) => a.metricsInsights).length, estimatedBytes };
 }
 
 /** The health and any-queue alarms with the stack's metadata (measured: under 10 KB). */

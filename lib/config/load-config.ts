@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveConfig, type ResolvedConfig } from './resolve';
+import type { ResolvedConfig } from './resolve';
 import { ConfigValidationError, validateConfig } from './validate';
 
 /** Where a stage's config lives: config/<stage>.json. */
@@ -25,13 +25,13 @@ export function loadConfigFile(file: string): ResolvedConfig {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${file}: is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return parseConfig(raw, file);
 }
 
 export function parseConfig(raw: unknown, source = 'config'): ResolvedConfig {
-  const { config, problems } = validateConfig(raw);
-  if (!config) throw new ConfigValidationError(source, problems);
-  return resolveConfig(config);
+  const { plan, problems } = validateConfig(raw);
+  if (!plan) throw new ConfigValidationError(source, problems);
+  return plan;
 }

@@ -1,3 +1,4 @@
+import { alarmTopicName } from '../contract/names';
 import type { AlarmSettingsConfig, BrokerConfig, Engine, MonitoringConfig } from './schema';
 
 /** Alarm settings with every default applied. */
@@ -78,10 +79,6 @@ export function resolveBrokerMonitoring(broker: BrokerConfig, monitoring: Monito
       virtualHost: broker.engine === 'RABBITMQ' ? (q.virtualHost ?? '/') : undefined,
     })),
   };
-}
-
-export function alarmTopicName(environment: string): string {
-  return `mq-platform-${environment}-alarms`;
 }
 
 export function resolveMonitoring(monitoring: MonitoringConfig | undefined, environment: string): ResolvedMonitoring {

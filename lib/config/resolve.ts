@@ -1,4 +1,8 @@
-import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } from './amazon-mq-catalog';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } from '../amazonmq/catalog';
+import type { PlannedAlarm } from '../contract/alarms';
+import * as names from '../contract/names';
+import { planBrokerAlarmList } from './alarm-plan';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { offWindowRotation, rotationWindow, shiftWindow, type RotationWindow } from './rotation-schedule';
 import type { AllowReplacementConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType } from './schema';
@@ -22,11 +26,40 @@ export interface ResolvedUser {
   readonly permissions: ReadonlyArray<{ readonly vhost: string; readonly configure: string; readonly write: string; readonly read: string }>;
 }
 
-/** A broker with every default applied: what the constructs build from. */
-export interface ResolvedBroker {
+/** A broker of the environment plan, every default applied: what the stacks build from. */
+export interface ResolvedBroker extends BrokerDraft {
+  readonly clients: readonly ResolvedClient[];
+  readonly rotation: {
+    readonly window: RotationWindow;
+    /** RabbitMQ: the administrator's secret, one hour after `window`. */
+    readonly administratorWindow?: RotationWindow;
+    /** ActiveMQ: the broker-user secrets' re-stamp, 12 hours after `window` (see docs/rotation.md). */
+    readonly brokerUserWindow?: RotationWindow;
+    readonly acceptRebootDowntime: boolean;
+  };
+}
+
+/** Where a client connects from: exactly one of its CIDR or its security group. */
+export type ClientPeer = { readonly cidr: string } | { readonly securityGroupId: string };
+
+/** A client of the plan, with its peer. */
+export interface ResolvedClient extends ClientConfig {
+  readonly peer: ClientPeer;
+}
+
+/**
+ * A broker resolved before validation, which the rule tables look at: as the plan's broker, but
+ * without a rotation window when its maintenance window leaves none (the rotation-window rule
+ * reports it).
+ */
+export interface BrokerDraft {
   readonly name: string;
   /** The Amazon MQ broker name, `<name>-<environment>`. */
   readonly brokerName: string;
+  /** What every user secret name of the broker starts with, `mq-platform/<environment>/<name>/`. */
+  readonly secretNamePrefix: string;
+  /** Name of the broker's alarm stack. */
+  readonly alarmStackName: string;
   readonly engine: Engine;
   readonly engineVersion: string;
   readonly deploymentMode: DeploymentMode;
@@ -56,10 +89,28 @@ export interface ResolvedBroker {
   readonly tags: Readonly<Record<string, string>>;
   /** Alarm settings, named queues and dead-letter queues. */
   readonly monitoring: ResolvedBrokerMonitoring;
+  /** Every alarm of the broker: the alarm stack builds them, the dashboard shows them. */
+  readonly alarms: readonly PlannedAlarm[];
 }
 
+/** Names of the environment's stacks and shared resources (lib/contract/names). */
+export interface EnvironmentNames {
+  readonly networkStack: string;
+  readonly brokersStack: string;
+  readonly monitoringStack: string;
+  /** Prefix of the environment's resource names, `mq-platform-<environment>`. */
+  readonly resourcePrefix: string;
+  readonly logPolicy: string;
+  readonly alarmNamePrefix: string;
+  readonly dashboard: string;
+}
+
+/** The environment plan: the validated config resolved once, which every stack reads its slice of. */
 export interface ResolvedConfig {
   readonly environment: string;
+  readonly names: EnvironmentNames;
+  /** Of stateful resources (brokers, keys, secrets, logs): retained in protected environments. */
+  readonly removalPolicy: RemovalPolicy;
   readonly region: string;
   readonly account?: string;
   readonly protected: boolean;
@@ -85,14 +136,14 @@ export function defaultStorageType(engine: Engine): StorageType {
 }
 
 export function brokerName(broker: Pick<BrokerConfig, 'name'>, environment: string): string {
-  return `${broker.name}-${environment}`;
+  return names.brokerName(broker.name, environment);
 }
 
 export function resolveBroker(
   broker: BrokerConfig,
   environment: string,
   options: { frequency?: RotationFrequency; monitoring?: MonitoringConfig } = {},
-): ResolvedBroker {
+): BrokerDraft {
   const frequency = options.frequency ?? DEFAULT_ROTATION_FREQUENCY;
   const isActiveMq = broker.engine === 'ACTIVEMQ';
   const maintenanceWindow = {
@@ -100,10 +151,13 @@ export function resolveBroker(
     timeOfDay: broker.maintenanceWindow?.timeOfDay ?? DEFAULT_MAINTENANCE_WINDOW.timeOfDay,
     timeZone: broker.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
   };
+  const monitoring = resolveBrokerMonitoring(broker, options.monitoring);
   const window = isActiveMq ? rotationWindow(maintenanceWindow, frequency) : offWindowRotation(maintenanceWindow, frequency);
-  return {
+  const resolved = {
     name: broker.name,
     brokerName: brokerName(broker, environment),
+    secretNamePrefix: names.secretNamePrefix(environment, broker.name),
+    alarmStackName: names.stackName(environment, names.alarmStackPart(broker.name)),
     engine: broker.engine,
     engineVersion: broker.engineVersion,
     deploymentMode: broker.deploymentMode,
@@ -131,14 +185,42 @@ export function resolveBroker(
       acceptRebootDowntime: broker.rotation?.acceptRebootDowntime ?? false,
     },
     tags: broker.tags ?? {},
-    monitoring: resolveBrokerMonitoring(broker, options.monitoring),
+    monitoring,
   };
+  return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }
 
-export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
+/**
+ * A draft broker as the plan needs it, once the rules passed: with its rotation window (rule
+ * rotation-window) and every client's peer (rule clients); undefined if one is missing.
+ */
+export function completeBroker(b: BrokerDraft): ResolvedBroker | undefined {
+  const window = b.rotation.window;
+  const clients: ResolvedClient[] = [];
+  for (const c of b.clients) {
+    const peer: ClientPeer | undefined = c.cidr !== undefined ? { cidr: c.cidr } : c.securityGroupId !== undefined ? { securityGroupId: c.securityGroupId } : undefined;
+    if (!peer) return undefined;
+    clients.push({ ...c, peer });
+  }
+  return window ? { ...b, clients, rotation: { ...b.rotation, window } } : undefined;
+}
+
+/** The plan of a validated config from its resolved brokers (see validateConfig). */
+export function resolveConfig(config: MqPlatformConfig, brokers: readonly ResolvedBroker[]): ResolvedConfig {
   const frequency = config.rotation?.frequency ?? DEFAULT_ROTATION_FREQUENCY;
+  const env = config.environment;
   return {
     environment: config.environment,
+    names: {
+      networkStack: names.stackName(env, 'Network'),
+      brokersStack: names.stackName(env, 'Brokers'),
+      monitoringStack: names.stackName(env, 'Monitoring'),
+      resourcePrefix: names.resourcePrefix(env),
+      logPolicy: names.logPolicyName(env),
+      alarmNamePrefix: names.alarmNamePrefix(env),
+      dashboard: names.dashboardName(env),
+    },
+    removalPolicy: config.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     region: config.region,
     account: config.account,
     protected: config.protected ?? false,
@@ -147,12 +229,12 @@ export function resolveConfig(config: MqPlatformConfig): ResolvedConfig {
     requiredTagKeys: config.compliance?.requiredTagKeys ?? [],
     network: config.network,
     rotation: { frequency },
-    brokers: config.brokers.map((b) => resolveBroker(b, config.environment, { frequency, monitoring: config.monitoring })),
+    brokers,
     monitoring: resolveMonitoring(config.monitoring, config.environment),
   };
 }
 
 /** Protocols a client may use: its own list, or every protocol of the broker. */
-export function clientProtocols(broker: ResolvedBroker, client: ClientConfig): readonly Protocol[] {
+export function clientProtocols(broker: Pick<BrokerDraft, 'protocols'>, client: ClientConfig): readonly Protocol[] {
   return client.protocols ?? broker.protocols;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DAYS_OF_WEEK, DEPLOYMENT_MODES, ENGINES, PROTOCOLS, STORAGE_TYPES, type DayOfWeek, type DeploymentMode, type Engine, type Protocol, type StorageType } from '../amazonmq/engines';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -6,18 +7,10 @@ import { z } from 'zod';
  * more than one field (engine/mode pairs, versions, instance types, ...) live in ./rules.
  */
 
-export const ENGINES = ['ACTIVEMQ', 'RABBITMQ'] as const;
-export const DEPLOYMENT_MODES = ['SINGLE_INSTANCE', 'ACTIVE_STANDBY_MULTI_AZ', 'CLUSTER_MULTI_AZ'] as const;
-export const STORAGE_TYPES = ['EBS', 'EFS'] as const;
-export const DAYS_OF_WEEK = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
-export const PROTOCOLS = ['OPENWIRE', 'STOMP', 'AMQP', 'MQTT', 'WSS', 'CONSOLE'] as const;
+// Amazon MQ's enumerations are defined once, in lib/amazonmq; re-exported for the config's users.
+export { DAYS_OF_WEEK, DEPLOYMENT_MODES, ENGINES, PROTOCOLS, STORAGE_TYPES };
+export type { DayOfWeek, DeploymentMode, Engine, Protocol, StorageType };
 export const ROTATION_FREQUENCIES = ['WEEKLY', 'MONTHLY', 'QUARTERLY'] as const;
-
-export type Engine = (typeof ENGINES)[number];
-export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
-export type StorageType = (typeof STORAGE_TYPES)[number];
-export type Protocol = (typeof PROTOCOLS)[number];
-export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
 export type RotationFrequency = (typeof ROTATION_FREQUENCIES)[number];
 
 const tags = z

@@ -3,6 +3,7 @@ import { BROKER_RULES } from './rules/broker-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
 import { at, formatProblem, list, type Problem } from './rules/problem';
+import { completeBroker, resolveBroker, resolveConfig, type BrokerDraft, type ResolvedBroker, type ResolvedConfig } from './resolve';
 import { BrokerSchema, ConfigSchema, type BrokerConfig, type MqPlatformConfig } from './schema';
 
 /** Thrown when a config has problems; the message lists every one, one per line. */
@@ -23,7 +24,11 @@ export class ConfigValidationError extends Error {
 const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES];
 const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES];
 
-export function validateConfig(raw: unknown): { config?: MqPlatformConfig; problems: Problem[] } {
+/**
+ * Parse, resolve, check: the config is parsed, its brokers are resolved once, the rule tables run
+ * on them, and a config without problems comes back with its environment plan.
+ */
+export function validateConfig(raw: unknown): { config?: MqPlatformConfig; plan?: ResolvedConfig; problems: Problem[] } {
   const parsed = ConfigSchema.safeParse(raw);
   const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZodIssue(i, raw));
 
@@ -33,15 +38,29 @@ export function validateConfig(raw: unknown): { config?: MqPlatformConfig; probl
   const top = ConfigSchema.extend({ brokers: z.array(z.unknown()) }).safeParse(cleaned);
   const rawBrokers: unknown[] = Array.isArray((cleaned as { brokers?: unknown })?.brokers) ? (cleaned as { brokers: unknown[] }).brokers : [];
   const brokers = rawBrokers.map((b) => BrokerSchema.safeParse(b));
+  let drafts: Array<BrokerDraft | undefined> = [];
   if (top.success) {
     const config = { ...top.data, brokers: rawBrokers as BrokerConfig[] } as MqPlatformConfig;
-    for (const rule of ALL_ENVIRONMENT_RULES) problems.push(...rule.check(config));
+    const frequency = config.rotation?.frequency;
+    drafts = brokers.map((b) => (b.success ? resolveBroker(b.data, config.environment, { frequency, monitoring: config.monitoring }) : undefined));
+    for (const rule of ALL_ENVIRONMENT_RULES) problems.push(...rule.check(config, { brokers: drafts }));
     brokers.forEach((b, index) => {
-      if (!b.success) return;
-      for (const rule of ALL_BROKER_RULES) problems.push(...rule.check(b.data, { config, index }));
+      const resolved = drafts[index];
+      if (!b.success || !resolved) return;
+      for (const rule of ALL_BROKER_RULES) problems.push(...rule.check(b.data, { config, index, resolved }));
     });
   }
-  return { config: parsed.success && problems.length === 0 ? parsed.data : undefined, problems: sortProblems(problems) };
+  if (!parsed.success || problems.length > 0) return { problems: sortProblems(problems) };
+  // The rules leave every broker a rotation window and every client one peer; should one still
+  // lack them, that is a problem reported like the others, never a throw at synth.
+  const planned: ResolvedBroker[] = [];
+  drafts.forEach((d, index) => {
+    const b = d && completeBroker(d);
+    if (b) planned.push(b);
+    else problems.push({ rule: 'plan', path: at('brokers', index), value: parsed.data.brokers[index]?.name, message: 'cannot be planned: no rotation window, or a client without cidr or securityGroupId' });
+  });
+  if (problems.length > 0) return { problems: sortProblems(problems) };
+  return { config: parsed.data, plan: resolveConfig(parsed.data, planned), problems };
 }
 
 /** Stable order: by path as it appears in the file, then message. */
@@ -92,14 +111,23 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
 }
 
+/** The parts of a zod 4 schema object that knownKeys walks (zod exposes them untyped). */
+interface SchemaNode {
+  readonly def?: { readonly type?: string; readonly innerType?: SchemaNode; readonly discriminator?: string; readonly values?: readonly unknown[] };
+  readonly options?: readonly SchemaNode[];
+  readonly element?: SchemaNode;
+  readonly shape?: Readonly<Record<string, SchemaNode>>;
+}
+
 /** The field names the schema allows at a path, to say what an unknown key could have been. */
 function knownKeys(path: ReadonlyArray<string | number>, raw: unknown): string[] {
-  let schema: any = ConfigSchema;
-  const pick = (s: any, value: unknown): any => {
+  let schema: SchemaNode | undefined = ConfigSchema as unknown as SchemaNode;
+  const pick = (s: SchemaNode | undefined, value: unknown): SchemaNode | undefined => {
     while (s?.def?.type === 'optional' || s?.def?.type === 'default') s = s.def.innerType;
-    if (s?.def?.type === 'union' && s.def.discriminator) {
-      const d = (value as Record<string, unknown> | undefined)?.[s.def.discriminator];
-      s = s.options.find((o: any) => o.shape[s.def.discriminator].def.values.includes(d)) ?? s.options[0];
+    const discriminator = s?.def?.type === 'union' ? s.def.discriminator : undefined;
+    if (s && discriminator) {
+      const d = (value as Record<string, unknown> | undefined)?.[discriminator];
+      s = s.options?.find((o) => o.shape?.[discriminator]?.def?.values?.includes(d)) ?? s.options?.[0];
     }
     return s;
   };

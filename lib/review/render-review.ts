@@ -113,12 +113,12 @@ function verb(c: ResourceChange): string {
     case 'replaced':
       return 'REPLACE';
     case 'updated':
-      return c.properties.some((p) => p.effect === 'may-replace') ? 'UPDATE (may replace)' : c.properties.some((p) => p.effect === 'unknown') ? 'UPDATE' : 'UPDATE in place';
+      return c.properties.some((p) => p.effect === 'may-replace') ? 'UPDATE (may replace)' : 'UPDATE in place';
   }
 }
 
 function propertyLines(p: ResourceChange['properties'][number]): string[] {
-  const tag = p.effect === 'replace' ? ' (requires replacement)' : p.effect === 'may-replace' ? ' (may require replacement)' : p.effect === 'unknown' ? ' (type not in lib/review/update-behavior.ts: check its "Update requires")' : '';
+  const tag = p.effect === 'replace' ? ' (requires replacement)' : p.effect === 'may-replace' ? ' (may require replacement)' : '';
   const details = p.details.length > MAX_DETAILS ? [...p.details.slice(0, MAX_DETAILS), `... ${p.details.length - MAX_DETAILS} more`] : p.details;
   if (details.length === 1) return [`${p.name}${tag}: ${details[0]}`];
   return [`${p.name}${tag}:`, ...details.map((d) => `  ${d}`)];

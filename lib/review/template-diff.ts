@@ -1,4 +1,6 @@
-import { updateBehavior, type StatefulFacts } from './update-behavior';
+import type { ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
+import { TAG_KEYS } from '../contract/tags';
+import { statefulFacts, type StatefulFacts } from './update-behavior';
 
 /** The parts of a CloudFormation template the review reads. */
 export interface CfnTemplate {
@@ -18,12 +20,13 @@ export interface CfnResource {
 export type StackTemplates = Readonly<Record<string, CfnTemplate>>;
 
 /**
+ * What CloudFormation does for a property change, as @aws-cdk/cloudformation-diff (the engine of
+ * `cdk diff`) reads it from the CloudFormation resource specification ("Update requires"):
  * - `replace`: CloudFormation creates a new resource and deletes the old one.
  * - `may-replace`: replacement in some cases.
  * - `in-place`: updated, same resource.
- * - `unknown`: a type not in update-behavior.ts; look it up before trusting the change.
  */
-export type Effect = 'replace' | 'may-replace' | 'in-place' | 'unknown';
+export type Effect = 'replace' | 'may-replace' | 'in-place';
 
 export interface PropertyChange {
   /** Top-level property (`DeploymentMode`) or resource attribute (`DeletionPolicy`). */
@@ -66,9 +69,12 @@ const ATTRIBUTES = ['DeletionPolicy', 'UpdateReplacePolicy', 'DependsOn', 'Condi
 
 /**
  * Compares two sets of templates of one environment resource by resource (a logical id is the
- * identity of a resource: a new id is a delete and a create) and classifies every property change
- * with CloudFormation's "Update requires". A replacement propagates: a property that references a
- * replaced resource (Ref, GetAtt, Sub, or another stack's output of it) changes as well.
+ * identity of a resource: a new id is a delete and a create). Each stack is diffed by
+ * @aws-cdk/cloudformation-diff, which classifies every property change with CloudFormation's
+ * "Update requires" and propagates a replacement to what references it inside the stack. What it
+ * lacks is added here: propagation across stacks (a property reading another stack's output of a
+ * replaced resource changes as well), logical-id moves of stateful resources, and the labels and
+ * stateful facts the review and the replacement guard use.
  */
 export function diffEnvironment(base: StackTemplates, head: StackTemplates): EnvironmentDiff {
   const stacks = [...new Set([...Object.keys(base), ...Object.keys(head)])];
@@ -117,6 +123,10 @@ function diffStack(
     return r ? describeResource(id, r).label : id;
   };
 
+  // The diff engine sees a value that reads a changed output of another stack as changed.
+  const marked = markChangedOutputs(head, changedOutputs);
+  const diff = sameJson(base, marked) ? undefined : templateDiff(base, marked);
+
   for (const [id, after] of Object.entries(newResources)) {
     const before = oldResources[id];
     if (!before) {
@@ -127,22 +137,24 @@ function diffStack(
       changes.push(change(stack, id, after, 'replaced', [{ name: 'Type', effect: 'replace', details: [`${before.Type} → ${after.Type}`] }], before));
       continue;
     }
-    const behavior = updateBehavior(after.Type);
-    const effectOf = (prop: string): Effect =>
-      !behavior ? 'unknown' : behavior.replaces.includes(prop) ? 'replace' : behavior.mayReplace?.includes(prop) ? 'may-replace' : 'in-place';
-
+    const updates = diff?.resources.get(id)?.propertyUpdates ?? {};
     const properties: PropertyChange[] = [];
     const oldProps = before.Properties ?? {};
     const newProps = after.Properties ?? {};
     for (const prop of union(Object.keys(oldProps), Object.keys(newProps))) {
+      const effect = effectOf(updates[prop]?.changeImpact);
       const a = oldProps[prop];
       const b = newProps[prop];
       if (!sameJson(a, b)) {
-        properties.push({ name: prop, effect: effectOf(prop), details: describeValueChange(a, b) });
+        properties.push({ name: prop, effect, details: describeValueChange(a, b) });
         continue;
       }
+      // Unchanged text that references a replaced resource: the engine propagates the replacing
+      // references; one it does not list is updated in place (cdk diff leaves those out).
       const via = firstReplacedReference(b, stack, replaced, changedOutputs);
-      if (via) properties.push({ name: prop, effect: effectOf(prop), details: [`references ${stackLabel(via)}, which is replaced`], via: stackLabel(via) });
+      if (!via && !updates[prop]) continue;
+      const label = via ? stackLabel(via) : 'a resource';
+      properties.push({ name: prop, effect, details: [`references ${label}, which is replaced`], ...(via ? { via: label } : {}) });
     }
     for (const attr of ATTRIBUTES) {
       if (!sameJson(before[attr], after[attr])) properties.push({ name: attr, effect: 'in-place', details: describeValueChange(before[attr], after[attr]) });
@@ -168,6 +180,36 @@ function diffStack(
   return changes;
 }
 
+/** The engine's resource impact of one property change. */
+function effectOf(impact: ResourceImpact | undefined): Effect {
+  return impact === 'WILL_REPLACE' ? 'replace' : impact === 'MAY_REPLACE' ? 'may-replace' : 'in-place';
+}
+
+/** @aws-cdk/cloudformation-diff, loaded on the first template that differs (it costs ~250 ms, its specification ~1 s). */
+function templateDiff(base: CfnTemplate, head: CfnTemplate): TemplateDiff {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: a synth whose templates match the baseline never loads it
+  const { diffTemplate } = require('@aws-cdk/cloudformation-diff') as typeof import('@aws-cdk/cloudformation-diff');
+  return diffTemplate(structuredClone(base), structuredClone(head));
+}
+
+/**
+ * A copy of the head where every `Fn::GetStackOutput` of a changed output reads a different output
+ * name, as cloudformation-diff itself marks references to resources replaced in the same stack.
+ */
+function markChangedOutputs(head: CfnTemplate, changedOutputs: ReadonlyMap<string, string>): CfnTemplate {
+  if (changedOutputs.size === 0) return head;
+  const mark = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(mark);
+    if (!isPlainObject(v)) return v;
+    const out = v['Fn::GetStackOutput'];
+    if (isPlainObject(out) && changedOutputs.has(`${String(out.StackName)}/${String(out.OutputName)}`)) {
+      return { 'Fn::GetStackOutput': { ...out, OutputName: `${String(out.OutputName)} (changed)` } };
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mark(x)]));
+  };
+  return mark(head) as CfnTemplate;
+}
+
 function change(stack: string, logicalId: string, resource: CfnResource, kind: ChangeKind, properties: PropertyChange[], before?: CfnResource): ResourceChange {
   const d = describeResource(logicalId, resource);
   const old = before ?? resource;
@@ -179,7 +221,7 @@ function change(stack: string, logicalId: string, resource: CfnResource, kind: C
     kind,
     label: d.label,
     broker: d.broker ?? (before ? describeResource(logicalId, before).broker : undefined),
-    stateful: updateBehavior(resource.Type)?.stateful,
+    stateful: statefulFacts(resource.Type),
     properties,
     retained,
   };
@@ -190,9 +232,9 @@ export function describeResource(logicalId: string, r: CfnResource): { label: st
   const p = r.Properties ?? {};
   const tags = Array.isArray(p.Tags) ? (p.Tags as Array<{ Key?: unknown; Value?: unknown }>) : [];
   const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
-  const broker = typeof tag('mq-platform:broker') === 'string' ? (tag('mq-platform:broker') as string) : undefined;
+  const broker = typeof tag(TAG_KEYS.broker) === 'string' ? (tag(TAG_KEYS.broker) as string) : undefined;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const noun = updateBehavior(r.Type)?.stateful?.noun;
+  const noun = statefulFacts(r.Type)?.noun;
   let name: string | undefined;
   switch (r.Type) {
     case 'AWS::AmazonMQ::Broker':

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { PASSWORD_EXCLUDED_CHARACTERS, PASSWORD_LENGTH } from '../config/amazon-mq-catalog';
+import { PASSWORD_EXCLUDED_CHARACTERS, PASSWORD_LENGTH } from '../amazonmq/catalog';
 
 const EXCLUDED = new Set(PASSWORD_EXCLUDED_CHARACTERS);
 const CLASSES = ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789', '!*()-_[]{};<>.^|~'].map((c) =>

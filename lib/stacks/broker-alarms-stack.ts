@@ -2,14 +2,17 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
-import { BrokerMetrics } from '../constructs/broker/broker-metrics';
+import type { ResolvedBroker } from '../config/resolve';
+import type { ResolvedMonitoring } from '../config/resolve-monitoring';
+import { BrokerMetrics } from '../amazonmq/metrics';
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { BrokerAlarms } from '../constructs/monitoring/broker-alarms';
 
 export interface BrokerAlarmsStackProps extends StackProps {
-  readonly config: ResolvedConfig;
+  /** The broker whose alarms this stack holds (its alarm list comes from the plan). */
   readonly broker: ResolvedBroker;
+  /** Where the alarms notify. */
+  readonly monitoring: Pick<ResolvedMonitoring, 'topicName' | 'alarmTopicArns'>;
 }
 
 /**
@@ -24,15 +27,13 @@ export class BrokerAlarmsStack extends Stack {
   constructor(scope: Construct, id: string, props: BrokerAlarmsStackProps) {
     // Hundreds of alarms: unindented JSON keeps the template well under CloudFormation's 1 MB.
     super(scope, id, { suppressTemplateIndentation: true, ...props });
-    const { config, broker } = props;
-    const extraTopics = config.monitoring.alarmTopicArns.map((arn, i) => new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(this, `ExtraTopic${i}`, arn)));
+    const { monitoring, broker } = props;
+    const extraTopics = monitoring.alarmTopicArns.map((arn, i) => new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(this, `ExtraTopic${i}`, arn)));
     this.alarms = new BrokerAlarms(this, 'Alarms', {
-      environment: config.environment,
-      name: broker.name,
       metrics: new BrokerMetrics(broker),
-      instanceType: broker.instanceType,
-      monitoring: broker.monitoring,
-      actions: { actions: [alarmTopicAction(this, 'AlarmTopic', config.monitoring.topicName), ...extraTopics] },
+      alarms: broker.alarms,
+      timing: broker.monitoring.alarms,
+      actions: { actions: [alarmTopicAction(this, 'AlarmTopic', monitoring.topicName), ...extraTopics] },
     });
   }
 }

@@ -1,26 +1,39 @@
-import { CfnOutput, Fn, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, Tags, Validations, type RemovalPolicy, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
+import type { ResolvedBroker, ResolvedClient, ResolvedConfig } from '../config/resolve';
 import { clientProtocols } from '../config/resolve';
+import type { NetworkConfig } from '../config/schema';
+import { environmentSecretNamePrefix } from '../contract/names';
+import { TAG_KEYS } from '../contract/tags';
 import { AmazonMqLogPolicy } from '../constructs/broker/amazon-mq-log-policy';
 import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
-import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../constructs/broker/protocols';
+import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../amazonmq/protocols';
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
 
 export interface BrokersStackProps extends StackProps {
-  readonly config: ResolvedConfig;
-  /** @default - the VPC named in config.network (mode "import"), imported by id without lookup */
+  readonly environment: string;
+  /** A production environment: single-instance brokers are not acknowledged for the multi-AZ rules. */
+  readonly protected: boolean;
+  readonly names: Pick<ResolvedConfig['names'], 'resourcePrefix' | 'logPolicy'>;
+  /** Of the brokers, their keys and secrets, the rotation function's logs. */
+  readonly removalPolicy: RemovalPolicy;
+  readonly brokers: readonly ResolvedBroker[];
+  /** Where the VPC comes from when `vpc` is not given. */
+  readonly network: NetworkConfig;
+  /** The environment's alarm topic, for the credential-rotation alarm. */
+  readonly alarmTopicName: string;
+  /** @default - the VPC named in `network` (mode "import"), imported by id without lookup */
   readonly vpc?: ec2.IVpc;
   /**
    * Security groups of the VPC's Secrets Manager and Amazon MQ API interface endpoints, which the
    * rotation function calls. @default - HTTPS to the VPC's CIDR (imported VPCs)
    */
   readonly apiEndpointSecurityGroups?: readonly ec2.ISecurityGroup[];
-  /** Action of the credential-rotation alarm. @default - publish to the environment's alarm topic (config.monitoring) */
+  /** Action of the credential-rotation alarm. @default - publish to the environment's alarm topic (`alarmTopicName`) */
   readonly alarmAction?: cloudwatch.IAlarmAction;
 }
 
@@ -32,26 +45,25 @@ export class BrokersStack extends Stack {
 
   constructor(scope: Construct, id: string, props: BrokersStackProps) {
     super(scope, id, props);
-    const { config } = props;
-    const vpc = props.vpc ?? importVpc(this, config);
-    const removalPolicy = config.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { removalPolicy } = props;
+    const vpc = props.vpc ?? importVpc(this, props.network);
 
-    const logPolicy = config.brokers.some((b) => b.logs.general || b.logs.audit)
-      ? new AmazonMqLogPolicy(this, 'AmazonMqLogPolicy', { policyName: `mq-platform-${config.environment}-amazonmq-logs` })
+    const logPolicy = props.brokers.some((b) => b.logs.general || b.logs.audit)
+      ? new AmazonMqLogPolicy(this, 'AmazonMqLogPolicy', { policyName: props.names.logPolicy })
       : undefined;
 
     this.credentialRotation = new MqCredentialRotation(this, 'CredentialRotation', {
-      namePrefix: `mq-platform-${config.environment}`,
+      namePrefix: props.names.resourcePrefix,
       vpc,
       apiEndpointSecurityGroups: props.apiEndpointSecurityGroups,
-      alarmAction: props.alarmAction ?? alarmTopicAction(this, 'AlarmTopic', config.monitoring.topicName),
-      failedRotationTopic: sns.Topic.fromTopicArn(this, 'AlarmTopicForEvents', this.formatArn({ service: 'sns', resource: config.monitoring.topicName })),
-      secretNamePrefix: `mq-platform/${config.environment}/`,
+      alarmAction: props.alarmAction ?? alarmTopicAction(this, 'AlarmTopic', props.alarmTopicName),
+      failedRotationTopic: sns.Topic.fromTopicArn(this, 'AlarmTopicForEvents', this.formatArn({ service: 'sns', resource: props.alarmTopicName })),
+      secretNamePrefix: environmentSecretNamePrefix(props.environment),
       removalPolicy,
     });
 
     const brokers: Record<string, MqBroker> = {};
-    for (const b of config.brokers) {
+    for (const b of props.brokers) {
       const broker = new MqBroker(this, b.name, {
         brokerName: b.brokerName,
         engine: b.engine,
@@ -62,7 +74,7 @@ export class BrokersStack extends Stack {
         vpc,
         users: b.users,
         administrator: b.administrator,
-        secretNamePrefix: `mq-platform/${config.environment}/${b.name}/`,
+        secretNamePrefix: b.secretNamePrefix,
         protocols: b.protocols,
         clients: b.clients.map((c) => toClient(b, c)),
         maintenanceWindow: b.maintenanceWindow,
@@ -71,10 +83,10 @@ export class BrokersStack extends Stack {
         removalPolicy,
       });
       if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
-      if (!config.protected && b.deploymentMode === 'SINGLE_INSTANCE') acknowledgeSingleInstance(broker);
+      if (!props.protected && b.deploymentMode === 'SINGLE_INSTANCE') acknowledgeSingleInstance(broker);
 
-      Tags.of(broker).add('mq-platform:environment', config.environment);
-      Tags.of(broker).add('mq-platform:broker', b.name);
+      Tags.of(broker).add(TAG_KEYS.environment, props.environment);
+      Tags.of(broker).add(TAG_KEYS.broker, b.name);
       for (const [key, value] of Object.entries(b.tags)) Tags.of(broker).add(key, value);
       // What each secret is for, so that tools pick the one clients read (`application`).
       const kinds = [
@@ -83,11 +95,10 @@ export class BrokersStack extends Stack {
         ...Object.values(broker.brokerUserSecrets).map((c) => [c, 'broker-user'] as const),
       ];
       for (const [c, kind] of kinds) {
-        Tags.of(c).add('mq-platform:username', c.username);
-        Tags.of(c).add('mq-platform:secret-kind', kind);
+        Tags.of(c).add(TAG_KEYS.username, c.username);
+        Tags.of(c).add(TAG_KEYS.secretKind, kind);
       }
 
-      if (!b.rotation.window) throw new Error(`${b.name}: no rotation window (the config was not validated)`);
       this.credentialRotation.addBroker(broker, {
         credentials: b.rotation.window,
         administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
@@ -112,16 +123,15 @@ function acknowledgeSingleInstance(broker: MqBroker): void {
   Validations.of(broker.resource).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
 }
 
-function toClient(broker: ResolvedBroker, c: ResolvedBroker['clients'][number]): MqBrokerClient {
+function toClient(broker: ResolvedBroker, c: ResolvedClient): MqBrokerClient {
   return {
     name: c.name,
-    peer: c.cidr !== undefined ? ec2.Peer.ipv4(c.cidr) : ec2.Peer.securityGroupId(c.securityGroupId as string),
+    peer: 'cidr' in c.peer ? ec2.Peer.ipv4(c.peer.cidr) : ec2.Peer.securityGroupId(c.peer.securityGroupId),
     protocols: clientProtocols(broker, c),
   };
 }
 
-function importVpc(scope: Construct, config: ResolvedConfig): ec2.IVpc {
-  const n = config.network;
+function importVpc(scope: Construct, n: NetworkConfig): ec2.IVpc {
   if (n.mode !== 'import') throw new Error('BrokersStack needs props.vpc when the config creates the VPC');
   const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
     vpcId: n.vpcId,

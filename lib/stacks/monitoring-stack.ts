@@ -1,13 +1,18 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type RemovalPolicy, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { ResolvedConfig } from '../config/resolve';
-import { BrokerMetrics } from '../constructs/broker/broker-metrics';
+import type { ResolvedBroker, ResolvedConfig } from '../config/resolve';
+import type { ResolvedMonitoring } from '../config/resolve-monitoring';
+import { BrokerMetrics } from '../amazonmq/metrics';
 import { AlarmTopic } from '../constructs/monitoring/alarm-topic';
-import { brokerAlarmSpecs } from '../constructs/monitoring/broker-alarms';
 import { MonitoringDashboard } from '../constructs/monitoring/monitoring-dashboard';
 
 export interface MonitoringStackProps extends StackProps {
-  readonly config: ResolvedConfig;
+  readonly names: Pick<ResolvedConfig['names'], 'alarmNamePrefix' | 'dashboard'>;
+  readonly monitoring: ResolvedMonitoring;
+  /** The brokers on the dashboard, with their alarm lists. */
+  readonly brokers: readonly ResolvedBroker[];
+  /** Of the alarm topic's key. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /** The environment's alarm topic (with its key) and dashboard; the alarms live in one stack per broker. */
@@ -17,23 +22,19 @@ export class MonitoringStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const { monitoring, names } = props;
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
-      topicName: config.monitoring.topicName,
-      alarmNamePrefix: `mq-platform-${config.environment}-`,
+      topicName: monitoring.topicName,
+      alarmNamePrefix: names.alarmNamePrefix,
       // The brokers stack's rule on failed credential rotations.
-      eventRuleNamePrefix: `mq-platform-${config.environment}-`,
-      subscriptions: config.monitoring.subscriptions,
-      removalPolicy: config.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      eventRuleNamePrefix: names.alarmNamePrefix,
+      subscriptions: monitoring.subscriptions,
+      removalPolicy: props.removalPolicy,
     });
-    if (config.monitoring.dashboard) {
+    if (monitoring.dashboard) {
       this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
-        dashboardName: `mq-platform-${config.environment}`,
-        brokers: config.brokers.map((b) => {
-          const metrics = new BrokerMetrics(b);
-          const specs = brokerAlarmSpecs({ environment: config.environment, name: b.name, metrics, instanceType: b.instanceType, monitoring: b.monitoring });
-          return { metrics, alarmNames: specs.filter((s) => s.brokerLevel).map((s) => s.alarmName) };
-        }),
+        dashboardName: names.dashboard,
+        brokers: props.brokers.map((b) => ({ metrics: new BrokerMetrics(b), alarmNames: b.alarms.filter((a) => a.brokerLevel).map((a) => a.alarmName) })),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { ENGINE_VERSIONS, INSTANCE_TYPE_RULES } from '../../lib/config/amazon-mq-catalog';
+import { ENGINE_VERSIONS, INSTANCE_TYPE_RULES } from '../../lib/amazonmq/catalog';
 import { parseConfig } from '../../lib/config/load-config';
 import { formatProblem } from '../../lib/config/rules/problem';
 import { BROKER_RULES } from '../../lib/config/rules/broker-rules';

@@ -3,7 +3,7 @@ import { synthEnvironment } from '../../lib/app/synth';
 import { planBrokerAlarms } from '../../lib/config/alarm-plan';
 import { parseConfig } from '../../lib/config/load-config';
 import type { ResolvedConfig } from '../../lib/config/resolve';
-import { PUBLISHED_DIMENSION_SETS } from '../../lib/constructs/broker/broker-metrics';
+import { PUBLISHED_DIMENSION_SETS } from '../../lib/amazonmq/metrics';
 import { alarmsOf } from '../support/alarms';
 import { minimalConfig, shippedStages, stageConfig } from '../support/configs';
 

@@ -1,7 +1,5 @@
 import type { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
-// cdk-nag's own modules, not its index: the index loads every pack (~80 ms on every synth).
-import { NagPack, type NagPackProps } from 'cdk-nag/lib/nag-pack';
-import { NagMessageLevel, type NagRuleResult } from 'cdk-nag/lib/nag-rules';
+import { NagMessageLevel, NagPack, type NagPackProps, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import mq2 from './rules/mq2-activemq-audit-logs';
 import mq3 from './rules/mq3-auto-minor-version-upgrade';

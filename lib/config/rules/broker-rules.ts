@@ -16,10 +16,11 @@ import {
   TIME_ZONE_PATTERN,
   USERNAME_PATTERN,
   USERS_PER_BROKER,
-} from '../amazon-mq-catalog';
-import { brokerName, clientProtocols, resolveBroker } from '../resolve';
+} from '../../amazonmq/catalog';
+import { PLATFORM_TAGS_PER_BROKER } from '../../contract/tags';
+import { brokerName, clientProtocols } from '../resolve';
+import { utcOffsets } from '../rotation-schedule';
 import { USER_RULES } from './user-rules';
-import { rotationWindow, utcOffsets } from '../rotation-schedule';
 import { at, list, parseIpv4Cidr } from './problem';
 import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
 
@@ -69,7 +70,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   brokerRule('storage-type', SOURCES.activeStandby, (b, ctx, report) => {
-    const r = resolveBroker(b, ctx.config.environment);
+    const r = ctx.resolved;
     const byMode = STORAGE_BY_ENGINE_MODE[b.engine][b.deploymentMode] ?? ['EBS', 'EFS'];
     const byInstance = INSTANCE_TYPE_RULES.find((i) => i.engine === b.engine && i.instanceTypes.includes(b.instanceType))?.storage ?? ['EBS', 'EFS'];
     const allowed = byMode.filter((s) => byInstance.includes(s));
@@ -170,7 +171,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     const timeZone = w.timeZone ?? 'UTC';
     if (!utcOffsets(timeZone)) {
       report(p(ctx, 'maintenanceWindow', 'timeZone'), timeZone, 'is not in the time zone database; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"');
-    } else if (b.engine === 'ACTIVEMQ' && !rotationWindow({ dayOfWeek: w.dayOfWeek, timeOfDay: w.timeOfDay, timeZone }, 'MONTHLY')) {
+    } else if (!ctx.resolved.rotation.window) {
       report(
         p(ctx, 'maintenanceWindow', 'timeOfDay'),
         w.timeOfDay,
@@ -189,7 +190,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     };
     check(p(ctx, 'protocols'), b.protocols);
     if (b.protocols && b.protocols.length === 0) report(p(ctx, 'protocols'), b.protocols, `is empty; allowed: at least one of ${list(allowed)}`);
-    const brokerProtocols = resolveBroker(b, ctx.config.environment).protocols;
+    const brokerProtocols = ctx.resolved.protocols;
     (b.clients ?? []).forEach((c, i) => {
       check(p(ctx, 'clients', i, 'protocols'), c.protocols);
       (c.protocols ?? []).forEach((proto, j) => {
@@ -223,7 +224,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   brokerRule('security-group-rules', SOURCES.vpcQuotas, (b, ctx, report) => {
-    const r = resolveBroker(b, ctx.config.environment);
+    const r = ctx.resolved;
     const rules = r.clients.reduce((n, c) => n + clientProtocols(r, c).length, 0);
     if (rules > MAX_INGRESS_RULES_PER_SECURITY_GROUP) {
       report(p(ctx, 'clients'), `${r.clients.length} clients`, `need ${rules} inbound rules; allowed: at most ${MAX_INGRESS_RULES_PER_SECURITY_GROUP} per security group (fewer clients or protocols per client)`);
@@ -234,7 +235,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
 
   brokerRule('tags', SOURCES.quotas, (b, ctx, report) => {
     const tags = { ...(ctx.config.tags ?? {}), ...(b.tags ?? {}) };
-    const count = Object.keys(tags).length + 2; // plus mq-platform:environment and mq-platform:broker
+    const count = Object.keys(tags).length + PLATFORM_TAGS_PER_BROKER;
     if (count > MAX_TAGS_PER_BROKER) {
       report(p(ctx, 'tags'), `${count} tags`, `is too many with the environment's and ours; allowed: at most ${MAX_TAGS_PER_BROKER} per broker`);
     }

@@ -1,4 +1,4 @@
-import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, SOURCES, TAG_KEY_PATTERN } from '../amazon-mq-catalog';
+import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, SOURCES, TAG_KEY_PATTERN } from '../../amazonmq/catalog';
 import type { MqPlatformConfig } from '../schema';
 import { at, list, parseIpv4Cidr } from './problem';
 import { environmentRule, type EnvironmentRule, type Report } from './rule';

@@ -1,7 +1,8 @@
-import { MAX_BROKERS_PER_REGION } from '../amazon-mq-catalog';
+import { MAX_BROKERS_PER_REGION } from '../../amazonmq/catalog';
+import { publishesQueueMetrics } from '../../amazonmq/metrics';
 import { MAX_ALARM_TEMPLATE_BYTES, MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
-import { resolveAlarmSettings, resolveBrokerMonitoring } from '../resolve-monitoring';
-import { BrokerSchema, type AlarmSettingsConfig, type BrokerConfig } from '../schema';
+import { resolveAlarmSettings } from '../resolve-monitoring';
+import type { AlarmSettingsConfig, BrokerConfig } from '../schema';
 import { at, list } from './problem';
 import { brokerRule, environmentRule, type BrokerRule, type BrokerRuleContext, type EnvironmentRule, type Report } from './rule';
 
@@ -86,13 +87,10 @@ export const MONITORING_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     });
   }),
 
-  environmentRule('metrics-insights-alarms', SOURCES.alarmLimits, (c, report) => {
+  environmentRule('metrics-insights-alarms', SOURCES.alarmLimits, (c, report, ctx) => {
     if (c.brokers.length > MAX_BROKERS_PER_REGION) return; // the brokers rule already refuses this config
     // Brokers that did not parse are reported elsewhere and counted here as none.
-    const count = c.brokers.reduce((n, raw) => {
-      const b = BrokerSchema.safeParse(raw);
-      return b.success ? n + planBrokerAlarms({ ...b.data, monitoring: resolveBrokerMonitoring(b.data, c.monitoring) }).metricsInsights : n;
-    }, 0);
+    const count = ctx.brokers.reduce((n, b) => (b ? n + planBrokerAlarms(b).metricsInsights : n), 0);
     if (count > MAX_METRICS_INSIGHTS_ALARMS) {
       report('brokers', `${count} Metrics Insights alarms`, `is more than CloudWatch allows; allowed: at most ${MAX_METRICS_INSIGHTS_ALARMS} per account and region (fewer brokers, or ask AWS for a higher quota first)`);
     }
@@ -121,7 +119,7 @@ function checkQueueRefs(b: BrokerConfig, ctx: BrokerRuleContext, field: 'queues'
 
 export const MONITORING_BROKER_RULES: readonly BrokerRule[] = [
   brokerRule('broker-alarm-settings', SOURCES.putMetricAlarm, (b, ctx, report) => {
-    checkAlarmSettings(p(ctx, 'alarms'), b.alarms, resolveAlarmSettings(ctx.config.monitoring?.alarms, b.alarms), report);
+    checkAlarmSettings(p(ctx, 'alarms'), b.alarms, ctx.resolved.monitoring.alarms, report);
   }),
 
   brokerRule('queue-names', SOURCES.rabbitMqMetrics, (b, ctx, report) => {
@@ -133,7 +131,7 @@ export const MONITORING_BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   brokerRule('rabbitmq-4-queue-metrics', SOURCES.rabbitMq4, (b, ctx, report) => {
-    if (b.engine !== 'RABBITMQ' || !b.engineVersion.startsWith('4.')) return;
+    if (publishesQueueMetrics(b.engine, b.engineVersion)) return;
     for (const field of ['queues', 'deadLetterQueues'] as const) {
       const queues = b[field] ?? [];
       if (queues.length > 0) {
@@ -147,7 +145,7 @@ export const MONITORING_BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   brokerRule('alarms-per-broker', SOURCES.cfnLimits, (b, ctx, report) => {
-    const plan = planBrokerAlarms({ ...b, monitoring: resolveBrokerMonitoring(b, ctx.config.monitoring) });
+    const plan = planBrokerAlarms(ctx.resolved);
     if (plan.total > MAX_ALARMS_PER_BROKER) {
       report(
         p(ctx, 'queues'),

@@ -1,3 +1,4 @@
+import type { BrokerDraft } from '../resolve';
 import type { BrokerConfig, MqPlatformConfig } from '../schema';
 import type { Problem } from './problem';
 
@@ -9,6 +10,14 @@ export interface BrokerRuleContext {
   readonly config: MqPlatformConfig;
   /** Index of the broker in `brokers`, for paths. */
   readonly index: number;
+  /** The broker resolved once (defaults, names, rotation window, alarm list): rules read it, never re-resolve. */
+  readonly resolved: BrokerDraft;
+}
+
+/** What an environment rule may look at besides the config: its brokers resolved once. */
+export interface EnvironmentRuleContext {
+  /** Per entry of `brokers`: the resolved broker, or undefined when the entry did not parse. */
+  readonly brokers: ReadonlyArray<BrokerDraft | undefined>;
 }
 
 export interface BrokerRule {
@@ -21,7 +30,7 @@ export interface BrokerRule {
 export interface EnvironmentRule {
   readonly id: string;
   readonly source: string;
-  check(config: MqPlatformConfig): Problem[];
+  check(config: MqPlatformConfig, ctx: EnvironmentRuleContext): Problem[];
 }
 
 /** Builds a broker rule whose findings all carry its id. */
@@ -38,13 +47,13 @@ export function brokerRule(id: string, source: string, check: (b: BrokerConfig, 
 }
 
 /** Builds an environment rule whose findings all carry its id. */
-export function environmentRule(id: string, source: string, check: (c: MqPlatformConfig, report: Report) => void): EnvironmentRule {
+export function environmentRule(id: string, source: string, check: (c: MqPlatformConfig, report: Report, ctx: EnvironmentRuleContext) => void): EnvironmentRule {
   return {
     id,
     source,
-    check(c) {
+    check(c, ctx) {
       const problems: Problem[] = [];
-      check(c, (path, value, message) => problems.push({ path, value, message, rule: id }));
+      check(c, (path, value, message) => problems.push({ path, value, message, rule: id }), ctx);
       return problems;
     },
   };

@@ -1,4 +1,4 @@
-import { MAX_USERNAME_LENGTH, SOURCES, USERNAME_PATTERN } from '../amazon-mq-catalog';
+import { MAX_USERNAME_LENGTH, SOURCES, USERNAME_PATTERN } from '../../amazonmq/catalog';
 import { PARTNER_SUFFIX } from '../../rotation/types';
 import { at, list } from './problem';
 import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';

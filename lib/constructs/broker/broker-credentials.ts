@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { PASSWORD_EXCLUDED_CHARACTERS, PASSWORD_LENGTH } from '../../config/amazon-mq-catalog';
+import { PASSWORD_EXCLUDED_CHARACTERS, PASSWORD_LENGTH } from '../../amazonmq/catalog';
 
 export interface BrokerCredentialsProps {
   readonly username: string;

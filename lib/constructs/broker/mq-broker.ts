@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Resource, Stack, Validations, type IResource } from 'aws-cdk-lib';
 import * as amazonmq from 'aws-cdk-lib/aws-amazonmq';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,12 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../config/amazon-mq-catalog';
-import type { DeploymentMode, StorageType } from '../../config/schema';
+import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../amazonmq/catalog';
+import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazonmq/engines';
+import { keyAlias, PLATFORM } from '../../contract/names';
 import { customerManagedKey } from '../encryption/customer-managed-key';
 import { BrokerCredentials } from './broker-credentials';
-import { BrokerMetrics, type QueueRef } from './broker-metrics';
-import { PROTOCOL_LABELS, protocolPort, type Engine, type Protocol } from './protocols';
+import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
+import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
 
 /** A client allowed to reach the broker. */
 export interface MqBrokerClient {
@@ -88,13 +89,182 @@ export interface MqBrokerProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** An Amazon MQ broker, defined here or elsewhere (`MqBroker.fromBrokerAttributes`). */
+export interface IMqBroker extends IResource, ec2.IConnectable {
+  /** Amazon MQ broker name. */
+  readonly brokerName: string;
+  /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. @attribute */
+  readonly brokerId: string;
+  /** @attribute */
+  readonly brokerArn: string;
+  readonly engine: Engine;
+  readonly engineVersion: string;
+  readonly deploymentMode: DeploymentMode;
+  /** CloudWatch metrics of this broker on the dimensions Amazon MQ publishes. */
+  readonly metrics: BrokerMetrics;
+
+  /** A metric of this broker in `AWS/AmazonMQ` (first instance for ActiveMQ). */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Grants Amazon MQ API actions (`mq:...`) on this broker. */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+  /** Lets a principal describe the broker (endpoints, state) through the Amazon MQ API. */
+  grantDescribe(grantee: iam.IGrantable): iam.Grant;
+  /** Lets a principal reboot the broker (credential changes on ActiveMQ take effect at reboot). */
+  grantReboot(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** A broker defined elsewhere: what metrics and grants need. */
+export interface MqBrokerAttributes {
+  readonly brokerId: string;
+  readonly brokerName: string;
+  readonly engine: Engine;
+  /** major.minor, for example "5.19" or "4.2" (decides which queue metrics exist). */
+  readonly engineVersion: string;
+  readonly deploymentMode: DeploymentMode;
+  /** @default - built from the broker name and id in the scope's account and region */
+  readonly brokerArn?: string;
+  /** The broker's security groups, for `connections`. @default - none */
+  readonly securityGroups?: readonly ec2.ISecurityGroup[];
+}
+
+/** What every broker offers, defined here or imported: metrics on Amazon MQ's dimensions and grants. */
+abstract class MqBrokerBase extends Resource implements IMqBroker {
+  public abstract readonly brokerName: string;
+  public abstract readonly brokerId: string;
+  public abstract readonly brokerArn: string;
+  public abstract readonly engine: Engine;
+  public abstract readonly engineVersion: string;
+  public abstract readonly deploymentMode: DeploymentMode;
+  public abstract readonly metrics: BrokerMetrics;
+  public abstract readonly connections: ec2.Connections;
+
+  /**
+   * The value of the `Broker` dimension Amazon MQ publishes: an ActiveMQ instance is `<name>-1`
+   * (and `<name>-2` for the standby); a RabbitMQ broker, cluster included, is its name.
+   * Source: https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/activemq-logging-monitoring.html
+   */
+  public brokerDimensions(): string[] {
+    return this.metrics.brokerDimensions();
+  }
+
+  /** A metric of this broker in `AWS/AmazonMQ` (first instance for ActiveMQ; pass dimensionsMap to pick another). */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metric(metricName, { Broker: this.brokerDimensions()[0] }, props);
+  }
+
+  // Typed helpers named after the official metric names; see BrokerMetrics for units and dimensions.
+  // ActiveMQ helpers cover every instance that can be active (MAX of -1 and -2 for active/standby).
+
+  /** Percent CPU: `CpuUtilization` (ActiveMQ) or `SystemCpuUtilization` (RabbitMQ). */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricCpuUtilization(props);
+  }
+  /** ActiveMQ `HeapUsage` (Percent). */
+  public metricHeapUsage(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricHeapUsage(props);
+  }
+  /** ActiveMQ `StorePercentUsage` (Percent). */
+  public metricStorePercentUsage(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricStorePercentUsage(props);
+  }
+  /** ActiveMQ `CurrentConnectionsCount` (Count). */
+  public metricCurrentConnectionsCount(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricCurrentConnectionsCount(props);
+  }
+  /** ActiveMQ `QueueSize` of a queue (Count). */
+  public metricQueueSize(queue: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricQueueSize(queue, props);
+  }
+  /** ActiveMQ `EnqueueCount` of a queue (Count per minute). */
+  public metricEnqueueCount(queue: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricEnqueueCount(queue, props);
+  }
+  /** `ConsumerCount` of a queue, or of a RabbitMQ broker when no queue is given. */
+  public metricConsumerCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metrics.metricConsumerCount(queue, props);
+  }
+  /** RabbitMQ `SystemCpuUtilization` (Percent). */
+  public metricSystemCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricSystemCpuUtilization(props);
+  }
+  /** RabbitMQ `RabbitMQMemUsed` (Bytes). */
+  public metricRabbitMQMemUsed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricRabbitMQMemUsed(props);
+  }
+  /** RabbitMQ `RabbitMQMemLimit` (Bytes). */
+  public metricRabbitMQMemLimit(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricRabbitMQMemLimit(props);
+  }
+  /** RabbitMQ `RabbitMQDiskFree` (Bytes). */
+  public metricRabbitMQDiskFree(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricRabbitMQDiskFree(props);
+  }
+  /** RabbitMQ `RabbitMQDiskFreeLimit` (Bytes). */
+  public metricRabbitMQDiskFreeLimit(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricRabbitMQDiskFreeLimit(props);
+  }
+  /** RabbitMQ `ConnectionCount` (Count). */
+  public metricConnectionCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricConnectionCount(props);
+  }
+  /** RabbitMQ `MessageCount` of a queue (3.x) or of the broker. */
+  public metricMessageCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricMessageCount(queue, props);
+  }
+  /** RabbitMQ `MessageReadyCount` of a queue (3.x) or of the broker. */
+  public metricMessageReadyCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricMessageReadyCount(queue, props);
+  }
+  /** RabbitMQ `MessageUnacknowledgedCount` of a queue (3.x) or of the broker. */
+  public metricMessageUnacknowledgedCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricMessageUnacknowledgedCount(queue, props);
+  }
+  /** RabbitMQ `PublishRate` (messages per second). */
+  public metricPublishRate(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics.metricPublishRate(props);
+  }
+
+  /** Grants Amazon MQ API actions (`mq:...`) on this broker. */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.brokerArn] });
+  }
+
+  /** Lets a principal describe the broker (endpoints, state) through the Amazon MQ API. */
+  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'mq:DescribeBroker');
+  }
+
+  /** Lets a principal reboot the broker (credential changes on ActiveMQ take effect at reboot). */
+  public grantReboot(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'mq:RebootBroker');
+  }
+}
+
 /**
  * An Amazon MQ broker (ActiveMQ or RabbitMQ, any mode) with its security group, customer-managed
  * key and generated user credentials. Private, TLS-only, and reachable only by the named clients.
  */
-export class MqBroker extends Construct implements ec2.IConnectable {
+export class MqBroker extends MqBrokerBase {
+  /** A broker defined elsewhere, for its metrics, grants and connections. */
+  public static fromBrokerAttributes(scope: Construct, id: string, attrs: MqBrokerAttributes): IMqBroker {
+    class Import extends MqBrokerBase {
+      public readonly brokerName = attrs.brokerName;
+      public readonly brokerId = attrs.brokerId;
+      public readonly brokerArn =
+        attrs.brokerArn ??
+        Stack.of(scope).formatArn({ service: 'mq', resource: 'broker', resourceName: `${attrs.brokerName}:${attrs.brokerId}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      public readonly engine = attrs.engine;
+      public readonly engineVersion = attrs.engineVersion;
+      public readonly deploymentMode = attrs.deploymentMode;
+      public readonly metrics = new BrokerMetrics(attrs);
+      public readonly connections = new ec2.Connections({ securityGroups: [...(attrs.securityGroups ?? [])] });
+    }
+    return new Import(scope, id);
+  }
+
   public readonly brokerName: string;
   public readonly engine: Engine;
+  public readonly engineVersion: string;
   public readonly deploymentMode: DeploymentMode;
   public readonly resource: amazonmq.CfnBroker;
   public readonly connections: ec2.Connections;
@@ -111,6 +281,8 @@ export class MqBroker extends Construct implements ec2.IConnectable {
    * broker for that user, which the broker resource's Users reference.
    */
   public readonly brokerUserSecrets: Readonly<Record<string, BrokerCredentials>>;
+  /** What every user secret name of this broker starts with; the username follows. */
+  public readonly secretNamePrefix: string;
   public readonly protocols: readonly Protocol[];
   /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. */
   public readonly brokerId: string;
@@ -119,9 +291,10 @@ export class MqBroker extends Construct implements ec2.IConnectable {
   public readonly metrics: BrokerMetrics;
 
   constructor(scope: Construct, id: string, props: MqBrokerProps) {
-    super(scope, id);
+    super(scope, id, { physicalName: props.brokerName });
     this.brokerName = props.brokerName;
     this.engine = props.engine;
+    this.engineVersion = props.engineVersion;
     this.deploymentMode = props.deploymentMode;
     this.metrics = new BrokerMetrics(props);
     this.protocols = props.protocols ?? DEFAULT_PROTOCOLS[props.engine];
@@ -132,7 +305,7 @@ export class MqBroker extends Construct implements ec2.IConnectable {
       props.encryptionKey ??
       customerManagedKey(this, 'Key', {
         description: `Encrypts Amazon MQ broker ${props.brokerName} and its credentials`,
-        alias: `alias/mq-platform/${props.brokerName}`,
+        alias: keyAlias(props.brokerName),
         removalPolicy,
       });
 
@@ -151,7 +324,7 @@ export class MqBroker extends Construct implements ec2.IConnectable {
       defaultPort: protocolPort(props.engine, this.protocols[0] ?? 'AMQP'),
     });
 
-    const secretNamePrefix = props.secretNamePrefix ?? `mq-platform/${props.brokerName}/`;
+    const secretNamePrefix = (this.secretNamePrefix = props.secretNamePrefix ?? `${PLATFORM}/${props.brokerName}/`);
     const secret = (id: string, username: string, secretName: string) =>
       new BrokerCredentials(this, id, { username, secretName, encryptionKey: this.encryptionKey, removalPolicy });
     if (isActiveMq === (props.administrator !== undefined)) {
@@ -250,92 +423,6 @@ export class MqBroker extends Construct implements ec2.IConnectable {
     }
   }
 
-  /**
-   * The value of the `Broker` dimension Amazon MQ publishes: an ActiveMQ instance is `<name>-1`
-   * (and `<name>-2` for the standby); a RabbitMQ broker, cluster included, is its name.
-   * Source: https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/activemq-logging-monitoring.html
-   */
-  public brokerDimensions(): string[] {
-    return this.metrics.brokerDimensions();
-  }
-
-  /** A metric of this broker in `AWS/AmazonMQ` (first instance for ActiveMQ; pass dimensionsMap to pick another). */
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metric(metricName, { Broker: this.brokerDimensions()[0] }, props);
-  }
-
-  // Typed helpers named after the official metric names; see BrokerMetrics for units and dimensions.
-  // ActiveMQ helpers cover every instance that can be active (MAX of -1 and -2 for active/standby).
-
-  /** Percent CPU: `CpuUtilization` (ActiveMQ) or `SystemCpuUtilization` (RabbitMQ). */
-  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.metrics.metricCpuUtilization(props);
-  }
-  /** ActiveMQ `HeapUsage` (Percent). */
-  public metricHeapUsage(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.metrics.metricHeapUsage(props);
-  }
-  /** ActiveMQ `StorePercentUsage` (Percent). */
-  public metricStorePercentUsage(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.metrics.metricStorePercentUsage(props);
-  }
-  /** ActiveMQ `CurrentConnectionsCount` (Count). */
-  public metricCurrentConnectionsCount(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.metrics.metricCurrentConnectionsCount(props);
-  }
-  /** ActiveMQ `QueueSize` of a queue (Count). */
-  public metricQueueSize(queue: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.metrics.metricQueueSize(queue, props);
-  }
-  /** ActiveMQ `EnqueueCount` of a queue (Count per minute). */
-  public metricEnqueueCount(queue: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.metrics.metricEnqueueCount(queue, props);
-  }
-  /** `ConsumerCount` of a queue, or of a RabbitMQ broker when no queue is given. */
-  public metricConsumerCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.metrics.metricConsumerCount(queue, props);
-  }
-  /** RabbitMQ `SystemCpuUtilization` (Percent). */
-  public metricSystemCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricSystemCpuUtilization(props);
-  }
-  /** RabbitMQ `RabbitMQMemUsed` (Bytes). */
-  public metricRabbitMQMemUsed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricRabbitMQMemUsed(props);
-  }
-  /** RabbitMQ `RabbitMQMemLimit` (Bytes). */
-  public metricRabbitMQMemLimit(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricRabbitMQMemLimit(props);
-  }
-  /** RabbitMQ `RabbitMQDiskFree` (Bytes). */
-  public metricRabbitMQDiskFree(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricRabbitMQDiskFree(props);
-  }
-  /** RabbitMQ `RabbitMQDiskFreeLimit` (Bytes). */
-  public metricRabbitMQDiskFreeLimit(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricRabbitMQDiskFreeLimit(props);
-  }
-  /** RabbitMQ `ConnectionCount` (Count). */
-  public metricConnectionCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricConnectionCount(props);
-  }
-  /** RabbitMQ `MessageCount` of a queue (3.x) or of the broker. */
-  public metricMessageCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricMessageCount(queue, props);
-  }
-  /** RabbitMQ `MessageReadyCount` of a queue (3.x) or of the broker. */
-  public metricMessageReadyCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricMessageReadyCount(queue, props);
-  }
-  /** RabbitMQ `MessageUnacknowledgedCount` of a queue (3.x) or of the broker. */
-  public metricMessageUnacknowledgedCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricMessageUnacknowledgedCount(queue, props);
-  }
-  /** RabbitMQ `PublishRate` (messages per second). */
-  public metricPublishRate(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics.metricPublishRate(props);
-  }
-
   /** Lets a principal read every user's credentials (secret value and key decrypt). */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
     const secrets = iam.Grant.addToPrincipal({
@@ -344,21 +431,6 @@ export class MqBroker extends Construct implements ec2.IConnectable {
       resourceArns: this.credentials.map((c) => c.secret.secretArn),
     });
     return secrets.combine(this.encryptionKey.grantDecrypt(grantee));
-  }
-
-  /** Lets a principal call Amazon MQ actions on this broker, for example `mq:DescribeBroker`. */
-  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.brokerArn] });
-  }
-
-  /** Lets a principal describe the broker (endpoints, state) through the Amazon MQ API. */
-  public grantDescribe(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'mq:DescribeBroker');
-  }
-
-  /** Lets a principal reboot the broker (credential changes on ActiveMQ take effect at reboot). */
-  public grantReboot(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'mq:RebootBroker');
   }
 
   /**

@@ -15,7 +15,7 @@ export interface AlarmTiming {
 }
 
 export interface AlarmSpec {
-  /** The full alarm name, from alarmName(). */
+  /** The full alarm name, from alarmName() in lib/contract/names. */
   readonly alarmName: string;
   /** What is wrong and what to do first. */
   readonly description: string;
@@ -24,11 +24,6 @@ export interface AlarmSpec {
   readonly comparison: cloudwatch.ComparisonOperator;
   /** Chosen per alarm and documented in docs/monitoring.md. */
   readonly missingData: cloudwatch.TreatMissingData;
-}
-
-/** Alarm names: `mq-platform-<environment>-<broker>-<what>`, so one prefix lists an environment's or a broker's alarms. */
-export function alarmName(environment: string, broker: string, what: string): string {
-  return `mq-platform-${environment}-${broker}-${what}`;
 }
 
 /** The one place alarms are made: every alarm gets the same ALARM and OK actions. */

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { keyAlias } from '../../contract/names';
 import { customerManagedKey } from '../encryption/customer-managed-key';
 
 export interface AlarmTopicSubscription {
@@ -42,7 +43,7 @@ export class AlarmTopic extends Construct {
     const stack = Stack.of(this);
     this.key = customerManagedKey(this, 'Key', {
       description: `Encrypts the mq-platform alarm topic ${props.topicName}`,
-      alias: `alias/mq-platform/${props.topicName}`,
+      alias: keyAlias(props.topicName),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     // CloudWatch must encrypt what it publishes to the topic (SNS server-side encryption with a CMK).

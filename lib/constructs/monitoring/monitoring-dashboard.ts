@@ -1,6 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { BrokerMetrics } from '../broker/broker-metrics';
+import type { BrokerMetrics } from '../../amazonmq/metrics';
 import { percentOf } from './alarm-factories';
 
 export interface DashboardBroker {

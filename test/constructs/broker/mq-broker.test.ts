@@ -251,3 +251,39 @@ describe('MqBroker (RabbitMQ cluster)', () => {
     t.hasResource('AWS::AmazonMQ::Broker', { DeletionPolicy: 'Delete' });
   });
 });
+
+describe('MqBroker.fromBrokerAttributes', () => {
+  const stack = new Stack(new App(), 'Consumer', { env: { region: 'eu-west-1', account: '111122223333' } });
+  const broker = MqBroker.fromBrokerAttributes(stack, 'Orders', {
+    brokerId: 'b-1234a5b6-78cd-901e-2fab-3c45d6e178f9',
+    brokerName: 'orders-prod',
+    engine: 'ACTIVEMQ',
+    engineVersion: '5.19',
+    deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
+  });
+
+  test('builds the broker ARN from its name and id', () => {
+    expect(stack.resolve(broker.brokerArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':mq:eu-west-1:111122223333:broker:orders-prod:b-1234a5b6-78cd-901e-2fab-3c45d6e178f9']],
+    });
+  });
+
+  test('has the metrics of a broker defined here', () => {
+    expect(broker.metric('TotalMessageCount').toMetricConfig().metricStat).toMatchObject({ metricName: 'TotalMessageCount', dimensions: [{ name: 'Broker', value: 'orders-prod-1' }] });
+    expect(broker.metrics.brokerDimensions()).toEqual(['orders-prod-1', 'orders-prod-2']);
+  });
+
+  test.each([
+    ['grant', (b: typeof broker, r: iam.IGrantable) => b.grant(r, 'mq:DescribeUser', 'mq:UpdateUser'), ['mq:DescribeUser', 'mq:UpdateUser']],
+    ['grantDescribe', (b: typeof broker, r: iam.IGrantable) => b.grantDescribe(r), 'mq:DescribeBroker'],
+    ['grantReboot', (b: typeof broker, r: iam.IGrantable) => b.grantReboot(r), 'mq:RebootBroker'],
+  ])('%s returns a Grant on the broker ARN', (_name, grant, actions) => {
+    const s = new Stack(new App(), 'Grants', { env: { region: 'eu-west-1', account: '111122223333' } });
+    const b = MqBroker.fromBrokerAttributes(s, 'Orders', { brokerId: 'b-1', brokerName: 'orders-prod', brokerArn: 'arn:aws:mq:eu-west-1:111122223333:broker:orders-prod:b-1', engine: 'RABBITMQ', engineVersion: '3.13', deploymentMode: 'SINGLE_INSTANCE' });
+    const role = new iam.Role(s, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    expect(grant(b, role).success).toBe(true);
+    Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: actions, Resource: 'arn:aws:mq:eu-west-1:111122223333:broker:orders-prod:b-1' })] },
+    });
+  });
+});

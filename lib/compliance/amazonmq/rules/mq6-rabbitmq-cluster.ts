@@ -1,6 +1,6 @@
 import { CfnBroker } from 'aws-cdk-lib/aws-amazonmq';
 import type { CfnResource } from 'aws-cdk-lib';
-import type { NagRuleResult } from 'cdk-nag/lib/nag-rules';
+import type { NagRuleResult } from 'cdk-nag';
 import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, namedRule, resolved } from './helpers';
 
 /**

@@ -1,6 +1,6 @@
 import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
 import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, namedRule, resolved } from './helpers';
-import { PROTOCOL_PORTS } from '../../../config/amazon-mq-catalog';
+import { PROTOCOL_PORTS } from '../../../amazonmq/catalog';
 
 const BROKER_PORTS = [...new Set(Object.values(PROTOCOL_PORTS).flatMap((ports) => Object.values(ports) as number[]))];
 const WORLD = ['0.0.0.0/0', '::/0'];

@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { PROTOCOL_PORTS } from '../../config/amazon-mq-catalog';
-import type { Engine, Protocol } from '../../config/schema';
+import { PROTOCOL_PORTS } from './catalog';
+import type { Engine, Protocol } from './engines';
 
 export type { Engine, Protocol };
 

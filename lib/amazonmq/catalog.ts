@@ -1,4 +1,4 @@
-import type { DeploymentMode, Engine, Protocol, StorageType } from './schema';
+import type { DeploymentMode, Engine, Protocol, StorageType } from './engines';
 
 /**
  * What Amazon MQ accepts for new brokers, as of 2026-11. Review when AWS announces a new engine

@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { DeploymentMode } from '../../config/schema';
-import type { Engine } from './protocols';
+import type { DeploymentMode, Engine } from './engines';
 
 /**
  * What Amazon MQ publishes to CloudWatch, as of 2026-11. Every metric name, unit and dimension set
@@ -75,6 +74,12 @@ export function publishesQueueMetrics(engine: Engine, engineVersion: string): bo
   return engine === 'ACTIVEMQ' || !engineVersion.startsWith('4.');
 }
 
+/** Values of the `Broker` dimension: ActiveMQ instances ("-1", "-2"), or the RabbitMQ broker name. */
+export function brokerDimensionValues(broker: { readonly brokerName: string; readonly engine: Engine; readonly deploymentMode: DeploymentMode }): string[] {
+  if (broker.engine === 'RABBITMQ') return [broker.brokerName];
+  return broker.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? [`${broker.brokerName}-1`, `${broker.brokerName}-2`] : [`${broker.brokerName}-1`];
+}
+
 export interface BrokerMetricsProps {
   /** The Amazon MQ broker name (not the instance name). */
   readonly brokerName: string;
@@ -109,8 +114,7 @@ export class BrokerMetrics {
 
   /** Values of the `Broker` dimension: ActiveMQ instances ("-1", "-2"), or the RabbitMQ broker name. */
   public brokerDimensions(): string[] {
-    if (this.engine === 'RABBITMQ') return [this.brokerName];
-    return this.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? [`${this.brokerName}-1`, `${this.brokerName}-2`] : [`${this.brokerName}-1`];
+    return brokerDimensionValues(this);
   }
 
   /** Whether per-queue metrics exist for this broker (not on RabbitMQ 4.x). */

@@ -1,0 +1,17 @@
+/**
+ * Tag keys mq-platform puts on what it deploys; the client and the CLI find brokers and secrets by
+ * them, the review names a resource's broker by them.
+ */
+export const TAG_KEYS = {
+  /** On every stack and resource: the environment name. */
+  environment: 'mq-platform:environment',
+  /** On a broker and its key, security group and secrets: the broker's name in the config. */
+  broker: 'mq-platform:broker',
+  /** On a user secret: the broker username it holds. */
+  username: 'mq-platform:username',
+  /** On a user secret: what it is for, `application` (clients read it), `administrator` (RabbitMQ, the platform only) or `broker-user` (ActiveMQ, CloudFormation and rotation). */
+  secretKind: 'mq-platform:secret-kind',
+} as const;
+
+/** Tags mq-platform puts on a broker besides the config's own (counted against Amazon MQ's 50). */
+export const PLATFORM_TAGS_PER_BROKER = 2;
