@@ -16,11 +16,20 @@ export const USER_RULES: readonly BrokerRule[] = [
   brokerRule('administrator', SOURCES.cfnUser, (b, ctx, report) => {
     const path = p(ctx, 'administrator');
     if (b.engine === 'ACTIVEMQ') {
-      if (b.administrator !== undefined) report(path, b.administrator, 'does not apply to ActiveMQ brokers (every ActiveMQ user is an application credential in users); allowed: remove the field');
+      if (b.administrator !== undefined)
+        report(
+          path,
+          b.administrator,
+          'does not apply to ActiveMQ brokers (every ActiveMQ user is an application credential in users); allowed: remove the field',
+        );
       return;
     }
     if (b.administrator === undefined) {
-      report(path, undefined, 'is required for RabbitMQ brokers: the one user Amazon MQ creates with the broker, reserved for the platform (for a deployed broker, its existing user); allowed: { "username": "..." }');
+      report(
+        path,
+        undefined,
+        'is required for RabbitMQ brokers: the one user Amazon MQ creates with the broker, reserved for the platform (for a deployed broker, its existing user); allowed: { "username": "..." }',
+      );
       return;
     }
     const name = b.administrator.username;
@@ -37,12 +46,24 @@ export const USER_RULES: readonly BrokerRule[] = [
     b.users.forEach((u, i) => {
       const path = p(ctx, 'users', i, 'username');
       if (u.username.endsWith(PARTNER_SUFFIX)) {
-        report(path, u.username, `ends with "${PARTNER_SUFFIX}", the suffix of every credential's second user; allowed: a username without it`);
+        report(
+          path,
+          u.username,
+          `ends with "${PARTNER_SUFFIX}", the suffix of every credential's second user; allowed: a username without it`,
+        );
       } else if (u.username.length > MAX_PAIRED_LENGTH && USERNAME_PATTERN[b.engine].test(u.username)) {
-        report(path, u.username, `is ${u.username.length} characters, too long for its pair user "${u.username}${PARTNER_SUFFIX}"; allowed: 2 to ${MAX_PAIRED_LENGTH} characters`);
+        report(
+          path,
+          u.username,
+          `is ${u.username.length} characters, too long for its pair user "${u.username}${PARTNER_SUFFIX}"; allowed: 2 to ${MAX_PAIRED_LENGTH} characters`,
+        );
       }
       if (admin !== undefined && (u.username === admin || `${u.username}${PARTNER_SUFFIX}` === admin)) {
-        report(path, u.username, `is the administrator or its pair user is; allowed: a username other than "${admin}" (the administrator is reserved for the platform)`);
+        report(
+          path,
+          u.username,
+          `is the administrator or its pair user is; allowed: a username other than "${admin}" (the administrator is reserved for the platform)`,
+        );
       }
     });
   }),
@@ -50,8 +71,14 @@ export const USER_RULES: readonly BrokerRule[] = [
   brokerRule('rabbitmq-only-user-fields', SOURCES.cfnUser, (b, ctx, report) => {
     if (b.engine !== 'ACTIVEMQ') return;
     b.users.forEach((u, i) => {
-      if (u.tags !== undefined) report(p(ctx, 'users', i, 'tags'), u.tags, 'does not apply to ActiveMQ users (use groups); allowed: remove the field');
-      if (u.permissions !== undefined) report(p(ctx, 'users', i, 'permissions'), u.permissions, 'does not apply to ActiveMQ users (authorization is by groups); allowed: remove the field');
+      if (u.tags !== undefined)
+        report(p(ctx, 'users', i, 'tags'), u.tags, 'does not apply to ActiveMQ users (use groups); allowed: remove the field');
+      if (u.permissions !== undefined)
+        report(
+          p(ctx, 'users', i, 'permissions'),
+          u.permissions,
+          'does not apply to ActiveMQ users (authorization is by groups); allowed: remove the field',
+        );
     });
   }),
 
@@ -68,7 +95,11 @@ export const USER_RULES: readonly BrokerRule[] = [
       });
       (u.tags ?? []).forEach((tag, j) => {
         if (tag === 'administrator') {
-          report(p(ctx, 'users', i, 'tags', j), tag, `is the administrator's tag, reserved for the platform; allowed: ${list(['management', 'policymaker', 'monitoring'])} or a tag of your own`);
+          report(
+            p(ctx, 'users', i, 'tags', j),
+            tag,
+            `is the administrator's tag, reserved for the platform; allowed: ${list(['management', 'policymaker', 'monitoring'])} or a tag of your own`,
+          );
         }
       });
     });

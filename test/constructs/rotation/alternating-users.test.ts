@@ -10,7 +10,10 @@ import { minimalConfig } from '../../support/configs';
 const raw: any = minimalConfig();
 raw.brokers[0].users.push({ username: 'ops', consoleAccess: true, groups: ['admins'] });
 raw.brokers[1].users[0].tags = ['management'];
-raw.brokers[1].users[0].permissions = [{ vhost: '/', read: '.*' }, { vhost: 'orders', configure: '', write: '^orders\\.', read: '^orders\\.' }];
+raw.brokers[1].users[0].permissions = [
+  { vhost: '/', read: '.*' },
+  { vhost: 'orders', configure: '', write: '^orders\\.', read: '^orders\\.' },
+];
 const { stacks } = synthEnvironment(parseConfig(raw));
 const t = Template.fromStack(stacks.brokers);
 const resources = t.toJSON().Resources as Record<string, { Type: string; Properties: any; DependsOn?: string[] }>;
@@ -45,10 +48,17 @@ describe('CloudFormation and rotation never fight', () => {
     expect(JSON.stringify(amq.Properties.Users)).not.toMatch(/AWSPREVIOUS|AWSPENDING/);
   });
 
-  test('ActiveMQ: the broker waits for the seeds that copy each client secret into its A user\'s broker-user secret', () => {
+  test("ActiveMQ: the broker waits for the seeds that copy each client secret into its A user's broker-user secret", () => {
     const [amqId, amq] = broker('amq-test');
     const seeds = ofType('Custom::MqPlatformSeedBrokerUserSecret');
-    expect(seeds.map(([, r]) => [r.Properties.Kind, secretName(r.Properties.SourceSecretArn.Ref), secretName(r.Properties.TargetSecretArn.Ref), r.Properties.Username])).toEqual([
+    expect(
+      seeds.map(([, r]) => [
+        r.Properties.Kind,
+        secretName(r.Properties.SourceSecretArn.Ref),
+        secretName(r.Properties.TargetSecretArn.Ref),
+        r.Properties.Username,
+      ]),
+    ).toEqual([
       ['SeedBrokerUserSecret', 'mq-platform/test/amq/app', 'mq-platform/test/amq/broker-users/app', 'app'],
       ['SeedBrokerUserSecret', 'mq-platform/test/amq/ops', 'mq-platform/test/amq/broker-users/ops', 'ops'],
     ]);
@@ -64,7 +74,9 @@ describe('CloudFormation and rotation never fight', () => {
 
   test('RabbitMQ: the broker holds only its administrator; application pairs come from the users custom resource', () => {
     const [rmqId, rmq] = broker('rmq-test');
-    expect(rmq.Properties.Users.map((u: any) => [u.Username, secretName(referencedSecret(u.Password))])).toEqual([['admin', 'mq-platform/test/rmq/admin']]);
+    expect(rmq.Properties.Users.map((u: any) => [u.Username, secretName(referencedSecret(u.Password))])).toEqual([
+      ['admin', 'mq-platform/test/rmq/admin'],
+    ]);
     const [[id, cr]] = ofType('Custom::MqPlatformRabbitMqUser');
     expect(cr.Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': [fnId, 'Arn'] },
@@ -82,7 +94,9 @@ describe('CloudFormation and rotation never fight', () => {
       ],
     });
     // It reaches the management API only once both security groups let the function in.
-    const rules = [...ofType('AWS::EC2::SecurityGroupEgress'), ...ofType('AWS::EC2::SecurityGroupIngress')].filter(([, r]) => JSON.stringify(r.Properties).includes('rmqSecurityGroup'));
+    const rules = [...ofType('AWS::EC2::SecurityGroupEgress'), ...ofType('AWS::EC2::SecurityGroupIngress')].filter(([, r]) =>
+      JSON.stringify(r.Properties).includes('rmqSecurityGroup'),
+    );
     expect(rules.length).toBe(4);
     for (const [ruleId] of rules) expect(resources[id].DependsOn).toContain(ruleId);
   });
@@ -102,18 +116,27 @@ describe('CloudFormation and rotation never fight', () => {
     for (const [name, idPrefix] of Object.entries(expected)) {
       const [id, secret] = ofType('AWS::SecretsManager::Secret').find(([, r]) => r.Properties.Name === name)!;
       expect(id.startsWith(idPrefix)).toBe(true);
-      expect(secret.Properties.GenerateSecretString).toEqual({ ...generate, SecretStringTemplate: JSON.stringify({ username: name.split('/').pop() }) });
+      expect(secret.Properties.GenerateSecretString).toEqual({
+        ...generate,
+        SecretStringTemplate: JSON.stringify({ username: name.split('/').pop() }),
+      });
     }
   });
 });
 
 describe('rotation schedules', () => {
-  const schedules = Object.fromEntries(ofType('AWS::SecretsManager::RotationSchedule').map(([, r]) => [secretName(r.Properties.SecretId.Ref), r.Properties.RotationRules.ScheduleExpression]));
+  const schedules = Object.fromEntries(
+    ofType('AWS::SecretsManager::RotationSchedule').map(([, r]) => [
+      secretName(r.Properties.SecretId.Ref),
+      r.Properties.RotationRules.ScheduleExpression,
+    ]),
+  );
 
   test('ActiveMQ pairs in the maintenance window (its reboot), broker-user secrets 12 hours later', () => {
     expect(schedules['mq-platform/test/amq/app']).toBe('cron(0 3 ? * SUN#1 *)');
     expect(schedules['mq-platform/test/amq/ops']).toBe('cron(0 3 ? * SUN#1 *)');
-    for (const u of ['app', 'app_clone', 'ops', 'ops_clone']) expect(schedules[`mq-platform/test/amq/broker-users/${u}`]).toBe('cron(0 15 ? * SUN#1 *)');
+    for (const u of ['app', 'app_clone', 'ops', 'ops_clone'])
+      expect(schedules[`mq-platform/test/amq/broker-users/${u}`]).toBe('cron(0 15 ? * SUN#1 *)');
   });
 
   test('RabbitMQ outside the maintenance window: application pairs 12 hours after it starts, the administrator an hour later', () => {
@@ -122,21 +145,25 @@ describe('rotation schedules', () => {
   });
 
   test('a schedule waits for the users its configuration test logs in with (Secrets Manager runs testSecret when it creates one)', () => {
-    const dependsOn = (name: string) => ofType('AWS::SecretsManager::RotationSchedule').find(([, r]) => secretName(r.Properties.SecretId.Ref) === name)![1].DependsOn ?? [];
+    const dependsOn = (name: string) =>
+      ofType('AWS::SecretsManager::RotationSchedule').find(([, r]) => secretName(r.Properties.SecretId.Ref) === name)![1].DependsOn ?? [];
     const [rmqUsers] = ofType('Custom::MqPlatformRabbitMqUser')[0];
     expect(dependsOn('mq-platform/test/rmq/app')).toContain(rmqUsers);
     const seedOf = (user: string) => ofType('Custom::MqPlatformSeedBrokerUserSecret').find(([, r]) => r.Properties.Username === user)![0];
     expect(dependsOn('mq-platform/test/amq/broker-users/app')).toContain(seedOf('app'));
-    for (const name of ['mq-platform/test/amq/app', 'mq-platform/test/rmq/admin']) expect(dependsOn(name)).toContainEqual(expect.stringMatching(/^(amq|rmq)[0-9A-F]{8}$/)); // the broker
+    for (const name of ['mq-platform/test/amq/app', 'mq-platform/test/rmq/admin'])
+      expect(dependsOn(name)).toContainEqual(expect.stringMatching(/^(amq|rmq)[0-9A-F]{8}$/)); // the broker
   });
 
-  test('migration: administrator.rotation false leaves the administrator\'s secret unrotated and read-only to the function', () => {
+  test("migration: administrator.rotation false leaves the administrator's secret unrotated and read-only to the function", () => {
     const c: any = minimalConfig();
     c.brokers[1].administrator.rotation = false;
     const tpl = Template.fromStack(synthEnvironment(parseConfig(c)).stacks.brokers).toJSON();
     const res = Object.values(tpl.Resources) as Array<{ Type: string; Properties: any }>;
     const adminId = Object.keys(tpl.Resources).find((k) => tpl.Resources[k].Properties?.Name === 'mq-platform/test/rmq/admin')!;
-    expect(res.filter((r) => r.Type === 'AWS::SecretsManager::RotationSchedule').map((r) => r.Properties.SecretId.Ref)).not.toContain(adminId);
+    expect(res.filter((r) => r.Type === 'AWS::SecretsManager::RotationSchedule').map((r) => r.Properties.SecretId.Ref)).not.toContain(
+      adminId,
+    );
     const writes = res
       .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
       .flatMap((r) => r.Properties.PolicyDocument.Statement)
@@ -147,9 +174,12 @@ describe('rotation schedules', () => {
 });
 
 describe('operations', () => {
-  test('alarms on the function\'s errors and throttles, to the alarm topic, named like every alarm of the environment', () => {
+  test("alarms on the function's errors and throttles, to the alarm topic, named like every alarm of the environment", () => {
     const topic = { 'Fn::Join': ['', ['arn:aws:sns:eu-west-1:', { Ref: 'AWS::AccountId' }, ':mq-platform-test-alarms']] };
-    for (const [name, metric] of [['mq-platform-test-credential-rotation-failed', 'Errors'], ['mq-platform-test-credential-rotation-throttled', 'Throttles']]) {
+    for (const [name, metric] of [
+      ['mq-platform-test-credential-rotation-failed', 'Errors'],
+      ['mq-platform-test-credential-rotation-throttled', 'Throttles'],
+    ]) {
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: name,
         MetricName: metric,
@@ -166,7 +196,7 @@ describe('operations', () => {
     }
   });
 
-  test('an EventBridge rule sends Secrets Manager\'s RotationFailed events of the environment\'s secrets to the alarm topic', () => {
+  test("an EventBridge rule sends Secrets Manager's RotationFailed events of the environment's secrets to the alarm topic", () => {
     t.hasResourceProperties('AWS::Events::Rule', {
       Name: 'mq-platform-test-credential-rotation-failed',
       EventPattern: {
@@ -175,7 +205,13 @@ describe('operations', () => {
         detail: {
           eventSource: ['secretsmanager.amazonaws.com'],
           eventName: ['RotationFailed'],
-          additionalEventData: { SecretId: [{ prefix: { 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:mq-platform/test/']] } }] },
+          additionalEventData: {
+            SecretId: [
+              {
+                prefix: { 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:mq-platform/test/']] },
+              },
+            ],
+          },
         },
       },
       Targets: [
@@ -185,14 +221,16 @@ describe('operations', () => {
           // A message on-call can act on: which secret, when, and the command to rerun it.
           InputTransformer: {
             InputPathsMap: { 'detail-additionalEventData-SecretId': '$.detail.additionalEventData.SecretId', time: '$.time' },
-            InputTemplate: Match.stringLikeRegexp('could not rotate <detail-additionalEventData-SecretId> \\(<time>\\).*aws secretsmanager rotate-secret --secret-id <detail-additionalEventData-SecretId>'),
+            InputTemplate: Match.stringLikeRegexp(
+              'could not rotate <detail-additionalEventData-SecretId> \\(<time>\\).*aws secretsmanager rotate-secret --secret-id <detail-additionalEventData-SecretId>',
+            ),
           },
         },
       ],
     });
   });
 
-  test('the alarm topic lets this account\'s rules of the environment publish, and its key lets EventBridge encrypt', () => {
+  test("the alarm topic lets this account's rules of the environment publish, and its key lets EventBridge encrypt", () => {
     const m = Template.fromStack(stacks.monitoring);
     const topicPolicy = Object.values(m.findResources('AWS::SNS::TopicPolicy'))[0].Properties.PolicyDocument.Statement;
     expect(topicPolicy).toContainEqual(
@@ -202,13 +240,20 @@ describe('operations', () => {
         Action: 'sns:Publish',
         Condition: {
           StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:aws:events:eu-west-1:', { Ref: 'AWS::AccountId' }, ':rule/mq-platform-test-*']] } },
+          ArnLike: {
+            'aws:SourceArn': { 'Fn::Join': ['', ['arn:aws:events:eu-west-1:', { Ref: 'AWS::AccountId' }, ':rule/mq-platform-test-*']] },
+          },
         },
       }),
     );
     const keyPolicy = Object.values(m.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
     expect(keyPolicy).toContainEqual(
-      expect.objectContaining({ Sid: 'AllowEventBridgeRules', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+      expect.objectContaining({
+        Sid: 'AllowEventBridgeRules',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
     );
   });
 
@@ -224,7 +269,9 @@ describe('operations', () => {
       }
       return acc;
     };
-    const graph = Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, [...edges(r.Properties ?? {}, new Set(r.DependsOn ?? []))]]));
+    const graph = Object.fromEntries(
+      Object.entries(resources).map(([id, r]) => [id, [...edges(r.Properties ?? {}, new Set(r.DependsOn ?? []))]]),
+    );
     const state: Record<string, 1 | 2> = {};
     const visit = (id: string, path: string[]): string[] | undefined => {
       if (state[id] === 2) return undefined;

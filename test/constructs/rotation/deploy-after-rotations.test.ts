@@ -24,7 +24,8 @@ const resources = template.Resources as Record<string, { Type: string; Propertie
 const BROKER_ID = 'b-amq-test';
 
 /** Fake ARN of a secret resource, from its name in the template. */
-const secretArn = (logicalId: string) => `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${resources[logicalId].Properties.Name}-AbCdEf`;
+const secretArn = (logicalId: string) =>
+  `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${resources[logicalId].Properties.Name}-AbCdEf`;
 
 /** Resolves the intrinsic functions the brokers stack uses, for the parts the test reads. */
 function resolve(value: any): any {
@@ -41,7 +42,9 @@ function resolve(value: any): any {
 }
 
 const broker = Object.values(resources).find((r) => r.Type === 'AWS::AmazonMQ::Broker')!;
-const fn = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'mq-platform-test-credential-rotation')!;
+const fn = Object.values(resources).find(
+  (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'mq-platform-test-credential-rotation',
+)!;
 const targets: BrokerTarget[] = JSON.parse(resolve(fn.Properties.Environment.Variables[BROKERS_ENV]));
 /** Each broker user of the template and the secret its Password references. */
 const users: Array<{ username: string; secretArn: string }> = broker.Properties.Users.map((u: any) => {
@@ -60,7 +63,11 @@ function deployNewBroker() {
   const sm = new FakeSecretsManager();
   const mq = new FakeAmazonMq(clock);
   // CloudFormation creates every secret with a generated password...
-  for (const [id, r] of secrets) sm.add(secretArn(id), r.Properties.Name, { username: JSON.parse(r.Properties.GenerateSecretString.SecretStringTemplate).username, password: `generated-${String(++counter).padStart(8, '0')}` });
+  for (const [id, r] of secrets)
+    sm.add(secretArn(id), r.Properties.Name, {
+      username: JSON.parse(r.Properties.GenerateSecretString.SecretStringTemplate).username,
+      password: `generated-${String(++counter).padStart(8, '0')}`,
+    });
   const handler = createHandler({
     brokers: targets,
     secretsManager: sm.client,
@@ -82,7 +89,16 @@ async function runSeeds(w: World) {
   for (const seed of seeds) {
     const { ServiceToken: _token, ...rest } = seed.Properties;
     const props = resolve(rest);
-    await w.handler({ RequestType: 'Create', RequestId: 'r', LogicalResourceId: 'Seed', StackId: 's', ResponseURL: '', ServiceToken: 'x', ResourceType: seed.Type, ResourceProperties: props } as any);
+    await w.handler({
+      RequestType: 'Create',
+      RequestId: 'r',
+      LogicalResourceId: 'Seed',
+      StackId: 's',
+      ResponseURL: '',
+      ServiceToken: 'x',
+      ResourceType: seed.Type,
+      ResourceProperties: props,
+    } as any);
   }
 }
 
@@ -95,7 +111,11 @@ function expectDeploySafe(w: World, when: string) {
   const inUse = new Set(appSecrets.map((a) => w.sm.value(a)!.username));
   for (const u of users) {
     // Never an older value: what a deploy writes is the broker's newest value for that user (applied or pending).
-    expect({ when, user: u.username, password: deploy[u.username] }).toEqual({ when, user: u.username, password: w.mq.latestPassword(BROKER_ID, u.username) });
+    expect({ when, user: u.username, password: deploy[u.username] }).toEqual({
+      when,
+      user: u.username,
+      password: w.mq.latestPassword(BROKER_ID, u.username),
+    });
     // Never a change to a user clients use: it is the password that user has on the broker, with nothing pending.
     if (inUse.has(u.username)) {
       const applied = w.mq.brokers.get(BROKER_ID)!.users.get(u.username)?.password;
@@ -126,7 +146,9 @@ describe('a deploy after any number of rotations (synthesized template + rotatio
     expectDeploySafe(w, 'created');
     for (let cycle = 1; cycle <= 6; cycle++) {
       for (const a of appSecrets) {
-        await w.sm.rotate(a, (e: RotationEvent) => w.handler(e) as Promise<void>, { between: (step) => expectDeploySafe(w, `cycle ${cycle} ${a} before ${step}`) });
+        await w.sm.rotate(a, (e: RotationEvent) => w.handler(e) as Promise<void>, {
+          between: (step) => expectDeploySafe(w, `cycle ${cycle} ${a} before ${step}`),
+        });
         expectDeploySafe(w, `cycle ${cycle} ${a} finished`);
       }
       // The broker-user secrets' own schedules (a re-stamp) change nothing a deploy reads.
