@@ -48,7 +48,8 @@ export interface ManagementClientOptions {
 }
 
 /** `PUT /api/users/{name}` body: a clear-text password, an existing hash, or neither (the user cannot log in with a password). */
-export type UserPassword = { readonly password: string } | { readonly password_hash: string; readonly hashing_algorithm?: string } | Record<string, never>;
+export type UserPassword =
+  { readonly password: string } | { readonly password_hash: string; readonly hashing_algorithm?: string } | Record<string, never>;
 
 export class RabbitMqManagementClient {
   private readonly base: string;
@@ -141,9 +142,15 @@ export class RabbitMqManagementClient {
       throw new ManagementApiError('unreachable', `${where} on ${originOf(this.base)}: ${reason}`);
     }
     const text = await res.text();
-    if (res.status === 401) throw new ManagementApiError('auth', `${where}: 401, the broker refused the credentials of ${this.options.credentials.username}`, 401);
+    if (res.status === 401)
+      throw new ManagementApiError(
+        'auth',
+        `${where}: 401, the broker refused the credentials of ${this.options.credentials.username}`,
+        401,
+      );
     if (res.status === 404) throw new ManagementApiError('not-found', `${where}: 404`, 404);
-    if (res.status < 200 || res.status > 299) throw new ManagementApiError('http', `${where}: ${res.status} ${text.slice(0, 200)}`, res.status);
+    if (res.status < 200 || res.status > 299)
+      throw new ManagementApiError('http', `${where}: ${res.status} ${text.slice(0, 200)}`, res.status);
     return text ? JSON.parse(text) : undefined;
   }
 }
@@ -153,7 +160,10 @@ const enc = encodeURIComponent;
 /** RabbitMQ 3.x answers tags as a comma-separated string, 4.x as an array. */
 function tagList(tags: string | string[] | undefined): string[] {
   if (Array.isArray(tags)) return tags;
-  return (tags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  return (tags ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 function originOf(url: string): string {

@@ -12,13 +12,26 @@ import {
   type RebootBrokerCommandOutput,
 } from '@aws-sdk/client-mq';
 import type { FinalizeHandler } from '@smithy/types';
-import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { errorMessage, jsonLogger, type Logger } from './log';
 import { generatePassword } from './password';
 import { BrokerUnreachableError, type LoginProbe, type ProbeResult } from './probe';
 import { RebootLeaseStore, type RebootLease } from './reboot-lease';
 import { parseCredentials, pendingUserOf } from './secret-rotator';
-import { endpointList, type BrokerTarget, type CredentialTarget, type EngineStrategy, type PrepareContext, type RotationContext } from './types';
+import {
+  endpointList,
+  type BrokerTarget,
+  type CredentialTarget,
+  type EngineStrategy,
+  type PrepareContext,
+  type RotationContext,
+} from './types';
 
 /**
  * RebootBroker sent at most once: the SDK retries a request whose answer was lost (timeout, 5xx), and
@@ -28,10 +41,15 @@ import { endpointList, type BrokerTarget, type CredentialTarget, type EngineStra
 export function rebootOnce(brokerId: string): RebootBrokerCommand {
   const command = new RebootBrokerCommand({ BrokerId: brokerId });
   command.middlewareStack.addRelativeTo(
-    (next: FinalizeHandler<RebootBrokerCommandInput, RebootBrokerCommandOutput>): FinalizeHandler<RebootBrokerCommandInput, RebootBrokerCommandOutput> => {
+    (
+      next: FinalizeHandler<RebootBrokerCommandInput, RebootBrokerCommandOutput>,
+    ): FinalizeHandler<RebootBrokerCommandInput, RebootBrokerCommandOutput> => {
       let sent = false;
       return async (args) => {
-        if (sent) throw Object.assign(new Error('RebootBroker is sent once: the first request may have been accepted'), { name: 'RebootNotResent' });
+        if (sent)
+          throw Object.assign(new Error('RebootBroker is sent once: the first request may have been accepted'), {
+            name: 'RebootNotResent',
+          });
         sent = true;
         return next(args);
       };
@@ -169,7 +187,8 @@ export class ActiveMqStrategy implements EngineStrategy {
     const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }))).BrokerState;
     // While the broker reboots (maintenance, an operator) no login can answer; recording the change on the
     // user clients do not use needs only the Amazon MQ API, and testSecret applies it later.
-    const r: ProbeResult = state === 'RUNNING' || probeWith === ctx.pending ? await this.probe(b.stompEndpoints, probeWith) : { outcome: 'ok' };
+    const r: ProbeResult =
+      state === 'RUNNING' || probeWith === ctx.pending ? await this.probe(b.stompEndpoints, probeWith) : { outcome: 'ok' };
     if (r.outcome === 'unreachable') {
       throw new BrokerUnreachableError(`setSecret: could not connect to broker ${b.name} (${r.detail}); nothing was changed`);
     }
@@ -178,7 +197,10 @@ export class ActiveMqStrategy implements EngineStrategy {
       return;
     }
     if (probeWith === ctx.current && r.outcome !== 'ok') {
-      this.log('setSecret: WARNING the AWSCURRENT credentials are refused; rotating to the other user fixes that', { secret: ctx.secretName, user: ctx.current.username });
+      this.log('setSecret: WARNING the AWSCURRENT credentials are refused; rotating to the other user fixes that', {
+        secret: ctx.secretName,
+        user: ctx.current.username,
+      });
     }
     if (stored?.password !== ctx.pending.password) {
       const value: BrokerUserSecret = { username: user, password: ctx.pending.password, preparedFor: ctx.currentVersionId };
@@ -191,8 +213,10 @@ export class ActiveMqStrategy implements EngineStrategy {
   async checkCurrent(ctx: RotationContext): Promise<void> {
     const b = await this.resolve(ctx.broker);
     const r = await this.probe(b.stompEndpoints, ctx.current);
-    if (r.outcome === 'unreachable') throw new BrokerUnreachableError(`configuration test: could not connect to broker ${b.name} (${r.detail})`);
-    if (r.outcome !== 'ok') throw new Error(`configuration test: broker ${b.name} refuses the AWSCURRENT credentials of ${ctx.secretName} (${r.detail})`);
+    if (r.outcome === 'unreachable')
+      throw new BrokerUnreachableError(`configuration test: could not connect to broker ${b.name} (${r.detail})`);
+    if (r.outcome !== 'ok')
+      throw new Error(`configuration test: broker ${b.name} refuses the AWSCURRENT credentials of ${ctx.secretName} (${r.detail})`);
     this.log('testSecret: AWSCURRENT logs in (configuration test)', { secret: ctx.secretName });
   }
 
@@ -262,7 +286,10 @@ export class ActiveMqStrategy implements EngineStrategy {
           if (!answeredRefusal(e)) {
             // No answer (timeout, connection lost, 5xx): the reboot may have been accepted. Never ask again
             // in this invocation; if the pending flag does not clear, the step fails and a rerun decides.
-            this.log('testSecret: RebootBroker gave no clear answer; treating it as requested', { secret: ctx.secretName, error: errorMessage(e) });
+            this.log('testSecret: RebootBroker gave no clear answer; treating it as requested', {
+              secret: ctx.secretName,
+              error: errorMessage(e),
+            });
             myReboot = at;
             await this.sleep(this.t.pollMs);
             continue;
@@ -279,16 +306,22 @@ export class ActiveMqStrategy implements EngineStrategy {
     }
   }
 
-  private decide(lease: RebootLease | undefined, token: string, now: number): { kind: 'open' } | { kind: 'reboot' } | { kind: 'wait'; why: string; untilMs: number } {
+  private decide(
+    lease: RebootLease | undefined,
+    token: string,
+    now: number,
+  ): { kind: 'open' } | { kind: 'reboot' } | { kind: 'wait'; why: string; untilMs: number } {
     if (!lease || lease.closed) return { kind: 'open' };
     if (lease.rebootedMs === 0) {
       if (now > lease.rebootAtMs + this.t.leaseStaleMs) return { kind: 'open' };
-      if (lease.owner !== token) return { kind: 'wait', why: 'another rotation of this broker owns the reboot lease', untilMs: lease.rebootAtMs + this.t.pollMs };
+      if (lease.owner !== token)
+        return { kind: 'wait', why: 'another rotation of this broker owns the reboot lease', untilMs: lease.rebootAtMs + this.t.pollMs };
       if (now >= lease.rebootAtMs) return { kind: 'reboot' };
       return { kind: 'wait', why: 'gathering the rotations of this broker before the one reboot', untilMs: lease.rebootAtMs };
     }
     // The lease's reboot was requested; RebootBroker is asynchronous, so it may not have started yet.
-    if (now - lease.rebootedMs < this.t.rebootStartGraceMs) return { kind: 'wait', why: 'the reboot of this cycle has not started yet', untilMs: lease.rebootedMs + this.t.rebootStartGraceMs };
+    if (now - lease.rebootedMs < this.t.rebootStartGraceMs)
+      return { kind: 'wait', why: 'the reboot of this cycle has not started yet', untilMs: lease.rebootedMs + this.t.rebootStartGraceMs };
     return { kind: 'open' };
   }
 
@@ -311,7 +344,10 @@ export class ActiveMqStrategy implements EngineStrategy {
     await this.sleep(this.t.settleMs);
     const back = await this.leases.read(b.brokerArn);
     if (back?.owner === mine.owner && back.openedMs === mine.openedMs) {
-      this.log('testSecret: took the reboot lease of this cycle', { secret: ctx.secretName, rebootAt: new Date(mine.rebootAtMs).toISOString() });
+      this.log('testSecret: took the reboot lease of this cycle', {
+        secret: ctx.secretName,
+        rebootAt: new Date(mine.rebootAtMs).toISOString(),
+      });
       return mine;
     }
     this.log('testSecret: another rotation took the reboot lease; joining it', { secret: ctx.secretName });
@@ -331,21 +367,35 @@ export class ActiveMqStrategy implements EngineStrategy {
         const versions = Object.entries(meta.VersionIdsToStages ?? {});
         if (!meta.RotationEnabled || versions.some(([, s]) => s.includes('AWSPENDING') && !s.includes('AWSCURRENT'))) continue;
         const currentVersionId = versions.find(([, s]) => s.includes('AWSCURRENT'))?.[0];
-        const current = parseCredentials((await this.sm.send(new GetSecretValueCommand({ SecretId: c.secretArn, VersionStage: 'AWSCURRENT' }))).SecretString, 'AWSCURRENT');
+        const current = parseCredentials(
+          (await this.sm.send(new GetSecretValueCommand({ SecretId: c.secretArn, VersionStage: 'AWSCURRENT' }))).SecretString,
+          'AWSCURRENT',
+        );
         const partner = pendingUserOf(c, current.username, meta.Name ?? c.secretArn);
         const arn = c.brokerUserSecretArns?.[partner];
         if (!arn || !currentVersionId) continue;
         const password = this.newPassword();
         const value: BrokerUserSecret = { username: partner, password, preparedFor: currentVersionId };
-        await this.sm.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify(value) }));
+        await this.sm.send(
+          new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify(value) }),
+        );
         await this.updateUser(b, partner, password, await this.describeUser(b, partner));
         // That pair's own rotation may have started meanwhile and written its password between our two
         // writes: the broker must end with what the broker-user secret (CloudFormation's source) holds.
         const now = await this.brokerUserSecret(arn);
-        if (now?.password && now.password !== password) await this.updateUser(b, partner, now.password, await this.describeUser(b, partner));
-        this.log('testSecret: prepared the next rotation of another pair for this cycle\'s reboot', { secret: ctx.secretName, user: partner, cycle: lease.openedMs });
+        if (now?.password && now.password !== password)
+          await this.updateUser(b, partner, now.password, await this.describeUser(b, partner));
+        this.log("testSecret: prepared the next rotation of another pair for this cycle's reboot", {
+          secret: ctx.secretName,
+          user: partner,
+          cycle: lease.openedMs,
+        });
       } catch (e) {
-        this.log('testSecret: could not prepare another pair; it will rotate on its own', { secret: ctx.secretName, other: c.secretArn, error: errorMessage(e) });
+        this.log('testSecret: could not prepare another pair; it will rotate on its own', {
+          secret: ctx.secretName,
+          other: c.secretArn,
+          error: errorMessage(e),
+        });
       }
     }
   }
@@ -356,7 +406,9 @@ export class ActiveMqStrategy implements EngineStrategy {
       return;
     }
     if (r.outcome === 'unreachable') {
-      throw new BrokerUnreachableError(`testSecret: could not connect to broker ${b.name} (${r.detail}); nothing was changed, rerun the rotation`);
+      throw new BrokerUnreachableError(
+        `testSecret: could not connect to broker ${b.name} (${r.detail}); nothing was changed, rerun the rotation`,
+      );
     }
     throw new Error(
       `testSecret: ${ctx.pending.username} has no pending change but refuses the AWSPENDING password (${r.detail}); the broker holds another password. ` +
@@ -368,7 +420,15 @@ export class ActiveMqStrategy implements EngineStrategy {
     // Console access and groups stay as they are (or as a pending change from a deploy sets them).
     const consoleAccess = described.Pending?.ConsoleAccess ?? described.ConsoleAccess;
     const groups = described.Pending?.Groups ?? described.Groups;
-    await this.mq.send(new UpdateUserCommand({ BrokerId: broker.brokerId, Username: username, Password: password, ConsoleAccess: consoleAccess, Groups: groups }));
+    await this.mq.send(
+      new UpdateUserCommand({
+        BrokerId: broker.brokerId,
+        Username: username,
+        Password: password,
+        ConsoleAccess: consoleAccess,
+        Groups: groups,
+      }),
+    );
   }
 
   private async describeUser(broker: ResolvedBroker, username: string): Promise<DescribeUserResponse> {
@@ -376,7 +436,10 @@ export class ActiveMqStrategy implements EngineStrategy {
       return await this.mq.send(new DescribeUserCommand({ BrokerId: broker.brokerId, Username: username }));
     } catch (e) {
       if (e instanceof NotFoundException) {
-        throw new Error(`user ${username} does not exist on broker ${broker.name}; deploy the stack (it declares both users of every pair)`);
+        throw new Error(
+          `user ${username} does not exist on broker ${broker.name}; deploy the stack (it declares both users of every pair)`,
+          { cause: e },
+        );
       }
       throw e;
     }
@@ -394,7 +457,8 @@ export class ActiveMqStrategy implements EngineStrategy {
 
   private brokerUserSecretArn(credential: CredentialTarget, username: string, secretName: string): string {
     const arn = credential.brokerUserSecretArns?.[username];
-    if (!arn) throw new Error(`secret ${secretName}: no broker-user secret for ${username} in the function's configuration; deploy the stack`);
+    if (!arn)
+      throw new Error(`secret ${secretName}: no broker-user secret for ${username} in the function's configuration; deploy the stack`);
     return arn;
   }
 
@@ -426,7 +490,8 @@ export class ActiveMqStrategy implements EngineStrategy {
           break;
         }
       }
-      if (!brokerId || !brokerArn) throw new Error(`no Amazon MQ broker named ${broker.brokerName ?? broker.brokerId} in this account and region`);
+      if (!brokerId || !brokerArn)
+        throw new Error(`no Amazon MQ broker named ${broker.brokerName ?? broker.brokerId} in this account and region`);
     }
     let stompEndpoints = endpointList(broker.stompEndpoints);
     if (!stompEndpoints.length) {

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RabbitMqManagementClient, type RabbitMqPermission } from '../rabbitmq/management-client';
 import { jsonLogger, type Logger } from './log';
@@ -53,7 +58,10 @@ export function isCustomResourceEvent(event: unknown): event is CloudFormationCu
   return typeof event === 'object' && event !== null && 'RequestType' in event && 'ResourceProperties' in event;
 }
 
-export async function onCustomResourceEvent(event: CloudFormationCustomResourceEvent, deps: CustomResourceDeps): Promise<CustomResourceResponse> {
+export async function onCustomResourceEvent(
+  event: CloudFormationCustomResourceEvent,
+  deps: CustomResourceDeps,
+): Promise<CustomResourceResponse> {
   const log = deps.log ?? jsonLogger();
   const props = event.ResourceProperties as unknown as MqPlatformResourceProperties;
   log('custom resource event', { requestType: event.RequestType, kind: props.Kind, logicalId: event.LogicalResourceId });
@@ -73,21 +81,37 @@ export async function onCustomResourceEvent(event: CloudFormationCustomResourceE
  * partner is created without a password (it cannot log in until its first rotation). Delete keeps the
  * users, like the secrets (RETAIN).
  */
-async function rabbitMqUser(event: CloudFormationCustomResourceEvent, p: RabbitMqUserProperties, deps: CustomResourceDeps, log: Logger): Promise<CustomResourceResponse> {
+async function rabbitMqUser(
+  event: CloudFormationCustomResourceEvent,
+  p: RabbitMqUserProperties,
+  deps: CustomResourceDeps,
+  log: Logger,
+): Promise<CustomResourceResponse> {
   const physicalId = `rabbitmq-user/${p.BrokerId}/${p.Username}`;
   const data = { Username: p.Username, PartnerUsername: p.PartnerUsername };
   if (event.RequestType === 'Delete') {
     log('RabbitMqUser delete: the users stay on the broker (retained like their secrets)', { user: p.Username });
     return { PhysicalResourceId: event.PhysicalResourceId, Data: data };
   }
-  const broker: BrokerTarget = { engine: 'RABBITMQ', brokerId: p.BrokerId, brokerArn: '', managementUrl: p.ManagementUrl, administratorSecretArn: p.AdministratorSecretArn, credentials: [] };
+  const broker: BrokerTarget = {
+    engine: 'RABBITMQ',
+    brokerId: p.BrokerId,
+    brokerArn: '',
+    managementUrl: p.ManagementUrl,
+    administratorSecretArn: p.AdministratorSecretArn,
+    credentials: [],
+  };
   const { client: admin } = await administratorClient(deps.secretsManager, broker, deps.fetch);
   const wanted: RabbitMqPermission[] = p.Permissions.map((x) => ({ vhost: x.Vhost, configure: x.Configure, write: x.Write, read: x.Read }));
   for (const { vhost } of wanted) {
-    if (!(await admin.vhostExists(vhost))) throw new Error(`vhost ${vhost} does not exist on broker ${p.BrokerId}; declare it (definitions) before users that need it`);
+    if (!(await admin.vhostExists(vhost)))
+      throw new Error(`vhost ${vhost} does not exist on broker ${p.BrokerId}; declare it (definitions) before users that need it`);
   }
   const tags = [...(p.Tags ?? [])];
-  const app = parseCredentials((await deps.secretsManager.send(new GetSecretValueCommand({ SecretId: p.SecretArn, VersionStage: 'AWSCURRENT' }))).SecretString, 'AWSCURRENT');
+  const app = parseCredentials(
+    (await deps.secretsManager.send(new GetSecretValueCommand({ SecretId: p.SecretArn, VersionStage: 'AWSCURRENT' }))).SecretString,
+    'AWSCURRENT',
+  );
   for (const user of [p.Username, p.PartnerUsername]) {
     await ensureUser(admin, user, app.username === user ? app.password : undefined, tags, log);
     const existing = await admin.userPermissions(user);
@@ -100,7 +124,13 @@ async function rabbitMqUser(event: CloudFormationCustomResourceEvent, p: RabbitM
   return { PhysicalResourceId: physicalId, Data: data };
 }
 
-async function ensureUser(admin: RabbitMqManagementClient, name: string, password: string | undefined, tags: readonly string[], log: Logger): Promise<void> {
+async function ensureUser(
+  admin: RabbitMqManagementClient,
+  name: string,
+  password: string | undefined,
+  tags: readonly string[],
+  log: Logger,
+): Promise<void> {
   const existing = await admin.getUser(name);
   if (!existing) {
     // No password at all: the partner cannot log in until its first rotation sets one.
@@ -124,22 +154,39 @@ function sameTags(a: readonly string[], b: readonly string[]): boolean {
  * already has for it (the application secret's AWSCURRENT), so the broker resource's new reference
  * resolves to the same value. Create only: afterwards rotation owns the value.
  */
-async function seedBrokerUserSecret(event: CloudFormationCustomResourceEvent, p: SeedBrokerUserSecretProperties, deps: CustomResourceDeps, log: Logger): Promise<CustomResourceResponse> {
+async function seedBrokerUserSecret(
+  event: CloudFormationCustomResourceEvent,
+  p: SeedBrokerUserSecretProperties,
+  deps: CustomResourceDeps,
+  log: Logger,
+): Promise<CustomResourceResponse> {
   const physicalId = `seed/${p.TargetSecretArn}`;
   if (event.RequestType !== 'Create') return { PhysicalResourceId: event.PhysicalResourceId };
-  const source = parseCredentials((await deps.secretsManager.send(new GetSecretValueCommand({ SecretId: p.SourceSecretArn, VersionStage: 'AWSCURRENT' }))).SecretString, 'AWSCURRENT');
+  const source = parseCredentials(
+    (await deps.secretsManager.send(new GetSecretValueCommand({ SecretId: p.SourceSecretArn, VersionStage: 'AWSCURRENT' }))).SecretString,
+    'AWSCURRENT',
+  );
   if (source.username !== p.Username) {
-    throw new Error(`${p.SourceSecretArn} names ${source.username}, not ${p.Username}: the pair already alternated; put ${p.Username}'s password into ${p.TargetSecretArn} by hand`);
+    throw new Error(
+      `${p.SourceSecretArn} names ${source.username}, not ${p.Username}: the pair already alternated; put ${p.Username}'s password into ${p.TargetSecretArn} by hand`,
+    );
   }
   let target: { password?: string } | undefined;
   try {
-    target = JSON.parse((await deps.secretsManager.send(new GetSecretValueCommand({ SecretId: p.TargetSecretArn, VersionStage: 'AWSCURRENT' }))).SecretString ?? '{}') as { password?: string };
+    target = JSON.parse(
+      (await deps.secretsManager.send(new GetSecretValueCommand({ SecretId: p.TargetSecretArn, VersionStage: 'AWSCURRENT' })))
+        .SecretString ?? '{}',
+    ) as { password?: string };
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException)) throw e;
   }
   if (target?.password !== source.password) {
     await deps.secretsManager.send(
-      new PutSecretValueCommand({ SecretId: p.TargetSecretArn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify({ username: p.Username, password: source.password }) }),
+      new PutSecretValueCommand({
+        SecretId: p.TargetSecretArn,
+        ClientRequestToken: randomUUID(),
+        SecretString: JSON.stringify({ username: p.Username, password: source.password }),
+      }),
     );
   }
   log('SeedBrokerUserSecret: broker-user secret holds the password the broker has', { user: p.Username });

@@ -112,6 +112,11 @@ export async function sendCustomResourceResponse(
     Data: response.Data ?? {},
   });
   // The presigned URL was signed without a content type: send an empty one.
-  const res = await fetchFn(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body, signal: AbortSignal.timeout(20000) });
+  const res = await fetchFn(event.ResponseURL, {
+    method: 'PUT',
+    headers: { 'content-type': '' },
+    body,
+    signal: AbortSignal.timeout(20000),
+  });
   if (!res.ok) throw new Error(`CloudFormation response PUT answered ${res.status}`);
 }

@@ -8,7 +8,10 @@ import type { Credentials } from './types';
  * What a login attempt proved: the credentials log in, the broker refused them, or no endpoint could
  * be reached (network, TLS, timeout), which says nothing about the credentials.
  */
-export type ProbeResult = { readonly outcome: 'ok' } | { readonly outcome: 'wrong-credentials'; readonly detail: string } | { readonly outcome: 'unreachable'; readonly detail: string };
+export type ProbeResult =
+  | { readonly outcome: 'ok' }
+  | { readonly outcome: 'wrong-credentials'; readonly detail: string }
+  | { readonly outcome: 'unreachable'; readonly detail: string };
 
 /** Tries credentials against a broker's endpoints. */
 export type LoginProbe = (endpoints: readonly string[], creds: Credentials, options?: { vhost?: string }) => Promise<ProbeResult>;
@@ -74,8 +77,20 @@ export function rabbitMqProbe(options: ProbeOptions = {}): LoginProbe {
       const isIp = /^[\d.]+$|:/.test(ep.host);
       try {
         const conn = await amqp.connect(
-          { protocol: 'amqps', hostname: ep.host, port: ep.port, username: creds.username, password: creds.password, vhost: probeOptions?.vhost ?? '/', heartbeat: 0 },
-          { ca: options.ca === undefined ? undefined : [options.ca], servername: isIp ? undefined : ep.host, timeout: options.timeoutMs ?? 10000 },
+          {
+            protocol: 'amqps',
+            hostname: ep.host,
+            port: ep.port,
+            username: creds.username,
+            password: creds.password,
+            vhost: probeOptions?.vhost ?? '/',
+            heartbeat: 0,
+          },
+          {
+            ca: options.ca === undefined ? undefined : [options.ca],
+            servername: isIp ? undefined : ep.host,
+            timeout: options.timeoutMs ?? 10000,
+          },
         );
         conn.on('error', () => undefined);
         await conn.close();
@@ -85,7 +100,8 @@ export function rabbitMqProbe(options: ProbeOptions = {}): LoginProbe {
         // amqplib: "Handshake terminated by server: 403 (ACCESS-REFUSED) ..." for a refused login, and
         // "530 (NOT-ALLOWED) ... access to vhost refused" for a user without permissions there: either way the
         // broker answered and these credentials do not work.
-        if (/ACCESS[-_]REFUSED|NOT[-_]ALLOWED|\b403\b|\b530\b/i.test(msg)) return { outcome: 'wrong-credentials', detail: `${raw}: ${firstLine(msg)}` };
+        if (/ACCESS[-_]REFUSED|NOT[-_]ALLOWED|\b403\b|\b530\b/i.test(msg))
+          return { outcome: 'wrong-credentials', detail: `${raw}: ${firstLine(msg)}` };
         return { outcome: 'unreachable', detail: `${raw}: ${firstLine(msg)}` };
       }
     });

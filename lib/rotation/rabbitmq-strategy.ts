@@ -25,7 +25,9 @@ export async function administratorClient(
   fetchFn?: typeof fetch,
 ): Promise<{ client: RabbitMqManagementClient; credentials: Credentials }> {
   if (!broker.administratorSecretArn || !broker.managementUrl) {
-    throw new Error(`broker ${broker.brokerName ?? broker.brokerId} has no administrator secret or management URL in the function's configuration`);
+    throw new Error(
+      `broker ${broker.brokerName ?? broker.brokerId} has no administrator secret or management URL in the function's configuration`,
+    );
   }
   const refused: string[] = [];
   for (const stage of ['AWSCURRENT', 'AWSPENDING']) {
@@ -82,22 +84,29 @@ export class RabbitMqStrategy implements EngineStrategy {
 
   async checkCurrent(ctx: RotationContext): Promise<void> {
     if (isAdministrator(ctx)) {
-      if (!(await authenticates(this.management(ctx, ctx.current)))) throw new Error(`configuration test: broker ${name(ctx)} refuses the administrator's AWSCURRENT credentials`);
+      if (!(await authenticates(this.management(ctx, ctx.current))))
+        throw new Error(`configuration test: broker ${name(ctx)} refuses the administrator's AWSCURRENT credentials`);
     } else {
       const { client: admin } = await administratorClient(this.sm, ctx.broker, this.fetchFn);
       const r = await this.login(ctx, ctx.current, await admin.userPermissions(ctx.current.username));
-      if (r.outcome !== 'ok') throw new Error(`configuration test: broker ${name(ctx)} refuses the AWSCURRENT credentials of ${ctx.secretName} (${r.detail})`);
+      if (r.outcome !== 'ok')
+        throw new Error(`configuration test: broker ${name(ctx)} refuses the AWSCURRENT credentials of ${ctx.secretName} (${r.detail})`);
     }
     this.log('testSecret: AWSCURRENT logs in (configuration test)', { secret: ctx.secretName });
   }
 
   private async setApplicationUser(ctx: RotationContext): Promise<void> {
     if (ctx.pending.username === ctx.current.username) {
-      throw new Error(`secret ${ctx.secretName}: RabbitMQ application users rotate as alternating pairs only; the configuration names no partner for ${ctx.current.username}`);
+      throw new Error(
+        `secret ${ctx.secretName}: RabbitMQ application users rotate as alternating pairs only; the configuration names no partner for ${ctx.current.username}`,
+      );
     }
     const { client: admin } = await administratorClient(this.sm, ctx.broker, this.fetchFn);
     const currentUser = await admin.getUser(ctx.current.username);
-    if (!currentUser) throw new Error(`user ${ctx.current.username} (AWSCURRENT) does not exist on broker ${name(ctx)}; deploy the stack (its users custom resource creates it)`);
+    if (!currentUser)
+      throw new Error(
+        `user ${ctx.current.username} (AWSCURRENT) does not exist on broker ${name(ctx)}; deploy the stack (its users custom resource creates it)`,
+      );
     const permissions = await admin.userPermissions(ctx.current.username);
     const r = await this.login(ctx, ctx.pending, permissions);
     if (r.outcome === 'ok') {
@@ -106,7 +115,11 @@ export class RabbitMqStrategy implements EngineStrategy {
     }
     await admin.putUser(ctx.pending.username, { password: ctx.pending.password }, currentUser.tags);
     for (const p of permissions) await admin.putPermission(ctx.pending.username, p);
-    this.log('setSecret: pending user has the new password and the current user\'s permissions', { secret: ctx.secretName, user: ctx.pending.username, vhosts: permissions.map((p) => p.vhost) });
+    this.log("setSecret: pending user has the new password and the current user's permissions", {
+      secret: ctx.secretName,
+      user: ctx.pending.username,
+      vhosts: permissions.map((p) => p.vhost),
+    });
   }
 
   private async testApplicationUser(ctx: RotationContext): Promise<void> {
@@ -117,25 +130,30 @@ export class RabbitMqStrategy implements EngineStrategy {
       return;
     }
     // The current user was never touched: failing leaves every client working; a rerun sets the password again.
-    throw new Error(`testSecret: ${ctx.pending.username} does not log in to broker ${name(ctx)} (${r.detail}); clients keep using ${ctx.current.username}; rerun the rotation`);
+    throw new Error(
+      `testSecret: ${ctx.pending.username} does not log in to broker ${name(ctx)} (${r.detail}); clients keep using ${ctx.current.username}; rerun the rotation`,
+    );
   }
 
   /** AMQPS login on a vhost the user may use; could-not-connect fails the step before anything changes. */
   private async login(ctx: RotationContext, creds: Credentials, permissions: readonly RabbitMqPermission[]): Promise<ProbeResult> {
     const r = await this.probe(endpointList(ctx.broker.amqpEndpoints), creds, { vhost: permissions[0]?.vhost ?? '/' });
-    if (r.outcome === 'unreachable') throw new BrokerUnreachableError(`could not connect to broker ${name(ctx)} over AMQPS (${r.detail}); nothing was changed`);
+    if (r.outcome === 'unreachable')
+      throw new BrokerUnreachableError(`could not connect to broker ${name(ctx)} over AMQPS (${r.detail}); nothing was changed`);
     return r;
   }
 
   private async setAdministrator(ctx: RotationContext): Promise<void> {
     const base = this.management(ctx, ctx.pending);
     if (await authenticates(base)) {
-      this.log('setSecret: the broker already has the administrator\'s pending password', { secret: ctx.secretName });
+      this.log("setSecret: the broker already has the administrator's pending password", { secret: ctx.secretName });
       return;
     }
     const admin = this.management(ctx, ctx.current);
     if (!(await authenticates(admin))) {
-      throw new Error(`setSecret: the broker refuses the administrator's AWSCURRENT and AWSPENDING passwords; put the broker's password into ${ctx.secretName} (put-secret-value), then rerun`);
+      throw new Error(
+        `setSecret: the broker refuses the administrator's AWSCURRENT and AWSPENDING passwords; put the broker's password into ${ctx.secretName} (put-secret-value), then rerun`,
+      );
     }
     const me = await admin.getUser(ctx.current.username);
     await admin.putUser(ctx.current.username, { password: ctx.pending.password }, me?.tags ?? ['administrator']);
@@ -145,13 +163,18 @@ export class RabbitMqStrategy implements EngineStrategy {
   private async testAdministrator(ctx: RotationContext): Promise<void> {
     try {
       await this.management(ctx, ctx.pending).whoami();
-      this.log('testSecret: the administrator\'s pending password logs in', { secret: ctx.secretName });
+      this.log("testSecret: the administrator's pending password logs in", { secret: ctx.secretName });
       return;
     } catch (e) {
       if (!(e instanceof ManagementApiError && e.kind === 'auth')) {
-        throw e instanceof ManagementApiError && e.kind === 'unreachable' ? new BrokerUnreachableError(`testSecret: ${e.message}; nothing was changed`) : e;
+        throw e instanceof ManagementApiError && e.kind === 'unreachable'
+          ? new BrokerUnreachableError(`testSecret: ${e.message}; nothing was changed`)
+          : e;
       }
-      this.log('testSecret: the administrator\'s pending password is refused; restoring AWSCURRENT', { secret: ctx.secretName, error: errorMessage(e) });
+      this.log("testSecret: the administrator's pending password is refused; restoring AWSCURRENT", {
+        secret: ctx.secretName,
+        error: errorMessage(e),
+      });
     }
     // Restore with whichever password the broker accepts, so the platform keeps one working administrator.
     for (const who of [ctx.pending, ctx.current]) {
@@ -162,7 +185,9 @@ export class RabbitMqStrategy implements EngineStrategy {
       await client.putUser(ctx.current.username, { password: ctx.current.password }, me?.tags ?? ['administrator']);
       break;
     }
-    throw new Error(`testSecret: the administrator's pending password does not log in to broker ${name(ctx)}; AWSCURRENT stays valid; rerun the rotation`);
+    throw new Error(
+      `testSecret: the administrator's pending password does not log in to broker ${name(ctx)}; AWSCURRENT stays valid; rerun the rotation`,
+    );
   }
 
   private management(ctx: RotationContext, credentials: Credentials): RabbitMqManagementClient {

@@ -87,7 +87,9 @@ export class SecretRotator {
   }
 
   private isBrokerUserSecret(ids: readonly (string | undefined)[]): boolean {
-    return this.props.brokers.some((b) => b.credentials.some((c) => Object.values(c.brokerUserSecretArns ?? {}).some((arn) => ids.includes(arn))));
+    return this.props.brokers.some((b) =>
+      b.credentials.some((c) => Object.values(c.brokerUserSecretArns ?? {}).some((arn) => ids.includes(arn))),
+    );
   }
 
   /**
@@ -100,15 +102,31 @@ export class SecretRotator {
     const current = await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
     if (step === 'createSecret') {
       if (await this.exists(secretId, { VersionId: token, VersionStage: 'AWSPENDING' })) return;
-      await this.sm.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: current.SecretString, VersionStages: ['AWSPENDING'] }));
+      await this.sm.send(
+        new PutSecretValueCommand({
+          SecretId: secretId,
+          ClientRequestToken: token,
+          SecretString: current.SecretString,
+          VersionStages: ['AWSPENDING'],
+        }),
+      );
       this.log('createSecret: broker-user secret re-stamped as AWSPENDING (its value changes only with its pair)', { secret: name });
     } else if (step === 'finishSecret') {
       const pending = await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: 'AWSPENDING' }));
       if (pending.SecretString === current.SecretString) {
-        await this.sm.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: currentVersionId }));
+        await this.sm.send(
+          new UpdateSecretVersionStageCommand({
+            SecretId: secretId,
+            VersionStage: 'AWSCURRENT',
+            MoveToVersionId: token,
+            RemoveFromVersionId: currentVersionId,
+          }),
+        );
         this.log('finishSecret: broker-user secret re-stamped', { secret: name });
       } else {
-        await this.sm.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: token }));
+        await this.sm.send(
+          new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: token }),
+        );
         this.log('finishSecret: its pair wrote a newer password meanwhile; kept it and dropped this re-stamp', { secret: name });
       }
     }
@@ -133,13 +151,27 @@ export class SecretRotator {
     const prepared = await strategy.preparedPassword?.({ broker, credential, pendingUsername, currentVersionId });
     // Keys other than username and password (connection hints) are carried over.
     const value = { ...current, username: pendingUsername, password: prepared ?? this.newPassword() };
-    await this.sm.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: JSON.stringify(value), VersionStages: ['AWSPENDING'] }));
+    await this.sm.send(
+      new PutSecretValueCommand({
+        SecretId: secretId,
+        ClientRequestToken: token,
+        SecretString: JSON.stringify(value),
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
     this.log('createSecret: pending version stored', { secret: name, pendingUser: pendingUsername, prepared: prepared !== undefined });
   }
 
   /** Moves AWSCURRENT to the token's version (Secrets Manager moves AWSPREVIOUS along). */
   private async finishSecret(secretId: string, token: string, name: string, currentVersionId: string | undefined): Promise<void> {
-    await this.sm.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: currentVersionId }));
+    await this.sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: secretId,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: token,
+        RemoveFromVersionId: currentVersionId,
+      }),
+    );
     this.log('finishSecret: pending version is now AWSCURRENT', { secret: name });
   }
 
@@ -160,7 +192,8 @@ export class SecretRotator {
     const currentValue = await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
     let pendingValue: string | undefined;
     try {
-      pendingValue = (await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: 'AWSPENDING' }))).SecretString;
+      pendingValue = (await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: 'AWSPENDING' })))
+        .SecretString;
     } catch (e) {
       if (!(e instanceof ResourceNotFoundException)) throw e;
     }
@@ -211,13 +244,17 @@ export class SecretRotator {
 export function pendingUserOf(credential: CredentialTarget, currentUsername: string, secretName: string): string {
   if (!credential.partnerUsername) {
     if (currentUsername !== credential.username) {
-      throw new Error(`secret ${secretName} names ${currentUsername}, but belongs to ${credential.username}; put the right username back (put-secret-value)`);
+      throw new Error(
+        `secret ${secretName} names ${currentUsername}, but belongs to ${credential.username}; put the right username back (put-secret-value)`,
+      );
     }
     return currentUsername;
   }
   if (currentUsername === credential.username) return credential.partnerUsername;
   if (currentUsername === credential.partnerUsername) return credential.username;
-  throw new Error(`secret ${secretName} names ${currentUsername}, which is neither ${credential.username} nor ${credential.partnerUsername}`);
+  throw new Error(
+    `secret ${secretName} names ${currentUsername}, which is neither ${credential.username} nor ${credential.partnerUsername}`,
+  );
 }
 
 function parseJson(text: string | undefined, what: string): Record<string, unknown> {

@@ -67,7 +67,8 @@ describe('RabbitMQ credential rotation against a real broker', () => {
       ],
     };
     const real = rabbitMqProbe({ ca: fs.readFileSync(ca.caFile), timeoutMs: 5000 });
-    const probe: LoginProbe = (endpoints, creds, options) => (unreachable ? real([`amqps://127.0.0.1:1`], creds, options) : real(endpoints, creds, options));
+    const probe: LoginProbe = (endpoints, creds, options) =>
+      unreachable ? real([`amqps://127.0.0.1:1`], creds, options) : real(endpoints, creds, options);
     handler = createHandler({ brokers: [target], secretsManager: sm.client, probes: { RABBITMQ: probe }, log: silentLogger });
     const created = await handler({
       RequestType: 'Create',
@@ -153,7 +154,9 @@ describe('RabbitMQ credential rotation against a real broker', () => {
     await sm.rotate(ADMIN, handle, { times: 2 });
     const admin = sm.value(ADMIN) as unknown as Credentials;
     expect(admin.password).not.toBe(before.password);
-    const who = await fetch(`${node.managementUrl}/api/whoami`, { headers: { authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}` } });
+    const who = await fetch(`${node.managementUrl}/api/whoami`, {
+      headers: { authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}` },
+    });
     expect(who.status).toBe(200);
     expect(JSON.stringify(await who.json())).toContain('administrator');
     await sm.rotate(APP, handle);

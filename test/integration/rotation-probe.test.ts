@@ -27,7 +27,9 @@ afterAll(async () => {
 }, 60000);
 
 test('the right password logs in', async () => {
-  expect(await probe([`stomp+ssl://127.0.0.1:${broker.port}`], { username: broker.username, password: broker.password })).toEqual({ outcome: 'ok' });
+  expect(await probe([`stomp+ssl://127.0.0.1:${broker.port}`], { username: broker.username, password: broker.password })).toEqual({
+    outcome: 'ok',
+  });
 });
 
 test('a wrong password is "wrong credentials"', async () => {
@@ -41,6 +43,9 @@ test('nothing listening is "could not connect", never a wrong password', async (
 });
 
 test('active/standby: the standby endpoint that does not answer is skipped', async () => {
-  const r = await probe([`stomp+ssl://127.0.0.1:${await freePort()}`, `stomp+ssl://127.0.0.1:${broker.port}`], { username: broker.username, password: broker.password });
+  const r = await probe([`stomp+ssl://127.0.0.1:${await freePort()}`, `stomp+ssl://127.0.0.1:${broker.port}`], {
+    username: broker.username,
+    password: broker.password,
+  });
   expect(r).toEqual({ outcome: 'ok' });
 });

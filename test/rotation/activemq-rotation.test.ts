@@ -23,7 +23,10 @@ function setup(options: { deploymentMode?: BrokerTarget['deploymentMode']; allow
     initial[`${app}_clone`] = `${app}-clone-generated-0001`;
     sm.add(arn(app), `mq-platform/prod/orders/${app}`, { username: app, password: initial[app] });
     sm.add(buArn(app), `mq-platform/prod/orders/broker-users/${app}`, { username: app, password: initial[app] });
-    sm.add(buArn(`${app}_clone`), `mq-platform/prod/orders/broker-users/${app}_clone`, { username: `${app}_clone`, password: initial[`${app}_clone`] });
+    sm.add(buArn(`${app}_clone`), `mq-platform/prod/orders/broker-users/${app}_clone`, {
+      username: `${app}_clone`,
+      password: initial[`${app}_clone`],
+    });
   }
   const b = mq.addBroker(BROKER, initial);
   let unreachable = false;
@@ -90,11 +93,14 @@ describe('ActiveMQ alternating-users rotation', () => {
   test('the broker is found by name and its STOMP+SSL endpoints come from DescribeBroker', async () => {
     const w = setup();
     await w.sm.rotate(arn('orders'), w.handle);
-    expect(w.endpointsProbed[0]).toEqual(['stomp+ssl://b-orders-1.mq.eu-west-1.on.aws:61614', 'stomp+ssl://b-orders-2.mq.eu-west-1.on.aws:61614']);
+    expect(w.endpointsProbed[0]).toEqual([
+      'stomp+ssl://b-orders-1.mq.eu-west-1.on.aws:61614',
+      'stomp+ssl://b-orders-2.mq.eu-west-1.on.aws:61614',
+    ]);
     expect(w.mq.mock.commandCalls(ListBrokersCommand)).toHaveLength(1); // cached while the function is warm
   });
 
-  test('a broker-user secret\'s own schedule re-stamps its value and never brings an older password back', async () => {
+  test("a broker-user secret's own schedule re-stamps its value and never brings an older password back", async () => {
     const w = setup();
     const before = w.sm.value(buArn('orders_clone'));
     await w.sm.rotate(buArn('orders_clone'), w.handle);
@@ -106,13 +112,14 @@ describe('ActiveMQ alternating-users rotation', () => {
     await w.handle(w.sm.event(buArn('orders_clone'), restamp, 'createSecret'));
     await w.sm.rotate(arn('orders'), w.handle);
     const newer = w.sm.value(buArn('orders_clone'))!.password;
-    for (const step of ['setSecret', 'testSecret', 'finishSecret'] as const) await w.handle(w.sm.event(buArn('orders_clone'), restamp, step));
+    for (const step of ['setSecret', 'testSecret', 'finishSecret'] as const)
+      await w.handle(w.sm.event(buArn('orders_clone'), restamp, step));
     expect(w.sm.value(buArn('orders_clone'))!.password).toBe(newer);
     expect(w.sm.value(buArn('orders_clone'), 'AWSPENDING')).toBeUndefined();
     expect(w.mq.latestPassword(BROKER, 'orders_clone')).toBe(newer);
   });
 
-  test('a pair whose rotation starts while the batch prepares it ends with the broker holding its broker-user secret\'s password', async () => {
+  test("a pair whose rotation starts while the batch prepares it ends with the broker holding its broker-user secret's password", async () => {
     const w = setup();
     // While the batch records billing_clone, billing's own setSecret writes (and records) another password.
     let once = true;
@@ -257,7 +264,9 @@ describe('ActiveMQ alternating-users rotation', () => {
     for (const [i, app] of APPS.entries()) await w.handle(w.sm.event(arn(app), tokens[i], 'finishSecret'));
     expect(w.mq.rebootsBy(BROKER)).toBe(1);
     // Both opened a lease (two owners written), one read its own back and rebooted.
-    const owners = new Set(w.mq.mock.commandCalls(CreateTagsCommand).map((c) => parseLease(c.args[0].input.Tags?.[REBOOT_LEASE_TAG])?.owner));
+    const owners = new Set(
+      w.mq.mock.commandCalls(CreateTagsCommand).map((c) => parseLease(c.args[0].input.Tags?.[REBOOT_LEASE_TAG])?.owner),
+    );
     expect(owners).toEqual(new Set(tokens));
     for (const app of APPS) expect(w.currentLogsIn(app)).toBe(true);
   });
@@ -341,7 +350,7 @@ describe('ActiveMQ alternating-users rotation', () => {
     expect(parseLease(b.tags[REBOOT_LEASE_TAG])?.rebootedMs).toBeGreaterThan(0);
   });
 
-  test('waiting on another rotation\'s lease polls at pollMs, never in a busy loop', async () => {
+  test("waiting on another rotation's lease polls at pollMs, never in a busy loop", async () => {
     const w = setup();
     const b = w.mq.brokers.get(BROKER)!;
     // Another owner past its reboot time but not yet stale (it may still reboot).
@@ -404,19 +413,22 @@ describe('ActiveMQ alternating-users rotation', () => {
     expect(w.sm.value(buArn('orders_clone'))!.password).toBe(w.mq.latestPassword(BROKER, 'orders_clone'));
   });
 
-  test.each([true, false])('Secrets Manager\'s configuration test (AWSPENDING copied: %s) logs in with AWSCURRENT and changes nothing', async (copy) => {
-    const w = setup();
-    for (const secret of [arn('orders'), buArn('orders'), buArn('orders_clone')]) {
-      const token = w.sm.configurationTest(secret, copy);
-      await w.handle(w.sm.event(secret, token, 'testSecret'));
-      w.sm.clearPending(secret, token);
-    }
-    expect(w.endpointsProbed).toHaveLength(1);
-    expect(w.mq.mock.commandCalls(UpdateUserCommand)).toHaveLength(0);
-    expect(w.mq.mock.commandCalls(RebootBrokerCommand)).toHaveLength(0);
-    expect(w.mq.mock.commandCalls(CreateTagsCommand)).toHaveLength(0);
-    expect(w.sm.mock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
-  });
+  test.each([true, false])(
+    "Secrets Manager's configuration test (AWSPENDING copied: %s) logs in with AWSCURRENT and changes nothing",
+    async (copy) => {
+      const w = setup();
+      for (const secret of [arn('orders'), buArn('orders'), buArn('orders_clone')]) {
+        const token = w.sm.configurationTest(secret, copy);
+        await w.handle(w.sm.event(secret, token, 'testSecret'));
+        w.sm.clearPending(secret, token);
+      }
+      expect(w.endpointsProbed).toHaveLength(1);
+      expect(w.mq.mock.commandCalls(UpdateUserCommand)).toHaveLength(0);
+      expect(w.mq.mock.commandCalls(RebootBrokerCommand)).toHaveLength(0);
+      expect(w.mq.mock.commandCalls(CreateTagsCommand)).toHaveLength(0);
+      expect(w.sm.mock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    },
+  );
 
   test('the configuration test fails the deploy when AWSCURRENT does not log in', async () => {
     const w = setup();
@@ -428,7 +440,14 @@ describe('ActiveMQ alternating-users rotation', () => {
   test('a legacy single-user AWSPENDING is refused with what to do', async () => {
     const w = setup();
     const token = w.sm.startRotation(arn('orders'));
-    await w.sm.client.send(new PutSecretValueCommand({ SecretId: arn('orders'), ClientRequestToken: token, SecretString: JSON.stringify({ username: 'orders', password: 'legacy-pending-pw-0001' }), VersionStages: ['AWSPENDING'] }));
+    await w.sm.client.send(
+      new PutSecretValueCommand({
+        SecretId: arn('orders'),
+        ClientRequestToken: token,
+        SecretString: JSON.stringify({ username: 'orders', password: 'legacy-pending-pw-0001' }),
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
     await expect(w.handle(w.sm.event(arn('orders'), token, 'setSecret'))).rejects.toThrow(/remove the AWSPENDING label/);
     expect(w.mq.mock.commandCalls(UpdateUserCommand)).toHaveLength(0);
   });

@@ -75,40 +75,55 @@ export class FakeSecretsManager {
     });
     this.mock.on(GetSecretValueCommand).callsFake((i: { SecretId: string; VersionId?: string; VersionStage?: string }) => {
       const s = find(i.SecretId);
-      const v = i.VersionId ? s.versions.get(i.VersionId) : [...s.versions.values()].find((x) => x.stages.has(i.VersionStage ?? 'AWSCURRENT'));
+      const v = i.VersionId
+        ? s.versions.get(i.VersionId)
+        : [...s.versions.values()].find((x) => x.stages.has(i.VersionStage ?? 'AWSCURRENT'));
       if (!v || v.value === undefined || (i.VersionStage && !v.stages.has(i.VersionStage))) {
         throw new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value", $metadata: {} });
       }
       return { ARN: s.arn, Name: s.name, SecretString: v.value };
     });
-    this.mock.on(PutSecretValueCommand).callsFake((i: { SecretId: string; ClientRequestToken: string; SecretString: string; VersionStages?: string[] }) => {
-      const s = find(i.SecretId);
-      const existing = s.versions.get(i.ClientRequestToken);
-      if (existing?.value !== undefined) {
-        if (existing.value !== i.SecretString) throw new ResourceExistsException({ message: 'version exists with another value', $metadata: {} });
+    this.mock
+      .on(PutSecretValueCommand)
+      .callsFake((i: { SecretId: string; ClientRequestToken: string; SecretString: string; VersionStages?: string[] }) => {
+        const s = find(i.SecretId);
+        const existing = s.versions.get(i.ClientRequestToken);
+        if (existing?.value !== undefined) {
+          if (existing.value !== i.SecretString)
+            throw new ResourceExistsException({ message: 'version exists with another value', $metadata: {} });
+          return {};
+        }
+        const v = existing ?? { stages: new Set<string>() };
+        v.value = i.SecretString;
+        s.versions.set(i.ClientRequestToken, v);
+        const stages = i.VersionStages ?? ['AWSCURRENT'];
+        for (const stage of stages) this.label(s, stage, i.ClientRequestToken);
         return {};
-      }
-      const v = existing ?? { stages: new Set<string>() };
-      v.value = i.SecretString;
-      s.versions.set(i.ClientRequestToken, v);
-      const stages = i.VersionStages ?? ['AWSCURRENT'];
-      for (const stage of stages) this.label(s, stage, i.ClientRequestToken);
-      return {};
-    });
-    this.mock.on(UpdateSecretVersionStageCommand).callsFake((i: { SecretId: string; VersionStage: string; MoveToVersionId?: string; RemoveFromVersionId?: string }) => {
-      const s = find(i.SecretId);
-      const holder = this.holder(s, i.VersionStage);
-      if (holder && holder !== i.MoveToVersionId && holder !== i.RemoveFromVersionId) {
-        throw new InvalidRequestException({ message: `${i.VersionStage} is on ${holder}; name it in RemoveFromVersionId`, $metadata: {} });
-      }
-      if (i.MoveToVersionId) this.label(s, i.VersionStage, i.MoveToVersionId);
-      else if (holder) s.versions.get(holder)!.stages.delete(i.VersionStage);
-      return {};
-    });
+      });
+    this.mock
+      .on(UpdateSecretVersionStageCommand)
+      .callsFake((i: { SecretId: string; VersionStage: string; MoveToVersionId?: string; RemoveFromVersionId?: string }) => {
+        const s = find(i.SecretId);
+        const holder = this.holder(s, i.VersionStage);
+        if (holder && holder !== i.MoveToVersionId && holder !== i.RemoveFromVersionId) {
+          throw new InvalidRequestException({
+            message: `${i.VersionStage} is on ${holder}; name it in RemoveFromVersionId`,
+            $metadata: {},
+          });
+        }
+        if (i.MoveToVersionId) this.label(s, i.VersionStage, i.MoveToVersionId);
+        else if (holder) s.versions.get(holder)!.stages.delete(i.VersionStage);
+        return {};
+      });
   }
 
   add(arn: string, name: string, value: Record<string, unknown>, rotationEnabled = true): void {
-    this.secrets.set(arn, { arn, name, rotationEnabled, versions: new Map([[`${name}-v0`, { value: JSON.stringify(value), stages: new Set(['AWSCURRENT']) }]]) });
+    this.secrets.set(arn, {
+      arn,
+      name,
+      rotationEnabled,
+      versions: new Map([[`${name}-v0`, { value: JSON.stringify(value), stages: new Set(['AWSCURRENT']) }]]),
+    });
   }
 
   /** As PutSecretValue without stages: a new version becomes AWSCURRENT. */
@@ -148,7 +163,11 @@ export class FakeSecretsManager {
   }
 
   /** Runs the steps in order, each `times` times; afterwards AWSPENDING leaves, as Secrets Manager does on success. */
-  async rotate(arn: string, handle: (e: RotationEvent) => Promise<unknown>, options: { times?: number; between?: (step: RotationStep) => Promise<void> | void } = {}): Promise<string> {
+  async rotate(
+    arn: string,
+    handle: (e: RotationEvent) => Promise<unknown>,
+    options: { times?: number; between?: (step: RotationStep) => Promise<void> | void } = {},
+  ): Promise<string> {
     const token = this.startRotation(arn);
     for (const step of ROTATION_STEPS) {
       for (let i = 0; i < (options.times ?? 1); i++) await handle(this.event(arn, token, step));
@@ -227,7 +246,8 @@ export class FakeAmazonMq {
       return b;
     };
     const fault = (command: string) => {
-      if (this.failWhen?.(command)) throw Object.assign(new Error(`${command}: connection timed out after 20000 ms`), { name: 'TimeoutError' });
+      if (this.failWhen?.(command))
+        throw Object.assign(new Error(`${command}: connection timed out after 20000 ms`), { name: 'TimeoutError' });
       const n = this.timeouts.get(command) ?? 0;
       if (n > 0) {
         this.timeouts.set(command, n - 1);
@@ -242,12 +262,21 @@ export class FakeAmazonMq {
         BrokerArn: b.arn,
         BrokerName: b.name,
         BrokerState: this.state(b),
-        BrokerInstances: [1, 2].map((n) => ({ Endpoints: [`ssl://${b.id}-${n}.mq.eu-west-1.on.aws:61617`, `stomp+ssl://${b.id}-${n}.mq.eu-west-1.on.aws:61614`] })),
+        BrokerInstances: [1, 2].map((n) => ({
+          Endpoints: [`ssl://${b.id}-${n}.mq.eu-west-1.on.aws:61617`, `stomp+ssl://${b.id}-${n}.mq.eu-west-1.on.aws:61614`],
+        })),
       };
     });
     this.mock.on(ListBrokersCommand).callsFake(() => {
       this.tick();
-      return { BrokerSummaries: [...this.brokers.values()].map((b) => ({ BrokerId: b.id, BrokerArn: b.arn, BrokerName: b.name, BrokerState: this.state(b) })) };
+      return {
+        BrokerSummaries: [...this.brokers.values()].map((b) => ({
+          BrokerId: b.id,
+          BrokerArn: b.arn,
+          BrokerName: b.name,
+          BrokerState: this.state(b),
+        })),
+      };
     });
     this.mock.on(DescribeUserCommand).callsFake((i: { BrokerId: string; Username: string }) => {
       fault('DescribeUser');
@@ -263,15 +292,17 @@ export class FakeAmazonMq {
         Pending: p ? { PendingChange: u ? 'UPDATE' : 'CREATE', ConsoleAccess: p.consoleAccess, Groups: p.groups } : undefined,
       };
     });
-    this.mock.on(UpdateUserCommand).callsFake((i: { BrokerId: string; Username: string; Password?: string; ConsoleAccess?: boolean; Groups?: string[] }) => {
-      fault('UpdateUser');
-      this.beforeUpdateUser?.(i);
-      const b = broker(i.BrokerId);
-      const base = b.pending.get(i.Username) ?? b.users.get(i.Username);
-      if (!base) throw new NotFoundException({ message: `no user ${i.Username}`, $metadata: {} });
-      b.pending.set(i.Username, { password: i.Password ?? base.password, consoleAccess: i.ConsoleAccess, groups: i.Groups });
-      return {};
-    });
+    this.mock
+      .on(UpdateUserCommand)
+      .callsFake((i: { BrokerId: string; Username: string; Password?: string; ConsoleAccess?: boolean; Groups?: string[] }) => {
+        fault('UpdateUser');
+        this.beforeUpdateUser?.(i);
+        const b = broker(i.BrokerId);
+        const base = b.pending.get(i.Username) ?? b.users.get(i.Username);
+        if (!base) throw new NotFoundException({ message: `no user ${i.Username}`, $metadata: {} });
+        b.pending.set(i.Username, { password: i.Password ?? base.password, consoleAccess: i.ConsoleAccess, groups: i.Groups });
+        return {};
+      });
     this.mock.on(RebootBrokerCommand).callsFake((i: { BrokerId: string }) => {
       fault('RebootBroker');
       const b = broker(i.BrokerId);
@@ -279,7 +310,8 @@ export class FakeAmazonMq {
         this.refuseReboots--;
         throw new BadRequestException({ message: 'cannot be rebooted right now (injected)', $metadata: {} });
       }
-      if (this.state(b) !== 'RUNNING') throw new BadRequestException({ message: 'You can reboot only a broker with the RUNNING status.', $metadata: {} });
+      if (this.state(b) !== 'RUNNING')
+        throw new BadRequestException({ message: 'You can reboot only a broker with the RUNNING status.', $metadata: {} });
       this.scheduleReboot(b, 'api', this.rebootStartDelayMs);
       this.afterReboot?.();
       if (this.loseRebootAnswers > 0) {
@@ -347,7 +379,9 @@ export class FakeAmazonMq {
       const b = this.brokers.get(id)!;
       this.tick();
       if (this.state(b) !== 'RUNNING') return { outcome: 'unreachable', detail: 'broker rebooting' };
-      return b.users.get(creds.username)?.password === creds.password ? { outcome: 'ok' } : { outcome: 'wrong-credentials', detail: 'User name or password is invalid' };
+      return b.users.get(creds.username)?.password === creds.password
+        ? { outcome: 'ok' }
+        : { outcome: 'wrong-credentials', detail: 'User name or password is invalid' };
     };
   }
 

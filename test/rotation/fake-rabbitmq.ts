@@ -44,7 +44,8 @@ export class FakeRabbitMq {
   readonly probe: LoginProbe = async (_endpoints, creds, options): Promise<ProbeResult> => {
     if (this.amqpUnreachable) return { outcome: 'unreachable', detail: 'connect ECONNREFUSED (injected)' };
     if (!this.logsIn(creds)) return { outcome: 'wrong-credentials', detail: 'ACCESS_REFUSED - Login was refused' };
-    if (!this.permissions.get(creds.username)?.has(options?.vhost ?? '/')) return { outcome: 'wrong-credentials', detail: 'NOT_ALLOWED - vhost' };
+    if (!this.permissions.get(creds.username)?.has(options?.vhost ?? '/'))
+      return { outcome: 'wrong-credentials', detail: 'NOT_ALLOWED - vhost' };
     return { outcome: 'ok' };
   };
 
@@ -64,13 +65,23 @@ export class FakeRabbitMq {
         this.refuseWhoami--;
         return json(401, { error: 'not_authorised' });
       }
-      return caller.tags.some((t) => ['administrator', 'management', 'monitoring', 'policymaker'].includes(t)) ? json(200, { name: username, tags: caller.tags }) : json(401, { error: 'not_authorised' });
+      return caller.tags.some((t) => ['administrator', 'management', 'monitoring', 'policymaker'].includes(t))
+        ? json(200, { name: username, tags: caller.tags })
+        : json(401, { error: 'not_authorised' });
     }
     if (!caller.tags.includes('administrator')) return json(401, { error: 'not_authorised' });
     const body = init?.body ? (JSON.parse(String(init.body)) as Record<string, string>) : {};
     if (parts[0] === 'users' && parts.length === 2) {
       const u = this.users.get(parts[1]);
-      if (method === 'GET') return u ? json(200, { name: parts[1], tags: u.tags.join(','), password_hash: u.password === undefined ? '' : `hash:${u.password}`, hashing_algorithm: 'rabbit_password_hashing_sha256' }) : json(404);
+      if (method === 'GET')
+        return u
+          ? json(200, {
+              name: parts[1],
+              tags: u.tags.join(','),
+              password_hash: u.password === undefined ? '' : `hash:${u.password}`,
+              hashing_algorithm: 'rabbit_password_hashing_sha256',
+            })
+          : json(404);
       if (method === 'PUT') {
         if (this.dropUserPuts && u) return json(204);
         const tags = (body.tags ?? '').split(',').filter(Boolean);
@@ -80,7 +91,10 @@ export class FakeRabbitMq {
       }
     }
     if (parts[0] === 'users' && parts[2] === 'permissions') {
-      return json(200, [...(this.permissions.get(parts[1]) ?? new Map<string, Permission>())].map(([vhost, p]) => ({ user: parts[1], vhost, ...p })));
+      return json(
+        200,
+        [...(this.permissions.get(parts[1]) ?? new Map<string, Permission>())].map(([vhost, p]) => ({ user: parts[1], vhost, ...p })),
+      );
     }
     if (parts[0] === 'permissions' && parts.length === 3) {
       const [, vhost, user] = parts;

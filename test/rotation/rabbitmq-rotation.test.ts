@@ -50,7 +50,11 @@ function setup() {
     now: clock.nowFn,
   });
   const handle = (e: RotationEvent) => handler(e);
-  const usersResource = (requestType: 'Create' | 'Update' | 'Delete', permissions = [{ Vhost: 'orders', Configure: '^events\\.', Write: '.*', Read: '.*' }], tags: string[] = []) =>
+  const usersResource = (
+    requestType: 'Create' | 'Update' | 'Delete',
+    permissions = [{ Vhost: 'orders', Configure: '^events\\.', Write: '.*', Read: '.*' }],
+    tags: string[] = [],
+  ) =>
     ({
       RequestType: requestType,
       ServiceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:mq-platform-prod-credential-rotation',
@@ -82,7 +86,16 @@ describe('RabbitMQ users custom resource', () => {
   test('Create makes both users of the pair: the current one with its secret password, the partner without a password', async () => {
     const w = setup();
     await w.handler(w.usersResource('Create'));
-    expect(w.responses).toEqual([expect.objectContaining({ body: expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: 'rabbitmq-user/b-events/events', RequestId: 'req-Create', LogicalResourceId: 'EventsUsers' }) })]);
+    expect(w.responses).toEqual([
+      expect.objectContaining({
+        body: expect.objectContaining({
+          Status: 'SUCCESS',
+          PhysicalResourceId: 'rabbitmq-user/b-events/events',
+          RequestId: 'req-Create',
+          LogicalResourceId: 'EventsUsers',
+        }),
+      }),
+    ]);
     expect(w.currentLogsIn()).toBe(true);
     expect(w.rabbit.users.get('events_clone')).toEqual({ password: undefined, tags: [] });
     for (const u of ['events', 'events_clone']) expect([...w.rabbit.permissions.get(u)!.keys()]).toEqual(['orders']);
@@ -110,14 +123,19 @@ describe('RabbitMQ users custom resource', () => {
   test('a vhost that does not exist fails the deploy with its name (FAILED response, nothing thrown to Lambda)', async () => {
     const w = setup();
     await w.handler(w.usersResource('Create', [{ Vhost: 'missing', Configure: '.*', Write: '.*', Read: '.*' }]));
-    expect(w.responses[0].body).toEqual(expect.objectContaining({ Status: 'FAILED', Reason: expect.stringMatching(/vhost missing does not exist/) }));
+    expect(w.responses[0].body).toEqual(
+      expect.objectContaining({ Status: 'FAILED', Reason: expect.stringMatching(/vhost missing does not exist/) }),
+    );
     expect(w.rabbit.users.has('events')).toBe(false);
   });
 
   test('without a ResponseURL (direct callers) it returns the response', async () => {
     const w = setup();
     const event = { ...w.usersResource('Create'), ResponseURL: '' } as CloudFormationCustomResourceEvent;
-    await expect(w.handler(event)).resolves.toEqual({ PhysicalResourceId: 'rabbitmq-user/b-events/events', Data: { Username: 'events', PartnerUsername: 'events_clone' } });
+    await expect(w.handler(event)).resolves.toEqual({
+      PhysicalResourceId: 'rabbitmq-user/b-events/events',
+      Data: { Username: 'events', PartnerUsername: 'events_clone' },
+    });
     expect(w.responses).toHaveLength(0);
   });
 });
@@ -188,19 +206,22 @@ describe('RabbitMQ application pair rotation', () => {
   });
 });
 
-describe('Secrets Manager\'s configuration test on RabbitMQ secrets', () => {
-  test.each([true, false])('AWSPENDING copied: %s — checks AWSCURRENT of the pair and of the administrator, changes nothing', async (copy) => {
-    const w = setup();
-    await w.handler(w.usersResource('Create'));
-    const puts = w.rabbit.requests.filter((r) => r.method !== 'GET').length;
-    for (const secret of [APP, ADMIN]) {
-      const token = w.sm.configurationTest(secret, copy);
-      await w.handle(w.sm.event(secret, token, 'testSecret'));
-      w.sm.clearPending(secret, token);
-    }
-    expect(w.rabbit.requests.filter((r) => r.method !== 'GET')).toHaveLength(puts);
-    expect(w.sm.value(APP)!.username).toBe('events');
-  });
+describe("Secrets Manager's configuration test on RabbitMQ secrets", () => {
+  test.each([true, false])(
+    'AWSPENDING copied: %s — checks AWSCURRENT of the pair and of the administrator, changes nothing',
+    async (copy) => {
+      const w = setup();
+      await w.handler(w.usersResource('Create'));
+      const puts = w.rabbit.requests.filter((r) => r.method !== 'GET').length;
+      for (const secret of [APP, ADMIN]) {
+        const token = w.sm.configurationTest(secret, copy);
+        await w.handle(w.sm.event(secret, token, 'testSecret'));
+        w.sm.clearPending(secret, token);
+      }
+      expect(w.rabbit.requests.filter((r) => r.method !== 'GET')).toHaveLength(puts);
+      expect(w.sm.value(APP)!.username).toBe('events');
+    },
+  );
 });
 
 describe('RabbitMQ administrator rotation (single user, platform only)', () => {

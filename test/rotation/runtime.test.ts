@@ -35,13 +35,21 @@ describe('Amazon MQ client endpoint', () => {
   test('resolves the dual-stack name PrivateLink serves, mq.<region>.api.aws', async () => {
     delete process.env.AWS_ENDPOINT_URL_MQ;
     delete process.env.AWS_ENDPOINT_URL;
-    const client = new MqClient({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }, ...mqClientConfig(process.env) });
+    const client = new MqClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+      ...mqClientConfig(process.env),
+    });
     expect(await resolvedUrl(client)).toBe('https://mq.eu-west-1.api.aws');
   });
 
   test('honours AWS_ENDPOINT_URL_MQ (the loopback emulator) instead', async () => {
     process.env.AWS_ENDPOINT_URL_MQ = 'http://127.0.0.1:4599';
-    const client = new MqClient({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }, ...mqClientConfig(process.env) });
+    const client = new MqClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+      ...mqClientConfig(process.env),
+    });
     expect(await resolvedUrl(client)).toBe('http://127.0.0.1:4599');
   });
 
@@ -60,7 +68,9 @@ describe('Amazon MQ client endpoint', () => {
       requestHandler: { ...SDK_TIMEOUTS, requestTimeout: 300 },
     });
     try {
-      await expect(client.send(new DescribeBrokerCommand({ BrokerId: 'b-1' }))).rejects.toEqual(expect.objectContaining({ name: 'TimeoutError' }));
+      await expect(client.send(new DescribeBrokerCommand({ BrokerId: 'b-1' }))).rejects.toEqual(
+        expect.objectContaining({ name: 'TimeoutError' }),
+      );
     } finally {
       client.destroy();
       for (const s of sockets) s.destroy();
@@ -129,7 +139,12 @@ describe('login probes tell "could not connect" from "wrong credentials"', () =>
 });
 
 describe('management client', () => {
-  const client = (f: typeof fetch) => new RabbitMqManagementClient({ baseUrl: 'https://b-1.mq.eu-west-1.on.aws/', credentials: { username: 'admin', password: 'pw-123456789012' }, fetch: f });
+  const client = (f: typeof fetch) =>
+    new RabbitMqManagementClient({
+      baseUrl: 'https://b-1.mq.eu-west-1.on.aws/',
+      credentials: { username: 'admin', password: 'pw-123456789012' },
+      fetch: f,
+    });
 
   test.each([
     [401, 'auth'],
@@ -144,7 +159,9 @@ describe('management client', () => {
     const c = client(async () => {
       throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
     });
-    await expect(c.whoami()).rejects.toEqual(expect.objectContaining({ kind: 'unreachable', message: expect.stringMatching(/ECONNRESET/) }));
+    await expect(c.whoami()).rejects.toEqual(
+      expect.objectContaining({ kind: 'unreachable', message: expect.stringMatching(/ECONNRESET/) }),
+    );
   });
 
   test('a timeout is unreachable', async () => {
@@ -154,7 +171,9 @@ describe('management client', () => {
       timeoutMs: 20,
       fetch: (_u, init) => new Promise((_r, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason))),
     });
-    await expect(c.whoami()).rejects.toEqual(expect.objectContaining({ kind: 'unreachable', message: expect.stringMatching(/no answer within 20 ms/) }));
+    await expect(c.whoami()).rejects.toEqual(
+      expect.objectContaining({ kind: 'unreachable', message: expect.stringMatching(/no answer within 20 ms/) }),
+    );
   });
 
   test('vhost names and tags are encoded as the API wants', async () => {
@@ -184,14 +203,22 @@ describe('seed custom resource (ActiveMQ migration)', () => {
       ServiceToken: 'x',
       ResourceType: 'Custom::MqPlatformSeedBrokerUserSecret',
       PhysicalResourceId: `seed/${TARGET}`,
-      ResourceProperties: { ServiceToken: 'x', Kind: 'SeedBrokerUserSecret', SourceSecretArn: SOURCE, TargetSecretArn: TARGET, Username: 'orders' },
+      ResourceProperties: {
+        ServiceToken: 'x',
+        Kind: 'SeedBrokerUserSecret',
+        SourceSecretArn: SOURCE,
+        TargetSecretArn: TARGET,
+        Username: 'orders',
+      },
     }) as unknown as CloudFormationCustomResourceEvent;
 
   test('Create copies the password the broker has; Update and Delete never touch it', async () => {
     const sm = new FakeSecretsManager();
     sm.add(SOURCE, 'src', { username: 'orders', password: 'the-password-clients-use' });
     sm.add(TARGET, 'dst', { username: 'orders', password: 'generated-placeholder-01' });
-    await expect(onCustomResourceEvent(event('Create'), { secretsManager: sm.client, log: silentLogger })).resolves.toEqual({ PhysicalResourceId: `seed/${TARGET}` });
+    await expect(onCustomResourceEvent(event('Create'), { secretsManager: sm.client, log: silentLogger })).resolves.toEqual({
+      PhysicalResourceId: `seed/${TARGET}`,
+    });
     expect(sm.value(TARGET)).toEqual({ username: 'orders', password: 'the-password-clients-use' });
     sm.add(SOURCE, 'src', { username: 'orders_clone', password: 'rotated' });
     await onCustomResourceEvent(event('Update'), { secretsManager: sm.client, log: silentLogger });
@@ -203,7 +230,9 @@ describe('seed custom resource (ActiveMQ migration)', () => {
     const sm = new FakeSecretsManager();
     sm.add(SOURCE, 'src', { username: 'orders_clone', password: 'p-123456789012' });
     sm.add(TARGET, 'dst', { username: 'orders', password: 'generated-placeholder-01' });
-    await expect(onCustomResourceEvent(event('Create'), { secretsManager: sm.client, log: silentLogger })).rejects.toThrow(/already alternated/);
+    await expect(onCustomResourceEvent(event('Create'), { secretsManager: sm.client, log: silentLogger })).rejects.toThrow(
+      /already alternated/,
+    );
   });
 });
 
