@@ -27,7 +27,12 @@ class RotatingBrokerClient extends InMemoryClient {
 }
 
 function client(extra: Partial<MessagingClientOptions> = {}): RotatingBrokerClient {
-  return new RotatingBrokerClient('ACTIVEMQ', { endpoints: [A], ...OLD, backoff: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 }, ...extra });
+  return new RotatingBrokerClient('ACTIVEMQ', {
+    endpoints: [A],
+    ...OLD,
+    backoff: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 },
+    ...extra,
+  });
 }
 
 test('without refreshCredentials an authentication failure stays final', async () => {
@@ -80,7 +85,10 @@ test('a failing re-read is reported with the refusal, without the password', asy
   });
   c.accepted = NEW;
   const err = await c.connect().catch((e: MqPlatformError) => e);
-  expect(err).toMatchObject({ kind: 'auth', message: expect.stringContaining('reading the credentials again failed: secrets manager unreachable') });
+  expect(err).toMatchObject({
+    kind: 'auth',
+    message: expect.stringContaining('reading the credentials again failed: secrets manager unreachable'),
+  });
   expect(String((err as Error).message)).not.toContain(OLD.password);
 });
 

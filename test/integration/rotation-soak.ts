@@ -47,23 +47,45 @@ interface EngineReport {
 type EngineName = 'rabbitmq' | 'activemq' | 'activemq-single';
 const SETUPS = { rabbitmq: rabbitMqSetup, activemq: activeMqSetup, 'activemq-single': activeMqSingleSetup } as const;
 
-async function runEngine(name: EngineName, dir: string, ca: TestCa, emu: AwsEmulator, sm: SecretsManagerClient, logFile: string): Promise<EngineReport> {
+async function runEngine(
+  name: EngineName,
+  dir: string,
+  ca: TestCa,
+  emu: AwsEmulator,
+  sm: SecretsManagerClient,
+  logFile: string,
+): Promise<EngineReport> {
   const caBuf = fs.readFileSync(ca.caFile);
   const setup = await SETUPS[name](path.join(dir, name), ca, emu, sm);
   try {
-    const log = (msg: string, fields: Record<string, unknown> = {}) => fs.appendFileSync(logFile, `${JSON.stringify({ at: new Date().toISOString(), msg, ...fields })}\n`);
-    const handler = createHandler({
-      brokers: [setup.target],
-      secretsManager: new SecretsManagerClient({ ...secretsManagerClientConfig(), requestHandler: SOAK_SDK_TIMEOUTS, credentials: FUNCTION_CREDENTIALS }),
-      mq: new MqClient({ ...mqClientConfig(process.env), requestHandler: SOAK_SDK_TIMEOUTS, credentials: FUNCTION_CREDENTIALS }),
-      tls: { ca: caBuf },
-      // The function's own probes, with a short timeout so a black-holed connection costs seconds.
-      probes: { ACTIVEMQ: activeMqProbe({ ca: caBuf, timeoutMs: 1500 }), RABBITMQ: rabbitMqProbe({ ca: caBuf, timeoutMs: 1500 }) },
-      timing: { pollMs: 500, gatherMs: 3000, settleMs: 500, rebootBudgetMs: 120000, leaseStaleMs: 60000, rebootStartGraceMs: 10000 },
-      log,
-    });
+    const log = (msg: string, fields: Record<string, unknown> = {}) =>
+      fs.appendFileSync(logFile, `${JSON.stringify({ at: new Date().toISOString(), msg, ...fields })}\n`);
+    // A function instance as Lambda makes one: its own SDK clients and caches.
+    const instance = () =>
+      createHandler({
+        brokers: [setup.target],
+        secretsManager: new SecretsManagerClient({
+          ...secretsManagerClientConfig(),
+          requestHandler: SOAK_SDK_TIMEOUTS,
+          credentials: FUNCTION_CREDENTIALS,
+        }),
+        mq: new MqClient({ ...mqClientConfig(process.env), requestHandler: SOAK_SDK_TIMEOUTS, credentials: FUNCTION_CREDENTIALS }),
+        tls: { ca: caBuf },
+        // The function's own probes, with a short timeout so a black-holed connection costs seconds.
+        probes: { ACTIVEMQ: activeMqProbe({ ca: caBuf, timeoutMs: 1500 }), RABBITMQ: rabbitMqProbe({ ca: caBuf, timeoutMs: 1500 }) },
+        timing: { pollMs: 500, gatherMs: 3000, settleMs: 500, rebootBudgetMs: 120000, leaseStaleMs: 60000, rebootStartGraceMs: 10000 },
+        log,
+      });
+    // Rotations that run at the same moment run in different instances (no shared memory), so each
+    // rotation attempt (RotationToken) gets a fresh one; its steps reuse it, as a warm instance would.
+    const instances = new Map<string, ReturnType<typeof createHandler>>();
     const functionArn = emu.secretsManager.functionArn(`soak-${name}`);
-    emu.secretsManager.registerFunction(functionArn, (event) => handler(event as unknown as MqPlatformFunctionEvent));
+    emu.secretsManager.registerFunction(functionArn, (event) => {
+      let h = instances.get(event.RotationToken);
+      if (!h) instances.set(event.RotationToken, (h = instance()));
+      return h(event as unknown as MqPlatformFunctionEvent);
+    });
+    const handler = instance();
     const prepared = await setup.prepare?.((event) => handler(event as MqPlatformFunctionEvent), emu);
 
     const target = { engine: setup.engine, endpoints: setup.clientEndpoints, ca: caBuf, sm };
@@ -94,22 +116,39 @@ async function runEngine(name: EngineName, dir: string, ca: TestCa, emu: AwsEmul
     const fired = [
       `step invocations ${[...steps].map(([k, v]) => `${k} ${v}`).join(', ')} (each step invoked twice per attempt)`,
       `RebootBroker refused ${mine.filter((c) => c.operation === 'mq.RebootBroker' && c.status === 400).length}`,
-      `calls held past the function's 2 s SDK timeout: ${mine.filter((c) => c.hung).map((c) => c.operation).join(', ') || 'none'}`,
+      `calls held past the function's 2 s SDK timeout: ${
+        mine
+          .filter((c) => c.hung)
+          .map((c) => c.operation)
+          .join(', ') || 'none'
+      }`,
       `function connections refused by the fault proxy ${setup.blocked()}`,
       `maintenance reboots ${cycles.reduce((n, c) => n + sum(c.maintenanceReboots), 0)}`,
     ];
     const flow = await stopFlow();
     const finalLogins = [];
-    for (const secretId of setup.appSecrets) finalLogins.push({ secret: short(secretId), ...(await loginOnce(setup, caBuf, sm, secretId)) });
+    for (const secretId of setup.appSecrets)
+      finalLogins.push({ secret: short(secretId), ...(await loginOnce(setup, caBuf, sm, secretId)) });
     return { setup, logins, flow, cycles, finalLogins, prepared, fired };
   } finally {
     await setup.stop();
   }
 }
 
-async function loginOnce(setup: EngineSetup, ca: Buffer, sm: SecretsManagerClient, secretId: string): Promise<{ ok: boolean; detail?: string }> {
+async function loginOnce(
+  setup: EngineSetup,
+  ca: Buffer,
+  sm: SecretsManagerClient,
+  secretId: string,
+): Promise<{ ok: boolean; detail?: string }> {
   const creds = await secretCredentials(sm, secretId)();
-  const c = createMessagingClient(setup.engine, { endpoints: setup.clientEndpoints, ...creds, ca, backoff: { maxAttempts: 5, initialDelayMs: 500 }, autoReconnect: false });
+  const c = createMessagingClient(setup.engine, {
+    endpoints: setup.clientEndpoints,
+    ...creds,
+    ca,
+    backoff: { maxAttempts: 5, initialDelayMs: 500 },
+    autoReconnect: false,
+  });
   try {
     await c.connect();
     return { ok: true };
@@ -133,7 +172,9 @@ function report(r: EngineReport): string[] {
   lines.push(`faults that fired: ${r.fired.join('; ')}`);
   lines.push(
     `logins with AWSCURRENT (4 clients, every 100 ms, secret read each time): tried ${r.logins.tried}, accepted ${r.logins.ok}, REFUSED ${r.logins.refused}, could not connect ${r.logins.couldNotConnect}` +
-      (r.logins.connectErrors.size ? ` (${[...r.logins.connectErrors].map(([k, v]) => `${k} ${v}`).join(', ')}; broker restarting or failing over)` : ''),
+      (r.logins.connectErrors.size
+        ? ` (${[...r.logins.connectErrors].map(([k, v]) => `${k} ${v}`).join(', ')}; broker restarting or failing over)`
+        : ''),
   );
   for (const x of r.logins.refusals.slice(0, 5)) lines.push(`  refused: ${new Date(x.at).toISOString()} user ${x.username}: ${x.message}`);
   lines.push('reboots per broker per cycle (RebootBroker accepted / maintenance):');
@@ -144,9 +185,13 @@ function report(r: EngineReport): string[] {
   );
   if (r.flow.stuck.length) lines.push(`  client calls that hung: ${r.flow.stuck.join(', ')}`);
   const dirty = failed.filter((f) => !f.clean);
-  lines.push(`rotations: ${rotations.length} run, ${finished} finished, ${failed.length} failed (${dirty.length ? `${dirty.length} NOT CLEAN` : 'all cleanly: AWSCURRENT still logs in'})`);
-  for (const f of failed) lines.push(`  failed ${f.clean ? 'cleanly' : 'NOT CLEANLY'}: ${short(f.secret)} after ${f.attempts} attempts: ${f.error}`);
-  for (const f of r.finalLogins) lines.push(`  after the soak, AWSCURRENT of ${f.secret}: ${f.ok ? 'logs in' : `DOES NOT LOG IN (${f.detail})`}`);
+  lines.push(
+    `rotations: ${rotations.length} run, ${finished} finished, ${failed.length} failed (${dirty.length ? `${dirty.length} NOT CLEAN` : 'all cleanly: AWSCURRENT still logs in'})`,
+  );
+  for (const f of failed)
+    lines.push(`  failed ${f.clean ? 'cleanly' : 'NOT CLEANLY'}: ${short(f.secret)} after ${f.attempts} attempts: ${f.error}`);
+  for (const f of r.finalLogins)
+    lines.push(`  after the soak, AWSCURRENT of ${f.secret}: ${f.ok ? 'logs in' : `DOES NOT LOG IN (${f.detail})`}`);
   return lines;
 }
 
@@ -154,7 +199,8 @@ function verdict(r: EngineReport): string[] {
   const problems: string[] = [];
   if (r.logins.refused > 0) problems.push(`${r.logins.refused} logins refused with AWSCURRENT`);
   if (r.setup.engine === 'ACTIVEMQ') {
-    for (const c of r.cycles) for (const [b, n] of Object.entries(c.apiReboots)) if (n > 1) problems.push(`cycle ${c.name}: ${n} reboots of ${b}`);
+    for (const c of r.cycles)
+      for (const [b, n] of Object.entries(c.apiReboots)) if (n > 1) problems.push(`cycle ${c.name}: ${n} reboots of ${b}`);
   }
   if (r.flow.lost > 0) problems.push(`${r.flow.lost} persistent messages lost`);
   if (r.flow.sent === 0) problems.push('no persistent message was sent');
@@ -191,7 +237,9 @@ async function main(): Promise<number> {
     process.stderr.write('rotation soak: still running after 15 minutes; giving up\n');
     process.exit(1);
   }, 15 * 60000).unref();
-  process.stdout.write(`rotation soak: emulator ${emu.url}; every step invoked twice; a failed rotation is reattempted with RotateSecret up to ${REATTEMPTS.times} times, ${REATTEMPTS.delayMs / 1000} s apart; log ${logFile}\n`);
+  process.stdout.write(
+    `rotation soak: emulator ${emu.url}; every step invoked twice; a failed rotation is reattempted with RotateSecret up to ${REATTEMPTS.times} times, ${REATTEMPTS.delayMs / 1000} s apart; log ${logFile}\n`,
+  );
   const reports: EngineReport[] = [];
   let failure: unknown;
   try {
@@ -210,11 +258,20 @@ async function main(): Promise<number> {
   }
   const calls = new Map<string, number>();
   for (const c of emu.calls) calls.set(c.operation, (calls.get(c.operation) ?? 0) + 1);
-  out.push(`API calls: ${[...calls].sort().map(([k, v]) => `${k.replace(/^(mq|secretsmanager)\./, '$1:')} ${v}`).join(', ')}`);
+  out.push(
+    `API calls: ${[...calls]
+      .sort()
+      .map(([k, v]) => `${k.replace(/^(mq|secretsmanager)\./, '$1:')} ${v}`)
+      .join(', ')}`,
+  );
   out.push(`soak took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   for (const u of uncaught) problems.push(`uncaught error in the soak process: ${u}`);
   if (failure) problems.push(`the soak stopped: ${(failure as Error).stack ?? String(failure)}`);
-  out.push(problems.length ? `FAIL\n- ${problems.join('\n- ')}` : 'PASS: 0 refused with AWSCURRENT, at most 1 reboot per ActiveMQ broker per cycle, 0 lost, every rotation finished or failed cleanly');
+  out.push(
+    problems.length
+      ? `FAIL\n- ${problems.join('\n- ')}`
+      : 'PASS: 0 refused with AWSCURRENT, at most 1 reboot per ActiveMQ broker per cycle, 0 lost, every rotation finished or failed cleanly',
+  );
   process.stdout.write(`${out.join('\n')}\n`);
   if (problems.length && fs.existsSync(logFile)) process.stdout.write(`rotation function log: ${logFile}\n`);
   if (!problems.length && !process.env.SOAK_KEEP) fs.rmSync(dir, { recursive: true, force: true });

@@ -154,7 +154,11 @@ export class AmazonMqEmulator extends EventEmitter {
     if (parts.length === 3 && method === 'GET') return [200, this.describeBroker(b)];
     if (parts.length === 4 && parts[3] === 'reboot' && method === 'POST') return [200, this.rebootBroker(b)];
     if (parts.length === 4 && parts[3] === 'promote' && method === 'POST') {
-      throw new ServiceError(400, 'BadRequestException', `Broker ${b.id} is not a replica broker; Promote applies only to cross-region data replication`);
+      throw new ServiceError(
+        400,
+        'BadRequestException',
+        `Broker ${b.id} is not a replica broker; Promote applies only to cross-region data replication`,
+      );
     }
     if (parts[3] === 'users') {
       if (b.def.engineType !== 'ACTIVEMQ') throw new ServiceError(400, 'BadRequestException', 'Users do not apply to RabbitMQ brokers');
@@ -198,7 +202,11 @@ export class AmazonMqEmulator extends EventEmitter {
       autoMinorVersionUpgrade: true,
       brokerArn: b.arn,
       brokerId: b.id,
-      brokerInstances: b.def.instances.map((i) => ({ consoleURL: i.consoleURL, endpoints: [...i.endpoints], ipAddress: i.ipAddress ?? '127.0.0.1' })),
+      brokerInstances: b.def.instances.map((i) => ({
+        consoleURL: i.consoleURL,
+        endpoints: [...i.endpoints],
+        ipAddress: i.ipAddress ?? '127.0.0.1',
+      })),
       brokerName: b.def.brokerName,
       brokerState: b.state,
       created: b.created,
@@ -208,7 +216,15 @@ export class AmazonMqEmulator extends EventEmitter {
       hostInstanceType: 'mq.m5.large',
       publiclyAccessible: false,
       tags: b.tags,
-      users: b.def.engineType === 'ACTIVEMQ' ? [...names].sort().map((username) => ({ username, ...(b.pending.has(username) ? { pendingChange: b.pending.get(username)!.pendingChange } : {}) })) : [],
+      users:
+        b.def.engineType === 'ACTIVEMQ'
+          ? [...names]
+              .sort()
+              .map((username) => ({
+                username,
+                ...(b.pending.has(username) ? { pendingChange: b.pending.get(username)!.pendingChange } : {}),
+              }))
+          : [],
     };
   }
 
@@ -220,7 +236,10 @@ export class AmazonMqEmulator extends EventEmitter {
     return {
       brokerId: b.id,
       maxResults: max,
-      users: page.map((username) => ({ username, ...(b.pending.has(username) ? { pendingChange: b.pending.get(username)!.pendingChange } : {}) })),
+      users: page.map((username) => ({
+        username,
+        ...(b.pending.has(username) ? { pendingChange: b.pending.get(username)!.pendingChange } : {}),
+      })),
       ...(start + max < names.length ? { nextToken: String(start + max) } : {}),
     };
   }
@@ -237,7 +256,12 @@ export class AmazonMqEmulator extends EventEmitter {
       groups: [...shown.groups],
       replicationUser: shown.replicationUser ?? false,
       ...(pending
-        ? { pending: { pendingChange: pending.pendingChange, ...(pending.user ? { consoleAccess: pending.user.consoleAccess, groups: [...pending.user.groups] } : {}) } }
+        ? {
+            pending: {
+              pendingChange: pending.pendingChange,
+              ...(pending.user ? { consoleAccess: pending.user.consoleAccess, groups: [...pending.user.groups] } : {}),
+            },
+          }
         : {}),
     };
   }
@@ -246,8 +270,18 @@ export class AmazonMqEmulator extends EventEmitter {
     if (!USERNAME.test(name)) throw badRequest('username', 'Username must be 2-100 characters: letters, digits, - . _ ~');
     const pw = body.password;
     if (pw === undefined && !passwordRequired) return;
-    if (typeof pw !== 'string' || pw.length < 12 || pw.length > 250 || /[,:=]/.test(pw) || new Set(pw).size < 4 || !/^[\x20-\x7e]+$/.test(pw)) {
-      throw badRequest('password', 'Password must be 12-250 printable ASCII characters with at least 4 unique characters and no commas, colons or equal signs');
+    if (
+      typeof pw !== 'string' ||
+      pw.length < 12 ||
+      pw.length > 250 ||
+      /[,:=]/.test(pw) ||
+      new Set(pw).size < 4 ||
+      !/^[\x20-\x7e]+$/.test(pw)
+    ) {
+      throw badRequest(
+        'password',
+        'Password must be 12-250 printable ASCII characters with at least 4 unique characters and no commas, colons or equal signs',
+      );
     }
   }
 
@@ -257,7 +291,12 @@ export class AmazonMqEmulator extends EventEmitter {
     if ((b.users.has(name) && p?.pendingChange !== 'DELETE') || (!b.users.has(name) && p?.pendingChange === 'CREATE')) {
       throw new ServiceError(409, 'ConflictException', `User [${name}] already exists`);
     }
-    const user: EmulatedUser = { username: name, password: body.password as string, groups: (body.groups as string[]) ?? [], consoleAccess: Boolean(body.consoleAccess) };
+    const user: EmulatedUser = {
+      username: name,
+      password: body.password as string,
+      groups: (body.groups as string[]) ?? [],
+      consoleAccess: Boolean(body.consoleAccess),
+    };
     b.pending.set(name, { pendingChange: b.users.has(name) ? 'UPDATE' : 'CREATE', user });
     return {};
   }
@@ -291,7 +330,8 @@ export class AmazonMqEmulator extends EventEmitter {
       this.refuseReboots.set(b.id, refuse - 1);
       throw badRequest('brokerId', `Broker [${b.id}] cannot be rebooted right now (injected refusal). Retry later.`);
     }
-    if (b.state !== 'RUNNING') throw badRequest('brokerId', `Broker [${b.id}] is in state ${b.state}. You can reboot only a broker with the RUNNING status.`);
+    if (b.state !== 'RUNNING')
+      throw badRequest('brokerId', `Broker [${b.id}] is in state ${b.state}. You can reboot only a broker with the RUNNING status.`);
     void this.reboot(b, 'api', this.rebootStartDelayMs);
     return {};
   }

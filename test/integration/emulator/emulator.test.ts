@@ -2,7 +2,16 @@
  * The emulator behaves as the docs say (see amazon-mq.ts and secrets-manager.ts for the pages),
  * seen through the real SDK v3 clients and their endpoint settings. No broker needed.
  */
-import { CreateUserCommand, DescribeBrokerCommand, DescribeUserCommand, ListBrokersCommand, ListUsersCommand, MqClient, RebootBrokerCommand, UpdateUserCommand } from '@aws-sdk/client-mq';
+import {
+  CreateUserCommand,
+  DescribeBrokerCommand,
+  DescribeUserCommand,
+  ListBrokersCommand,
+  ListUsersCommand,
+  MqClient,
+  RebootBrokerCommand,
+  UpdateUserCommand,
+} from '@aws-sdk/client-mq';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
@@ -83,7 +92,10 @@ describe('Amazon MQ', () => {
     await mq.send(new RebootBrokerCommand({ BrokerId: id }));
     await new Promise((r) => setTimeout(r, 300));
     expect((await mq.send(new DescribeBrokerCommand({ BrokerId: id }))).BrokerState).toBe('REBOOT_IN_PROGRESS');
-    await expect(mq.send(new RebootBrokerCommand({ BrokerId: id }))).rejects.toMatchObject({ name: 'BadRequestException', message: expect.stringMatching(/only a broker with the RUNNING status/) });
+    await expect(mq.send(new RebootBrokerCommand({ BrokerId: id }))).rejects.toMatchObject({
+      name: 'BadRequestException',
+      message: expect.stringMatching(/only a broker with the RUNNING status/),
+    });
     await emu.mq.idle();
     expect(emu.mq.reboots.filter((r) => r.brokerId === id).map((r) => r.cause)).toEqual(['api']);
   });
@@ -106,14 +118,20 @@ describe('Amazon MQ', () => {
       backend: { reboot: async () => undefined },
     });
     await expect(mq.send(new ListUsersCommand({ BrokerId: id }))).rejects.toMatchObject({ name: 'BadRequestException' });
-    await expect(mq.send(new DescribeBrokerCommand({ BrokerId: 'b-00000000-0000-0000-0000-000000000000' }))).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(mq.send(new DescribeBrokerCommand({ BrokerId: 'b-00000000-0000-0000-0000-000000000000' }))).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
     expect((await mq.send(new ListBrokersCommand({}))).BrokerSummaries?.map((b) => b.BrokerName)).toContain('events');
   });
 
   test('a password Amazon MQ would refuse is a BadRequestException', async () => {
     const id = activeMq();
-    await expect(mq.send(new UpdateUserCommand({ BrokerId: id, Username: 'app', Password: 'short' }))).rejects.toMatchObject({ name: 'BadRequestException' });
-    await expect(mq.send(new UpdateUserCommand({ BrokerId: id, Username: 'app', Password: 'has,a,comma-123' }))).rejects.toMatchObject({ name: 'BadRequestException' });
+    await expect(mq.send(new UpdateUserCommand({ BrokerId: id, Username: 'app', Password: 'short' }))).rejects.toMatchObject({
+      name: 'BadRequestException',
+    });
+    await expect(mq.send(new UpdateUserCommand({ BrokerId: id, Username: 'app', Password: 'has,a,comma-123' }))).rejects.toMatchObject({
+      name: 'BadRequestException',
+    });
   });
 });
 
@@ -121,15 +139,39 @@ describe('Secrets Manager', () => {
   test('labels: AWSPREVIOUS follows AWSCURRENT; moving AWSCURRENT needs RemoveFromVersionId', async () => {
     const { ARN } = await sm.send(new CreateSecretCommand({ Name: `s-${Date.now()}`, SecretString: '{"v":1}' }));
     const v1 = (await sm.send(new GetSecretValueCommand({ SecretId: ARN }))).VersionId!;
-    await sm.send(new PutSecretValueCommand({ SecretId: ARN, ClientRequestToken: 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', SecretString: '{"v":2}', VersionStages: ['AWSPENDING'] }));
+    await sm.send(
+      new PutSecretValueCommand({
+        SecretId: ARN,
+        ClientRequestToken: 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        SecretString: '{"v":2}',
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
     await expect(
-      sm.send(new UpdateSecretVersionStageCommand({ SecretId: ARN, VersionStage: 'AWSCURRENT', MoveToVersionId: 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' })),
+      sm.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: ARN,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
-    await sm.send(new UpdateSecretVersionStageCommand({ SecretId: ARN, VersionStage: 'AWSCURRENT', MoveToVersionId: 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', RemoveFromVersionId: v1 }));
+    await sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: ARN,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        RemoveFromVersionId: v1,
+      }),
+    );
     const d = await sm.send(new DescribeSecretCommand({ SecretId: ARN }));
     expect(d.VersionIdsToStages).toEqual({ [v1]: ['AWSPREVIOUS'], 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': ['AWSPENDING', 'AWSCURRENT'] });
     // Same token, other value: refused; same value: idempotent.
-    await expect(sm.send(new PutSecretValueCommand({ SecretId: ARN, ClientRequestToken: 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', SecretString: '{"v":3}' }))).rejects.toMatchObject({
+    await expect(
+      sm.send(
+        new PutSecretValueCommand({ SecretId: ARN, ClientRequestToken: 'token-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', SecretString: '{"v":3}' }),
+      ),
+    ).rejects.toMatchObject({
       name: 'ResourceExistsException',
     });
   });
@@ -144,28 +186,49 @@ describe('Secrets Manager', () => {
       expect(d.VersionIdsToStages?.[e.ClientRequestToken]).toContain('AWSPENDING');
       if (e.Step === 'createSecret') {
         // The version exists (AWSPENDING) but has no value until the function puts one.
-        const pending = await sm.send(new GetSecretValueCommand({ SecretId: e.SecretId, VersionId: e.ClientRequestToken, VersionStage: 'AWSPENDING' })).catch((err: Error) => err);
+        const pending = await sm
+          .send(new GetSecretValueCommand({ SecretId: e.SecretId, VersionId: e.ClientRequestToken, VersionStage: 'AWSPENDING' }))
+          .catch((err: Error) => err);
         if (pending instanceof Error) {
           expect(pending.name).toBe('ResourceNotFoundException');
-          await sm.send(new PutSecretValueCommand({ SecretId: e.SecretId, ClientRequestToken: e.ClientRequestToken, SecretString: '{"v":2}', VersionStages: ['AWSPENDING'] }));
+          await sm.send(
+            new PutSecretValueCommand({
+              SecretId: e.SecretId,
+              ClientRequestToken: e.ClientRequestToken,
+              SecretString: '{"v":2}',
+              VersionStages: ['AWSPENDING'],
+            }),
+          );
         }
       }
       if (e.Step === 'setSecret' && failSet) throw new Error('broker unreachable');
       if (e.Step === 'finishSecret') {
         const current = Object.entries(d.VersionIdsToStages!).find(([, s]) => s.includes('AWSCURRENT'))![0];
-        await sm.send(new UpdateSecretVersionStageCommand({ SecretId: e.SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: e.ClientRequestToken, RemoveFromVersionId: current }));
+        await sm.send(
+          new UpdateSecretVersionStageCommand({
+            SecretId: e.SecretId,
+            VersionStage: 'AWSCURRENT',
+            MoveToVersionId: e.ClientRequestToken,
+            RemoveFromVersionId: current,
+          }),
+        );
       }
     };
     emu.secretsManager.registerFunction('arn:aws:lambda:eu-west-1:123456789012:function:test', fn);
     const outcome = new Promise((r) => emu.secretsManager.once('rotation', r));
-    const { VersionId } = await sm.send(new RotateSecretCommand({ SecretId: ARN, RotationLambdaARN: 'arn:aws:lambda:eu-west-1:123456789012:function:test' }));
+    const { VersionId } = await sm.send(
+      new RotateSecretCommand({ SecretId: ARN, RotationLambdaARN: 'arn:aws:lambda:eu-west-1:123456789012:function:test' }),
+    );
     await expect(outcome).resolves.toMatchObject({ ok: false, error: 'broker unreachable' });
     expect(calls).toEqual(['createSecret', 'setSecret']);
     expect((await sm.send(new DescribeSecretCommand({ SecretId: ARN }))).VersionIdsToStages?.[VersionId!]).toEqual(['AWSPENDING']);
 
     failSet = false;
     const retried = new Promise((r) => emu.secretsManager.once('rotation', r));
-    await expect(sm.send(new RotateSecretCommand({ SecretId: ARN }))).rejects.toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/previous rotation isn't complete/) });
+    await expect(sm.send(new RotateSecretCommand({ SecretId: ARN }))).rejects.toMatchObject({
+      name: 'InvalidRequestException',
+      message: expect.stringMatching(/previous rotation isn't complete/),
+    });
     await expect(retried).resolves.toMatchObject({ ok: true, token: VersionId });
     expect(JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString!)).toEqual({ v: 2 });
   });

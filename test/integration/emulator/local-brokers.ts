@@ -34,7 +34,8 @@ export class LocalActiveMq implements BrokerBackend {
     const count = mode === 'ACTIVE_STANDBY_MULTI_AZ' ? 2 : 1;
     this.instances = Array.from(
       { length: count },
-      (_, i) => new ActiveMqBroker(path.join(dir, `${name}-${i + 1}`), ca, name, undefined, { users: toLocal(users), sharedKahaDbDir: shared }),
+      (_, i) =>
+        new ActiveMqBroker(path.join(dir, `${name}-${i + 1}`), ca, name, undefined, { users: toLocal(users), sharedKahaDbDir: shared }),
     );
   }
 

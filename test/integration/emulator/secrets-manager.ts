@@ -166,7 +166,8 @@ export class SecretsManagerEmulator extends EventEmitter {
   private createSecret(input: Record<string, unknown>): unknown {
     const name = input.Name;
     if (typeof name !== 'string' || !name) throw new ServiceError(400, 'InvalidParameterException', 'Name is required');
-    if (this.secrets.has(name)) throw new ServiceError(400, 'ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+    if (this.secrets.has(name))
+      throw new ServiceError(400, 'ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
     const arn = `arn:aws:secretsmanager:${this.region}:${this.account}:secret:${name}-${randomBytes(3).toString('hex').slice(0, 6)}`;
     const now = Date.now();
     const s: Secret = {
@@ -217,19 +218,31 @@ export class SecretsManagerEmulator extends EventEmitter {
         `Secrets Manager can't find the specified secret value for ${versionId ? `VersionId: ${versionId}` : `staging label: ${stage}`}`,
       );
     }
-    return { ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.value, VersionStages: [...v.stages], CreatedDate: v.created / 1000 };
+    return {
+      ARN: s.arn,
+      Name: s.name,
+      VersionId: v.id,
+      SecretString: v.value,
+      VersionStages: [...v.stages],
+      CreatedDate: v.created / 1000,
+    };
   }
 
   private putSecretValue(input: Record<string, unknown>): unknown {
     const s = this.find(input.SecretId);
-    if (typeof input.SecretString !== 'string') throw new ServiceError(400, 'InvalidParameterException', 'You must provide either SecretString or SecretBinary.');
+    if (typeof input.SecretString !== 'string')
+      throw new ServiceError(400, 'InvalidParameterException', 'You must provide either SecretString or SecretBinary.');
     const token = (input.ClientRequestToken as string) ?? randomUUID();
     const stages = (input.VersionStages as string[] | undefined) ?? ['AWSCURRENT'];
     let v = s.versions.get(token);
     if (v?.value !== undefined) {
       // Idempotent per token: the same value again is fine, another value is refused.
       if (v.value !== input.SecretString) {
-        throw new ServiceError(400, 'ResourceExistsException', `A resource with the ID you requested already exists: version ${token} has another value.`);
+        throw new ServiceError(
+          400,
+          'ResourceExistsException',
+          `A resource with the ID you requested already exists: version ${token} has another value.`,
+        );
       }
     } else {
       v ??= { id: token, created: Date.now(), stages: new Set() };
@@ -259,7 +272,8 @@ export class SecretsManagerEmulator extends EventEmitter {
       }
       this.label(s, stage, to);
     } else if (remove) {
-      if (!owner || owner.id !== remove) throw new ServiceError(400, 'InvalidParameterException', `Staging label ${stage} is not attached to version ${remove}`);
+      if (!owner || owner.id !== remove)
+        throw new ServiceError(400, 'InvalidParameterException', `Staging label ${stage} is not attached to version ${remove}`);
       if (stage === 'AWSCURRENT') throw new ServiceError(400, 'InvalidParameterException', 'You can only move AWSCURRENT, not remove it.');
       owner.stages.delete(stage);
     }
@@ -269,7 +283,9 @@ export class SecretsManagerEmulator extends EventEmitter {
   private listSecrets(input: Record<string, unknown>): unknown {
     const filters = (input.Filters as { Key: string; Values: string[] }[] | undefined) ?? [];
     const list = [...this.secrets.values()].filter((s) =>
-      filters.every((f) => (f.Key === 'name' ? f.Values.some((v) => s.name.startsWith(v)) : f.Key === 'all' ? f.Values.some((v) => s.name.includes(v)) : true)),
+      filters.every((f) =>
+        f.Key === 'name' ? f.Values.some((v) => s.name.startsWith(v)) : f.Key === 'all' ? f.Values.some((v) => s.name.includes(v)) : true,
+      ),
     );
     return {
       SecretList: list.map((s) => ({
@@ -288,7 +304,11 @@ export class SecretsManagerEmulator extends EventEmitter {
     if (input.RotationLambdaARN) s.rotationLambdaArn = input.RotationLambdaARN as string;
     if (input.RotationRules) s.rotationRules = input.RotationRules as Record<string, unknown>;
     if (!s.rotationLambdaArn) {
-      throw new ServiceError(400, 'InvalidRequestException', "You tried to enable rotation on a secret that doesn't already have a Lambda function ARN configured");
+      throw new ServiceError(
+        400,
+        'InvalidRequestException',
+        "You tried to enable rotation on a secret that doesn't already have a Lambda function ARN configured",
+      );
     }
     s.rotationEnabled = true;
     const current = this.stageOwner(s, 'AWSCURRENT');
@@ -298,7 +318,8 @@ export class SecretsManagerEmulator extends EventEmitter {
       throw new ServiceError(400, 'InvalidRequestException', "A previous rotation isn't complete. That rotation will be reattempted.");
     }
     if (input.RotateImmediately === false) return { ARN: s.arn, Name: s.name };
-    if (s.running) throw new ServiceError(400, 'InvalidRequestException', "A previous rotation isn't complete. That rotation will be reattempted.");
+    if (s.running)
+      throw new ServiceError(400, 'InvalidRequestException', "A previous rotation isn't complete. That rotation will be reattempted.");
     const token = (input.ClientRequestToken as string) ?? randomUUID();
     const v: Version = s.versions.get(token) ?? { id: token, created: Date.now(), stages: new Set() };
     s.versions.set(token, v);
@@ -312,12 +333,14 @@ export class SecretsManagerEmulator extends EventEmitter {
     const run = async () => {
       for (let attempt = 1; attempt <= 1 + this.options.retriesAfterFailure; attempt++) {
         if (attempt > 1 && this.options.retryDelayMs) await new Promise((r) => setTimeout(r, this.options.retryDelayMs));
+        // One RotationToken per rotation attempt, shared by its steps.
+        const rotationToken = randomUUID();
         try {
           if (!fn) throw new Error(`no function registered as ${s.rotationLambdaArn}`);
           for (const step of STEPS) {
             for (let i = 0; i < this.options.invocationsPerStep; i++) {
               try {
-                await fn({ Step: step, SecretId: s.arn, ClientRequestToken: token, RotationToken: randomUUID() });
+                await fn({ Step: step, SecretId: s.arn, ClientRequestToken: token, RotationToken: rotationToken });
                 this.emit('step', { secret: s.name, step, token });
               } catch (e) {
                 this.emit('step', { secret: s.name, step, token, error: (e as Error).message });
@@ -326,7 +349,8 @@ export class SecretsManagerEmulator extends EventEmitter {
             }
           }
           // The service checks the function's work: the token's version must now be AWSCURRENT.
-          if (!s.versions.get(token)?.stages.has('AWSCURRENT')) throw new Error(`finishSecret returned but version ${token} is not AWSCURRENT`);
+          if (!s.versions.get(token)?.stages.has('AWSCURRENT'))
+            throw new Error(`finishSecret returned but version ${token} is not AWSCURRENT`);
           s.lastRotated = Date.now();
           this.emit('rotation', { secret: s.name, token, ok: true, attempt } satisfies RotationOutcome);
           return;

@@ -91,7 +91,9 @@ export class AwsEmulator {
   }
 
   private takeHang(operation: string, accessKeyId: string | undefined): HangRule | undefined {
-    const rule = this.hangs.find((h) => h.operation === operation && (h.times ?? 1) > 0 && (!h.accessKeyId || h.accessKeyId === accessKeyId));
+    const rule = this.hangs.find(
+      (h) => h.operation === operation && (h.times ?? 1) > 0 && (!h.accessKeyId || h.accessKeyId === accessKeyId),
+    );
     if (rule) rule.times = (rule.times ?? 1) - 1;
     return rule;
   }
@@ -137,7 +139,11 @@ export class AwsEmulator {
       const errBody = isSm
         ? { __type: code, Message: payload.message }
         : { errorAttribute: (payload as { errorAttribute?: string }).errorAttribute, message: payload.message };
-      res.writeHead(status, { 'content-type': isSm ? 'application/x-amz-json-1.1' : 'application/json', 'x-amzn-errortype': code, 'x-amzn-requestid': reqId() });
+      res.writeHead(status, {
+        'content-type': isSm ? 'application/x-amz-json-1.1' : 'application/json',
+        'x-amzn-errortype': code,
+        'x-amzn-requestid': reqId(),
+      });
       res.end(JSON.stringify(errBody));
       return;
     }
@@ -164,7 +170,10 @@ export function mqOperation(method: string, path: string): string {
   if (p[3] === 'reboot') return 'RebootBroker';
   if (p[3] === 'promote') return 'Promote';
   if (p[3] === 'users' && p.length === 4) return 'ListUsers';
-  if (p[3] === 'users') return ({ GET: 'DescribeUser', POST: 'CreateUser', PUT: 'UpdateUser', DELETE: 'DeleteUser' } as Record<string, string>)[method] ?? 'Unknown';
+  if (p[3] === 'users')
+    return (
+      ({ GET: 'DescribeUser', POST: 'CreateUser', PUT: 'UpdateUser', DELETE: 'DeleteUser' } as Record<string, string>)[method] ?? 'Unknown'
+    );
   return 'Unknown';
 }
 

@@ -1,5 +1,10 @@
 /** Rotation cycles: start rotations through the emulated Secrets Manager, with faults, and record what happened. */
-import { DescribeSecretCommand, InvalidRequestException, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  InvalidRequestException,
+  RotateSecretCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { RotationOutcome } from '../emulator/secrets-manager';
 import type { AwsEmulator } from '../emulator/server';
 
@@ -22,7 +27,13 @@ export interface CycleResult {
   /** RebootBroker calls accepted, per broker id. */
   readonly apiReboots: Record<string, number>;
   readonly maintenanceReboots: Record<string, number>;
-  readonly rotations: { secret: string; ok: boolean; attempts: number; error?: string; /** Failed: AWSCURRENT still logs in right after. */ clean?: boolean }[];
+  readonly rotations: {
+    secret: string;
+    ok: boolean;
+    attempts: number;
+    error?: string;
+    /** Failed: AWSCURRENT still logs in right after. */ clean?: boolean;
+  }[];
 }
 
 /** How a failed rotation is tried again: RotateSecret reattempts the incomplete rotation (API_RotateSecret). */
@@ -33,7 +44,14 @@ export interface Reattempts {
 }
 
 /** Runs one cycle: every secret's rotation ends, finished or failed after the reattempts. */
-export async function runCycle(emu: AwsEmulator, sm: SecretsManagerClient, functionArn: string, cycle: Cycle, reattempts: Reattempts, timeoutMs = 240000): Promise<CycleResult> {
+export async function runCycle(
+  emu: AwsEmulator,
+  sm: SecretsManagerClient,
+  functionArn: string,
+  cycle: Cycle,
+  reattempts: Reattempts,
+  timeoutMs = 240000,
+): Promise<CycleResult> {
   const t0 = Date.now();
   await cycle.before?.();
   const during = cycle.during?.();
@@ -52,7 +70,9 @@ export async function runCycle(emu: AwsEmulator, sm: SecretsManagerClient, funct
         emu.secretsManager.on('rotation', on);
       });
       try {
-        await sm.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 } }));
+        await sm.send(
+          new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 } }),
+        );
       } catch (e) {
         // "A previous rotation isn't complete. That rotation will be reattempted."
         if (!(e instanceof InvalidRequestException)) throw e;
@@ -67,7 +87,10 @@ export async function runCycle(emu: AwsEmulator, sm: SecretsManagerClient, funct
   try {
     rotations = await Promise.race([
       Promise.all(cycle.secrets.map(rotateOne)),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`cycle ${cycle.name}: rotations did not end within ${timeoutMs} ms`)), timeoutMs))),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new Error(`cycle ${cycle.name}: rotations did not end within ${timeoutMs} ms`)), timeoutMs)),
+      ),
     ]);
   } finally {
     clearTimeout(timer);

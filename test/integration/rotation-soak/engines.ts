@@ -75,26 +75,35 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
     const secretArn = await createSecret(sm, `${prefix}${u}`, { username: u, password: pass(u) });
     appSecrets.push(secretArn);
     const brokerUserSecretArns: Record<string, string> = {};
-    for (const b of [u, `${u}_clone`]) brokerUserSecretArns[b] = await createSecret(sm, `${prefix}broker-users/${b}`, { username: b, password: pass(b) });
+    for (const b of [u, `${u}_clone`])
+      brokerUserSecretArns[b] = await createSecret(sm, `${prefix}broker-users/${b}`, { username: b, password: pass(b) });
     credentials.push({ secretArn, username: u, partnerUsername: `${u}_clone`, brokerUserSecretArns });
   }
   // As the construct writes it (contract section 3, B1 05:54): no broker id, ARN or endpoints; the
   // function finds them with ListBrokers and DescribeBroker.
-  const target: BrokerTarget = { engine: 'ACTIVEMQ', brokerName: 'orders-soak', deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', allowReboot: true, credentials };
-  const [app, billing] = appSecrets;
-  const probeFault = (emuRef: AwsEmulator): Cycle['during'] => async () => {
-    // The probe cannot connect until the first attempt has failed; the service's retry then completes.
-    await new Promise<void>((resolve) => {
-      const on = (o: { ok: boolean }) => {
-        if (!o.ok) {
-          emuRef.secretsManager.off('rotation', on);
-          resolve();
-        }
-      };
-      emuRef.secretsManager.on('rotation', on);
-    });
-    for (const p of proxies) p.mode = 'pass';
+  const target: BrokerTarget = {
+    engine: 'ACTIVEMQ',
+    brokerName: 'orders-soak',
+    deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
+    allowReboot: true,
+    credentials,
   };
+  const [app, billing] = appSecrets;
+  const probeFault =
+    (emuRef: AwsEmulator): Cycle['during'] =>
+    async () => {
+      // The probe cannot connect until the first attempt has failed; the service's retry then completes.
+      await new Promise<void>((resolve) => {
+        const on = (o: { ok: boolean }) => {
+          if (!o.ok) {
+            emuRef.secretsManager.off('rotation', on);
+            resolve();
+          }
+        };
+        emuRef.secretsManager.on('rotation', on);
+      });
+      for (const p of proxies) p.mode = 'pass';
+    };
   return {
     label: 'ActiveMQ 5.17 (Debian), ACTIVE_STANDBY_MULTI_AZ: 2 instances on one KahaDB',
     engine: 'ACTIVEMQ',
@@ -110,7 +119,10 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
         secrets: [billing],
         faults: ['DescribeUser hangs past the client timeout', 'RebootBroker answer lost (done, reply after the client timeout)'],
         before: () => {
-          emu.hangs.push({ operation: 'mq.DescribeUser', ms: 5000, accessKeyId: FUNCTION_KEY_ID }, { operation: 'mq.RebootBroker', ms: 5000, applied: true, accessKeyId: FUNCTION_KEY_ID });
+          emu.hangs.push(
+            { operation: 'mq.DescribeUser', ms: 5000, accessKeyId: FUNCTION_KEY_ID },
+            { operation: 'mq.RebootBroker', ms: 5000, applied: true, accessKeyId: FUNCTION_KEY_ID },
+          );
         },
       },
       {
@@ -163,7 +175,12 @@ export async function activeMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
  * whose reboot applies it, and the rerun finishes without a reboot of its own.
  */
 export async function activeMqSingleSetup(dir: string, ca: TestCa, emu: AwsEmulator, sm: SecretsManagerClient): Promise<EngineSetup> {
-  const users: EmulatedUser[] = ['app', 'app_clone'].map((username) => ({ username, password: pw(), groups: ['users'], consoleAccess: false }));
+  const users: EmulatedUser[] = ['app', 'app_clone'].map((username) => ({
+    username,
+    password: pw(),
+    groups: ['users'],
+    consoleAccess: false,
+  }));
   const pass = (u: string) => users.find((x) => x.username === u)!.password;
   const backend = new LocalActiveMq(dir, ca, 'payments', users, 'SINGLE_INSTANCE');
   await backend.start();
@@ -179,7 +196,8 @@ export async function activeMqSingleSetup(dir: string, ca: TestCa, emu: AwsEmula
   const prefix = `${PREFIX}payments/`;
   const secretArn = await createSecret(sm, `${prefix}app`, { username: 'app', password: pass('app') });
   const brokerUserSecretArns: Record<string, string> = {};
-  for (const b of ['app', 'app_clone']) brokerUserSecretArns[b] = await createSecret(sm, `${prefix}broker-users/${b}`, { username: b, password: pass(b) });
+  for (const b of ['app', 'app_clone'])
+    brokerUserSecretArns[b] = await createSecret(sm, `${prefix}broker-users/${b}`, { username: b, password: pass(b) });
   const target: BrokerTarget = {
     engine: 'ACTIVEMQ',
     brokerName: 'payments-soak',
@@ -196,7 +214,11 @@ export async function activeMqSingleSetup(dir: string, ca: TestCa, emu: AwsEmula
     appSecrets: [secretArn],
     minRotations: 2,
     cycles: () => [
-      { name: 's1', secrets: [secretArn], faults: ['rotation may not reboot: must fail cleanly, change pending until the maintenance window'] },
+      {
+        name: 's1',
+        secrets: [secretArn],
+        faults: ['rotation may not reboot: must fail cleanly, change pending until the maintenance window'],
+      },
       {
         name: 's2',
         secrets: [secretArn],
@@ -283,8 +305,11 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
           },
         });
       }
-      const statuses = emuRef.cloudFormationResponses.map((r) => `${String(r.PhysicalResourceId)} ${String(r.Status)}${r.Reason ? ` (${String(r.Reason)})` : ''}`);
-      if (emuRef.cloudFormationResponses.some((r) => r.Status !== 'SUCCESS')) throw new Error(`users custom resource failed: ${statuses.join('; ')}`);
+      const statuses = emuRef.cloudFormationResponses.map(
+        (r) => `${String(r.PhysicalResourceId)} ${String(r.Status)}${r.Reason ? ` (${String(r.Reason)})` : ''}`,
+      );
+      if (emuRef.cloudFormationResponses.some((r) => r.Status !== 'SUCCESS'))
+        throw new Error(`users custom resource failed: ${statuses.join('; ')}`);
       return `users custom resource (Kind RabbitMqUser) created events/events_clone and audit/audit_clone: ${statuses.join('; ')}`;
     },
     cycles: () => [
@@ -345,7 +370,11 @@ export async function rabbitMqSetup(dir: string, ca: TestCa, emu: AwsEmulator, s
         },
       },
       { name: 'r8', secrets: [audit], faults: ['rerun of the failed rotation once the network is back (RotateSecret reattempts it)'] },
-      { name: 'r9', secrets: [events, audit], faults: ['rerun of anything still incomplete (e.g. r5 if the restart outlasted its attempts)'] },
+      {
+        name: 'r9',
+        secrets: [events, audit],
+        faults: ['rerun of anything still incomplete (e.g. r5 if the restart outlasted its attempts)'],
+      },
     ],
     blocked: () => amqpProxy.blocked + mgmtProxy.blocked,
     stop: async () => {

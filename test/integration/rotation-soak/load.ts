@@ -113,7 +113,16 @@ async function within<T>(ms: number, label: string, p: Promise<T>, stuck: string
  * drains and reports.
  */
 export async function startFlow(t: LoadTarget, secretId: string, queue: string, intervalMs = 100): Promise<() => Promise<FlowStats>> {
-  const stats: FlowStats = { sent: 0, received: 0, duplicates: 0, publishRetries: 0, reconnects: 0, credentialRereads: 0, lost: 0, stuck: [] };
+  const stats: FlowStats = {
+    sent: 0,
+    received: 0,
+    duplicates: 0,
+    publishRetries: 0,
+    reconnects: 0,
+    credentialRereads: 0,
+    lost: 0,
+    stuck: [],
+  };
   const confirmed = new Set<number>();
   const seen = new Set<number>();
   const read = secretCredentials(t.sm, secretId);
@@ -159,7 +168,12 @@ export async function startFlow(t: LoadTarget, secretId: string, queue: string, 
         try {
           // Bounded beyond the client's reconnect budget (a publish waits while the client reconnects):
           // a publish that neither confirms nor fails by then is a hung client.
-          const published = await within(120000, `publish #${n}`, producer.publish(queue, String(n), { persistent: true }).then(() => true), stats.stuck);
+          const published = await within(
+            120000,
+            `publish #${n}`,
+            producer.publish(queue, String(n), { persistent: true }).then(() => true),
+            stats.stuck,
+          );
           if (!published) throw new Error('no confirm');
           confirmed.add(n);
           stats.sent++;
