@@ -2,6 +2,7 @@ import { Annotations, Tags, Validations, type App, type Stack } from 'aws-cdk-li
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
+import { environmentSecretNamePattern } from '../contract/names';
 import { TAG_KEYS } from '../contract/tags';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
@@ -46,6 +47,9 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
       mqApiEndpoint: config.brokers.some((b) => b.engine === 'ACTIVEMQ'),
       // The rotation function answers its custom resources (users, seeds) through a presigned S3 URL.
       s3Endpoint: config.brokers.length > 0,
+      // Endpoint policies: only this environment's secrets and brokers.
+      secretNamePatterns: [environmentSecretNamePattern(config.environment)],
+      brokerNames: config.brokers.map((b) => b.brokerName),
     });
   }
   const brokers = new BrokersStack(app, config.names.brokersStack, {

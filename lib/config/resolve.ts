@@ -24,6 +24,8 @@ export interface ResolvedUser {
   readonly tags: readonly string[];
   /** RabbitMQ only (empty for ActiveMQ). */
   readonly permissions: ReadonlyArray<{ readonly vhost: string; readonly configure: string; readonly write: string; readonly read: string }>;
+  /** IAM role ARNs that may read this credential's secret. */
+  readonly readers?: readonly string[];
 }
 
 /** A broker of the environment plan, every default applied: what the stacks build from. */
@@ -176,6 +178,7 @@ export function resolveBroker(
       ...(isActiveMq ? { consoleAccess: u.consoleAccess ?? false, groups: u.groups } : {}),
       tags: isActiveMq ? [] : (u.tags ?? []),
       permissions: isActiveMq ? [] : (u.permissions ?? DEFAULT_PERMISSIONS).map((p) => ({ vhost: p.vhost, configure: p.configure ?? '.*', write: p.write ?? '.*', read: p.read ?? '.*' })),
+      ...(u.readers ? { readers: u.readers } : {}),
     })),
     administrator: !isActiveMq && broker.administrator ? { username: broker.administrator.username, rotation: broker.administrator.rotation ?? true } : undefined,
     rotation: {

@@ -90,6 +90,12 @@ export const UserSchema = z
       .array(PermissionSchema)
       .optional()
       .describe('RabbitMQ only: permissions of this user and its _clone, one entry per virtual host. Default: [{ "vhost": "/", "configure": ".*", "write": ".*", "read": ".*" }].'),
+    readers: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "IAM role ARNs (for example an application's role) that may read this user's secret; every other principal is denied reading it, account administrators included. Default: none (only the platform: the credential rotation function and CloudFormation).",
+      ),
   })
   .describe('An application credential: an alternating pair of broker users whose passwords live in Secrets Manager.');
 

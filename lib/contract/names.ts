@@ -38,6 +38,11 @@ export function secretNamePrefix(environment: string, broker: string): string {
   return `${PLATFORM}/${environment}/${broker}/`;
 }
 
+/** Every secret name of an environment, as an IAM pattern: `mq-platform/<environment>/*`. */
+export function environmentSecretNamePattern(environment: string): string {
+  return `${PLATFORM}/${environment}/*`;
+}
+
 /** A broker user's secret: `mq-platform/<environment>/<broker>/<username>`. */
 export function secretName(environment: string, broker: string, username: string): string {
   return `${secretNamePrefix(environment, broker)}${username}`;

@@ -74,6 +74,8 @@ export class BrokersStack extends Stack {
         vpc,
         users: b.users,
         administrator: b.administrator,
+        // Rotation reads every secret; users[].readers name the applications that read theirs.
+        credentialReaders: [this.credentialRotation.role.roleArn],
         secretNamePrefix: b.secretNamePrefix,
         protocols: b.protocols,
         clients: b.clients.map((c) => toClient(b, c)),

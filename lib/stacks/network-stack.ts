@@ -14,6 +14,10 @@ export interface NetworkStackProps extends StackProps {
   readonly mqApiEndpoint?: boolean;
   /** @default false */
   readonly s3Endpoint?: boolean;
+  /** Secret name patterns the Secrets Manager endpoint serves. @default - every secret of the account and region */
+  readonly secretNamePatterns?: readonly string[];
+  /** Broker names the Amazon MQ API endpoint serves. @default - every broker of the account and region */
+  readonly brokerNames?: readonly string[];
 }
 
 /** The environment's VPC, when mq-platform creates it. */

@@ -55,6 +55,15 @@ describe('valid configs', () => {
     expect(lines).toEqual([]);
   });
 
+  test('secret readers: role ARNs with and without a path, in any partition, are accepted', () => {
+    expect(
+      problemsOf((c) => {
+        amq(c).users[0].readers = ['arn:aws:iam::123456789012:role/orders-service', 'arn:aws:iam::123456789012:role/apps/team-a/orders+svc@eu'];
+        rmq(c).users[0].readers = ['arn:aws-cn:iam::123456789012:role/events'];
+      }),
+    ).toEqual([]);
+  });
+
   test('a security group client and an imported network are accepted', () => {
     expect(
       problemsOf((c) => {
@@ -139,6 +148,10 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['tilde in a RabbitMQ username', (c) => (rmq(c).users[0].username = 'app~1'), 'brokers[1].users[0].username: "app~1" is not a valid RABBITMQ username; allowed: 2 to 100 letters, digits, "-", "." and "_"'],
   ['RabbitMQ guest', (c) => (rmq(c).users[0].username = 'guest'), 'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username'],
   ['duplicate username', (c) => amq(c).users.push({ username: 'app' }), 'brokers[0].users[1].username: "app" is a duplicate; allowed: each username once'],
+  ['reader that is not a role', (c) => (amq(c).users[0].readers = ['arn:aws:iam::123456789012:user/alice']), 'brokers[0].users[0].readers[0]: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN; allowed: arn:aws:iam::<12-digit account>:role/<optional path/><name of 1 to 64 letters, digits and +=,.@_->, no wildcards'],
+  ['reader with a wildcard', (c) => (rmq(c).users[0].readers = ['arn:aws:iam::123456789012:role/orders-*']), 'brokers[1].users[0].readers[0]: "arn:aws:iam::123456789012:role/orders-*" is not an IAM role ARN; allowed: arn:aws:iam::<12-digit account>:role/<optional path/><name of 1 to 64 letters, digits and +=,.@_->, no wildcards'],
+  ['reader twice', (c) => (amq(c).users[0].readers = ['arn:aws:iam::123456789012:role/apps/orders', 'arn:aws:iam::123456789012:role/apps/orders']), 'brokers[0].users[0].readers[1]: "arn:aws:iam::123456789012:role/apps/orders" is listed twice; allowed: each role once'],
+  ['too many readers', (c) => (amq(c).users[0].readers = Array.from({ length: 200 }, (_, i) => `arn:aws:iam::123456789012:role/application-${i}`)), 'brokers[0].users[0].readers: "200 readers" make the secret\'s resource policy about 20880 characters; allowed: at most 20480 (Secrets Manager PutResourcePolicy), so name fewer roles'],
   ['console access on RabbitMQ', (c) => (rmq(c).users[0].consoleAccess = true), 'brokers[1].users[0].consoleAccess: true does not apply to RabbitMQ users; allowed: remove the field'],
   ['groups on RabbitMQ', (c) => (rmq(c).users[0].groups = ['ops']), 'brokers[1].users[0].groups: ["ops"] does not apply to RabbitMQ users; allowed: remove the field'],
   ['group name', (c) => (amq(c).users[0].groups = ['a']), 'brokers[0].users[0].groups[0]: "a" is not a valid group name; allowed: 2 to 100 letters, digits, "-", ".", "_" and "~"'],

@@ -24,6 +24,16 @@ import { USER_RULES } from './user-rules';
 import { at, list, parseIpv4Cidr } from './problem';
 import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
 
+/**
+ * An IAM role ARN as `aws:PrincipalArn` reports it for the role's sessions: partition, 12-digit
+ * account, optional path, name of 1 to 64 of [A-Za-z0-9+=,.@_-]. Wildcards are refused: a reader
+ * is one role. Sources: IAM_ROLE_ARN_SOURCE and reference_iam-quotas.html (role names).
+ */
+const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\x21-\x29\x2b-\x3e\x40-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+const IAM_ROLE_ARN_SOURCE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns';
+/** Source: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html (ResourcePolicy length). */
+const SECRET_POLICY_MAX_LENGTH = 20480;
+
 const p = (ctx: BrokerRuleContext, ...rest: Array<string | number>) => at('brokers', ctx.index, ...rest);
 
 function availableSubnets(ctx: BrokerRuleContext): number {
@@ -114,6 +124,26 @@ export const BROKER_RULES: readonly BrokerRule[] = [
       }
       if (seen.has(u.username)) report(path, u.username, 'is a duplicate; allowed: each username once');
       seen.add(u.username);
+    });
+  }),
+
+  brokerRule('secret-readers', IAM_ROLE_ARN_SOURCE, (b, ctx, report) => {
+    b.users.forEach((u, i) => {
+      const seen = new Set<string>();
+      (u.readers ?? []).forEach((arn, j) => {
+        const path = p(ctx, 'users', i, 'readers', j);
+        if (!IAM_ROLE_ARN.test(arn)) {
+          report(path, arn, 'is not an IAM role ARN; allowed: arn:aws:iam::<12-digit account>:role/<optional path/><name of 1 to 64 letters, digits and +=,.@_->, no wildcards');
+        } else if (seen.has(arn)) {
+          report(path, arn, 'is listed twice; allowed: each role once');
+        }
+        seen.add(arn);
+      });
+      // Each reader is named twice (allow and deny); the rest of the policy is under 1,500 characters.
+      const size = 1500 + 2 * (u.readers ?? []).reduce((n, arn) => n + arn.length + 3, 0);
+      if (size > SECRET_POLICY_MAX_LENGTH) {
+        report(p(ctx, 'users', i, 'readers'), `${u.readers?.length} readers`, `make the secret's resource policy about ${size} characters; allowed: at most ${SECRET_POLICY_MAX_LENGTH} (Secrets Manager PutResourcePolicy), so name fewer roles`);
+      }
     });
   }),
 

@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../amazonmq/catalog';
 import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazonmq/engines';
 import { keyAlias, PLATFORM } from '../../contract/names';
-import { customerManagedKey } from '../encryption/customer-managed-key';
+import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encryption/customer-managed-key';
+import { restrictSecretReads, type SecretReaders } from '../secrets/restrict-secret-reads';
 import { BrokerCredentials } from './broker-credentials';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
@@ -40,6 +41,8 @@ export interface MqBrokerUser {
   readonly tags?: readonly string[];
   /** RabbitMQ only: permissions per virtual host, set through the management API. @default - none */
   readonly permissions?: ReadonlyArray<{ readonly vhost: string; readonly configure: string; readonly write: string; readonly read: string }>;
+  /** IAM role ARNs (for example an application's role) that may read this user's secret. @default - none */
+  readonly readers?: readonly string[];
 }
 
 export interface MqBrokerMaintenanceWindow {
@@ -77,7 +80,17 @@ export interface MqBrokerProps {
   readonly protocols?: readonly Protocol[];
   /** @default - no ingress at all */
   readonly clients?: readonly MqBrokerClient[];
-  /** Key for the broker's storage and its secrets. @default - a new customer-managed key with rotation on */
+  /**
+   * IAM role ARNs of the platform that read every user's secret, for example the credential
+   * rotation function's role. Nobody else reads them (see `restrictSecretReads`).
+   * @default - none (only CloudFormation, which resolves the passwords, and each user's `readers`)
+   */
+  readonly credentialReaders?: readonly string[];
+  /**
+   * Key for the broker's storage and its secrets.
+   * @default - a new customer-managed key that the account administers and may use only through
+   * Amazon MQ and, for this broker's secrets, Secrets Manager
+   */
   readonly encryptionKey?: kms.IKey;
   /** @default { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' } */
   readonly maintenanceWindow?: MqBrokerMaintenanceWindow;
@@ -289,6 +302,8 @@ export class MqBroker extends MqBrokerBase {
   public readonly brokerArn: string;
   /** CloudWatch metrics of this broker on the dimensions Amazon MQ publishes. */
   public readonly metrics: BrokerMetrics;
+  /** Who may read each user's secret, in the order of `credentials`. */
+  private readonly secretReaders: readonly SecretReaders[];
 
   constructor(scope: Construct, id: string, props: MqBrokerProps) {
     super(scope, id, { physicalName: props.brokerName });
@@ -301,13 +316,20 @@ export class MqBroker extends MqBrokerBase {
     const isActiveMq = props.engine === 'ACTIVEMQ';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      customerManagedKey(this, 'Key', {
+    const secretNamePrefix = (this.secretNamePrefix = props.secretNamePrefix ?? `${PLATFORM}/${props.brokerName}/`);
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = customerManagedKey(this, 'Key', {
         description: `Encrypts Amazon MQ broker ${props.brokerName} and its credentials`,
         alias: keyAlias(props.brokerName),
         removalPolicy,
+        serviceUseOnly: true,
       });
+      allowAmazonMq(key);
+      allowSecretsManager(key, `${secretNamePrefix}*`);
+      this.encryptionKey = key;
+    }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -324,7 +346,6 @@ export class MqBroker extends MqBrokerBase {
       defaultPort: protocolPort(props.engine, this.protocols[0] ?? 'AMQP'),
     });
 
-    const secretNamePrefix = (this.secretNamePrefix = props.secretNamePrefix ?? `${PLATFORM}/${props.brokerName}/`);
     const secret = (id: string, username: string, secretName: string) =>
       new BrokerCredentials(this, id, { username, secretName, encryptionKey: this.encryptionKey, removalPolicy });
     if (isActiveMq === (props.administrator !== undefined)) {
@@ -347,6 +368,14 @@ export class MqBroker extends MqBrokerBase {
       }
     }
     this.brokerUserSecrets = brokerUserSecrets;
+
+    // CloudFormation resolves passwords (Users below); the platform's roles and each user's readers read
+    // the client secrets; the administrator's and the broker-user secrets are the platform's only.
+    const restrict = (c: BrokerCredentials, readers: readonly string[] = []) =>
+      restrictSecretReads(c.secret, { readers: [...(props.credentialReaders ?? []), ...readers], readByCloudFormation: true, encryptionKey: this.encryptionKey });
+    this.secretReaders = this.credentials.map((c, i) => restrict(c, props.users[i].readers));
+    if (this.administratorCredentials) restrict(this.administratorCredentials);
+    for (const c of Object.values(brokerUserSecrets)) restrict(c);
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true });
     const maxSubnets = SUBNETS_BY_MODE[props.deploymentMode].max;
@@ -423,8 +452,14 @@ export class MqBroker extends MqBrokerBase {
     }
   }
 
-  /** Lets a principal read every user's credentials (secret value and key decrypt). */
+  /**
+   * Lets a role read every user's credentials (secret value and key decrypt): names it in the
+   * secrets' resource policies, which deny reading to any principal not named.
+   */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
+    const roleArn = (grantee.grantPrincipal as Partial<iam.IRole>).roleArn;
+    if (!roleArn) throw new Error(`${this.node.path}: grantReadCredentials needs an IAM role; the secrets name their readers by role ARN`);
+    for (const readers of this.secretReaders) readers.addReader(roleArn);
     const secrets = iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -465,13 +500,18 @@ export class MqBroker extends MqBrokerBase {
     return grant.combine(this.grantKeyForSecrets(grantee, secrets, 'kms:Decrypt'));
   }
 
-  /** The broker's key, only for these secrets (Secrets Manager's encryption context names the secret). */
+  /** The broker's key, through Secrets Manager and only for these secrets (its encryption context names the secret). */
   private grantKeyForSecrets(grantee: iam.IGrantable, secrets: readonly secretsmanager.ISecret[], ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions,
       resourceArns: [this.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:EncryptionContext:SecretARN': secrets.map((s) => s.secretArn) } },
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com`,
+          'kms:EncryptionContext:SecretARN': secrets.map((s) => s.secretArn),
+        },
+      },
     });
   }
 }

@@ -1,9 +1,9 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { allowCloudWatchLogs, customerManagedKey } from '../encryption/customer-managed-key';
+import { allowCloudWatchLogs, customerManagedKey, secretArnPattern } from '../encryption/customer-managed-key';
 
 export interface MqNetworkProps {
   /** IPv4 CIDR of the VPC, for example "10.20.0.0/16". */
@@ -30,7 +30,26 @@ export interface MqNetworkProps {
    * @default false
    */
   readonly s3Endpoint?: boolean;
+  /**
+   * Names (patterns with a trailing `*`) of the secrets that code in the VPC may use through the
+   * Secrets Manager endpoint, for example `mq-platform/dev/*`.
+   * @default - every secret of the account and region
+   */
+  readonly secretNamePatterns?: readonly string[];
+  /**
+   * Amazon MQ broker names (`<name>-<environment>`) that code in the VPC may call through the
+   * Amazon MQ API endpoint. @default - every broker of the account and region
+   */
+  readonly brokerNames?: readonly string[];
 }
+
+/**
+ * What the platform calls through the endpoints: the credential rotation function's Secrets
+ * Manager steps, and its ActiveMQ user updates, reboots and (issue 10) reboot-lease tags.
+ * Endpoint policies: https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
+ */
+export const SECRETS_MANAGER_ENDPOINT_ACTIONS = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'] as const;
+export const MQ_API_ENDPOINT_ACTIONS = ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker', 'mq:CreateTags', 'mq:ListTags'] as const;
 
 /**
  * A VPC for brokers: private isolated subnets only (no internet gateway, no NAT), flow logs to an
@@ -70,13 +89,13 @@ export class MqNetwork extends Construct {
       });
     }
 
-    const key = customerManagedKey(this, 'FlowLogKey', { description: 'Encrypts the VPC flow logs of mq-platform', removalPolicy });
-    allowCloudWatchLogs(key);
+    const key = customerManagedKey(this, 'FlowLogKey', { description: 'Encrypts the VPC flow logs of mq-platform', removalPolicy, serviceUseOnly: true });
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,
       removalPolicy,
     });
+    allowCloudWatchLogs(key, [this.flowLogGroup]);
     // A managed policy, not CDK's inline default policy (compliance packs flag inline policies).
     const flowLogRole = new iam.Role(this, 'FlowLogRole', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
@@ -111,6 +130,15 @@ export class MqNetwork extends Construct {
       securityGroups: [endpointSecurityGroup],
       open: false,
     });
+    const stack = Stack.of(this);
+    this.secretsManagerEndpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EnvironmentSecretsOnly',
+        principals: [new iam.AnyPrincipal()],
+        actions: [...SECRETS_MANAGER_ENDPOINT_ACTIONS],
+        resources: (props.secretNamePatterns ?? ['*']).map((pattern) => secretArnPattern(stack, pattern)),
+      }),
+    );
     if (props.mqApiEndpoint) {
       this.mqApiEndpoint = this.vpc.addInterfaceEndpoint('MqApiEndpoint', {
         service: ec2.InterfaceVpcEndpointAwsService.MQ,
@@ -119,6 +147,23 @@ export class MqNetwork extends Construct {
         securityGroups: [endpointSecurityGroup],
         open: false,
       });
+      // Amazon MQ broker ARNs: arn:<partition>:mq:<region>:<account>:broker:<name>:<id>
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmq.html).
+      this.mqApiEndpoint.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'EnvironmentBrokersOnly',
+          principals: [new iam.AnyPrincipal()],
+          actions: [...MQ_API_ENDPOINT_ACTIONS],
+          resources: (props.brokerNames ?? ['*']).map((name) =>
+            stack.formatArn({ service: 'mq', resource: 'broker', resourceName: name === '*' ? '*' : `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          ),
+        }),
+      );
+      // ListBrokers names no broker (the Service Authorization Reference lists no resource type for
+      // it); the rotation function finds its ActiveMQ brokers by name with it.
+      this.mqApiEndpoint.addToPolicy(
+        new iam.PolicyStatement({ sid: 'ListBrokersNamesNoBroker', principals: [new iam.AnyPrincipal()], actions: ['mq:ListBrokers'], resources: ['*'] }),
+      );
     }
     if (props.s3Endpoint) {
       this.s3Endpoint = this.vpc.addInterfaceEndpoint('S3Endpoint', {

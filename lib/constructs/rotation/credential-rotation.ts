@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -92,13 +92,13 @@ export class MqCredentialRotation extends Construct {
     this.namePrefix = props.namePrefix;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    const key = customerManagedKey(this, 'LogKey', { description: `Encrypts the logs of ${props.namePrefix}-credential-rotation`, removalPolicy });
-    allowCloudWatchLogs(key);
+    const key = customerManagedKey(this, 'LogKey', { description: `Encrypts the logs of ${props.namePrefix}-credential-rotation`, removalPolicy, serviceUseOnly: true });
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,
       removalPolicy,
     });
+    allowCloudWatchLogs(key, [this.logGroup]);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -119,19 +119,31 @@ export class MqCredentialRotation extends Construct {
       description: `${props.namePrefix} credential rotation function`,
     });
     this.policy = new iam.ManagedPolicy(this, 'Policy', { description: `${props.namePrefix} credential rotation function`, roles: [this.role] });
+    const eniArn = ec2Arn(this, 'network-interface', '*');
     this.policy.addStatements(
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:*`] }),
-      // Lambda creates the function's network interfaces with its role; these actions take no resource ARN.
+      // Lambda manages the function's network interfaces with its role (configuration-vpc.html). New
+      // interfaces only in the function's subnets with its security group; Describe* takes no resource.
+      new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }),
       new iam.PolicyStatement({
-        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: ['*'],
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: [
+          eniArn,
+          ...props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds.map((id) => ec2Arn(this, 'subnet', id)),
+          ec2Arn(this, 'security-group', this.securityGroup.securityGroupId),
+        ],
       }),
+      new iam.PolicyStatement({ actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], resources: [eniArn] }),
     );
     Validations.of(this.policy).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
         reason:
-          'Only actions that take no resource ARN: the network-interface actions Lambda needs to run in the VPC (EC2 does not scope ec2:DescribeNetworkInterfaces and its siblings to resources), and mq:ListBrokers, with which the function finds its ActiveMQ brokers by name',
+          'Only actions that take no resource ARN: ec2:DescribeNetworkInterfaces, which EC2 authorizes on "*" alone (Lambda: "This action only works if it\'s allowed on all resources", configuration-vpc.html), and mq:ListBrokers (no resource type in the Service Authorization Reference), with which the function finds its ActiveMQ brokers by name',
+      },
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${eniArnForNag(this)}]`,
+        reason: "The function's network interfaces, which Lambda creates at run time with ids nobody knows in advance (configuration-vpc.html: name the interface or all of them); CreateNetworkInterface is also bound to the function's subnets and security group",
       },
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<CredentialRotationLogGroup1D3C9732.Arn>:*]',
@@ -463,3 +475,16 @@ class ManagedPolicyGrantee extends iam.PrincipalBase {
     return undefined;
   }
 }
+
+/** An EC2 resource ARN of this account and region (network-interface, subnet, security-group). */
+function ec2Arn(scope: Construct, resource: string, id: string): string {
+  return Stack.of(scope).formatArn({ service: 'ec2', resource, resourceName: id, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+}
+
+/** The network-interface/* ARN as cdk-nag names it in a finding id. */
+function eniArnForNag(scope: Construct): string {
+  const stack = Stack.of(scope);
+  const part = (v: string, pseudo: string) => (Token.isUnresolved(v) ? `<${pseudo}>` : v);
+  return `arn:${part(stack.partition, 'AWS::Partition')}:ec2:${part(stack.region, 'AWS::Region')}:${part(stack.account, 'AWS::AccountId')}:network-interface/*`;
+}
+

@@ -138,12 +138,47 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
     ]);
   });
 
+  test("its key: administered by the account, used only through Amazon MQ and, for this broker's secrets, Secrets Manager", () => {
+    const statements: Array<{ Sid?: string; Effect: string; Action: string | string[]; Principal: unknown; Condition?: object }> =
+      Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    const sids = statements.map((s) => s.Sid);
+    expect(sids).toEqual(expect.arrayContaining(['AccountAdministersTheKey', 'AccountUsesTheKeyThroughAmazonMq', 'AccountUsesTheKeyThroughSecretsManager', 'OnlyTheseSecretsThroughSecretsManager']));
+    // No statement lets the account use the key without naming the service it goes through.
+    for (const s of statements.filter((x) => x.Effect === 'Allow')) {
+      const crypto = [s.Action].flat().some((a) => /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt|\*)/.test(a));
+      if (crypto) expect(JSON.stringify(s.Condition)).toMatch(/"kms:ViaService":"(mq|secretsmanager)\.eu-west-1\.amazonaws\.com"/);
+    }
+    const onlyThese = statements.find((s) => s.Sid === 'OnlyTheseSecretsThroughSecretsManager');
+    expect(onlyThese?.Effect).toBe('Deny');
+    expect(JSON.stringify(onlyThese?.Condition)).toContain('"ArnNotLike":{"kms:EncryptionContext:SecretARN":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":secretsmanager:eu-west-1:",{"Ref":"AWS::AccountId"},":secret:mq-platform/orders-test/*"]]}}');
+  });
+
+  test("every user's secret is readable only by CloudFormation (the password references) and the named readers", () => {
+    const { template: t } = build({
+      credentialReaders: ['arn:aws:iam::123456789012:role/rotation'],
+      users: [{ username: 'app', readers: ['arn:aws:iam::123456789012:role/orders-service'] }, { username: 'admin' }],
+    });
+    const policies = Object.values(t.findResources('AWS::SecretsManager::ResourcePolicy')).map((p) => p.Properties);
+    const denied = (p: (typeof policies)[number]) => p.ResourcePolicy.Statement.find((s: { Sid: string }) => s.Sid === 'NobodyElseReadsTheValue').Condition.ArnNotEquals['aws:PrincipalArn'];
+    const bySecret = Object.fromEntries(policies.map((p) => [p.SecretId.Ref.replace(/[0-9A-F]{8}$/, ''), denied(p)]));
+    expect(bySecret).toEqual({
+      BrokerCredentialsapp: ['arn:aws:iam::123456789012:role/rotation', 'arn:aws:iam::123456789012:role/orders-service', expect.objectContaining({ 'Fn::Sub': expect.stringContaining('cfn-exec-role') })],
+      BrokerCredentialsadmin: ['arn:aws:iam::123456789012:role/rotation', expect.objectContaining({ 'Fn::Sub': expect.stringContaining('cfn-exec-role') })],
+    });
+    expect(policies.every((p) => p.BlockPublicPolicy === true)).toBe(true);
+  });
+
   test('grants read access to credentials and describe access to the broker', () => {
     const { template: t } = build({}, (stack, b) => {
       const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       expect(b.grantReadCredentials(role).success).toBe(true);
       expect(b.grantDescribe(role).success).toBe(true);
     });
+    // The secrets deny reading to anyone not named: the grant names the role in them.
+    for (const p of Object.values(t.findResources('AWS::SecretsManager::ResourcePolicy'))) {
+      expect(JSON.stringify(p.Properties.ResourcePolicy)).toContain('"NamedReadersReadTheValue"');
+      expect(JSON.stringify(p.Properties.ResourcePolicy)).toMatch(/"Fn::GetAtt":\["Reader[0-9A-F]{8}","Arn"\]/);
+    }
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -202,12 +237,27 @@ describe('MqBroker users', () => {
         expect.objectContaining({
           Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
           Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BrokerKey/), 'Arn'] },
-          Condition: { StringEquals: { 'kms:EncryptionContext:SecretARN': [app] } },
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:EncryptionContext:SecretARN': [app] } },
         }),
         expect.objectContaining({ Action: ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Broker/), 'Arn'] } }),
       ]),
     );
   });
+});
+
+test('the key policy stays far below KMS\'s 32 KB with 200 users that each name readers', () => {
+  const users = Array.from({ length: 200 }, (_, i) => ({ username: `user-${i}`, readers: [`arn:aws:iam::123456789012:role/app-${i % 5}`, 'arn:aws:iam::123456789012:role/ops'] }));
+  const { template: t } = build({ users, credentialReaders: ['arn:aws:iam::123456789012:role/rotation'] });
+  const policy = Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy;
+  // One statement names the readers given by literal ARN (5 apps, ops, rotation here) and the secrets' prefix.
+  const readers = policy.Statement.filter((s: { Sid?: string }) => s.Sid === 'NamedReadersDecryptThroughSecretsManager');
+  expect(readers).toHaveLength(1);
+  expect(readers[0].Condition.ArnEquals['aws:PrincipalArn']).toHaveLength(7);
+  expect(JSON.stringify(policy).length).toBeLessThan(8_000);
+});
+
+test('grantReadCredentials refuses a principal that is not a role (secrets name their readers by role ARN)', () => {
+  expect(() => build({}, (_stack, b) => b.grantReadCredentials(new iam.ServicePrincipal('lambda.amazonaws.com')))).toThrow(/grantReadCredentials needs an IAM role/);
 });
 
 describe('MqBroker (RabbitMQ cluster)', () => {

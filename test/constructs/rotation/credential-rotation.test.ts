@@ -85,7 +85,7 @@ describe.each(['dev', 'prod'])('credential rotation in %s', (stage) => {
       { 'Fn::GetAtt': ['eventsKey0F66D8AC', 'Arn'] },
       { 'Fn::GetAtt': ['ordersKey8C30302D', 'Arn'] },
     ]);
-    for (const s of kms) expect(Object.keys(s.Condition.StringEquals)).toEqual(['kms:EncryptionContext:SecretARN']);
+    for (const s of kms) expect(Object.keys(s.Condition.StringEquals)).toEqual(['kms:ViaService', 'kms:EncryptionContext:SecretARN']);
     // Only actions that take no resource ARN are on "*".
     expect(statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat()).every((a) => a.startsWith('ec2:') || a === 'mq:ListBrokers')).toBe(true);
     expect(JSON.stringify(statements)).not.toMatch(/"(secretsmanager|mq|kms):\*"/);
