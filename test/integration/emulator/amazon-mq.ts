@@ -218,12 +218,10 @@ export class AmazonMqEmulator extends EventEmitter {
       tags: b.tags,
       users:
         b.def.engineType === 'ACTIVEMQ'
-          ? [...names]
-              .sort()
-              .map((username) => ({
-                username,
-                ...(b.pending.has(username) ? { pendingChange: b.pending.get(username)!.pendingChange } : {}),
-              }))
+          ? [...names].sort().map((username) => ({
+              username,
+              ...(b.pending.has(username) ? { pendingChange: b.pending.get(username)!.pendingChange } : {}),
+            }))
           : [],
     };
   }
