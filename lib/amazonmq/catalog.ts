@@ -32,6 +32,8 @@ export const SOURCES = {
   brokerConfigurations: `${DOCS}/managing-broker-configurations.html`,
   maintenanceWindow: `${DOCS}/maintaining-brokers.html`,
   rotationSchedule: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html',
+  rotationStrategy: 'https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-strategy.html',
+  rabbitMqAccessControl: 'https://www.rabbitmq.com/docs/access-control',
   vpcQuotas: 'https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html',
   vpcSizing: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html',
   tagging: 'https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html',
@@ -185,6 +187,9 @@ export const USERS_PER_BROKER: Record<Engine, { min: number; max: number }> = {
   RABBITMQ: { min: 1, max: 1 },
 };
 
+/** Longest username (SOURCES.cfnUser). */
+export const MAX_USERNAME_LENGTH = 100;
+
 /**
  * Generated passwords: Amazon MQ wants 12 to 250 printable ASCII characters, at least 4 unique, and
  * no "," ":" "="; we also leave out characters that must be escaped in a connection URL or a shell.
@@ -291,6 +296,7 @@ export const FACT_DATES = {
   DEFAULT_PROTOCOLS: '2026-11-30',
   BROKER_NAME_PATTERN: '2026-11-30',
   USERNAME_PATTERN: '2026-11-30',
+  MAX_USERNAME_LENGTH: '2026-11-30',
   GROUP_NAME_PATTERN: '2026-11-30',
   MAX_GROUPS_PER_USER: '2026-11-30',
   USERS_PER_BROKER: '2026-11-30',

@@ -59,6 +59,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
       flowLogRetention: (config.network.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS) as logs.RetentionDays,
       // ActiveMQ credential rotation calls the Amazon MQ API from the isolated subnets.
       mqApiEndpoint: config.brokers.some((b) => b.engine === 'ACTIVEMQ'),
+      // The rotation function answers its custom resources (users, seeds) through a presigned S3 URL.
+      s3Endpoint: config.brokers.length > 0,
       // Endpoint policies: only this environment's secrets and brokers.
       secretNamePatterns: [environmentSecretNamePattern(config.environment)],
       brokerNames: config.brokers.map((b) => b.brokerName),

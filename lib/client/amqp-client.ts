@@ -17,12 +17,14 @@ export class AmqpMessagingClient extends MessagingClient {
     try {
       // Object form keeps the password out of any URL that a library might log.
       model = await amqp.connect(
-        { protocol: 'amqps', hostname: ep.host, port: ep.port, username: this.options.username, password: this.options.password, heartbeat: 30 },
+        { protocol: 'amqps', hostname: ep.host, port: ep.port, username: this.credentials.username, password: this.credentials.password, heartbeat: 30 },
         { ca: this.options.ca, servername: isIp ? undefined : ep.host, timeout: this.options.connectTimeoutMs ?? 10000 },
       );
     } catch (e) {
       throw classifyAmqpError(e, where);
     }
+    // A broker that goes away while the channel opens emits 'error'; unheard, it would crash the process.
+    model.on('error', () => undefined);
     try {
       const channel = await model.createConfirmChannel();
       return new AmqpSession(model, channel, where);

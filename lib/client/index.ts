@@ -11,3 +11,4 @@ export * from './factory';
 export * from './aws-errors';
 export * from './broker-directory';
 export * from './connect-info';
+export * from './secret-credentials';

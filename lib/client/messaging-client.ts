@@ -21,6 +21,19 @@ export interface MessagingClientOptions {
   readonly backoff?: BackoffOptions;
   /** Reconnect, and re-create consumers, when an established connection is lost. @default true */
   readonly autoReconnect?: boolean;
+  /**
+   * Reads the credentials again, e.g. the secret's AWSCURRENT (see `secretCredentials`), when the
+   * broker refuses the ones in use: after a rotation the current user or password may have changed.
+   * The client retries with what it returns, re-reading once per round. @default none: a refusal is final
+   */
+  readonly refreshCredentials?: () => Promise<Credentials>;
+}
+
+/** A broker username and password. */
+export interface Credentials {
+  readonly username: string;
+  /** Never logged; error messages never include it. */
+  readonly password: string;
 }
 
 /** Options of publish. */
@@ -97,11 +110,14 @@ export abstract class MessagingClient extends EventEmitter {
   private reconnecting?: Promise<void>;
   private closed = false;
   private readonly consumers: ConsumerEntry[] = [];
+  /** What openSession logs in with; replaced by `refreshCredentials` after a refusal. */
+  protected credentials: Credentials;
 
   constructor(protected readonly options: MessagingClientOptions) {
     super();
     if (options.endpoints.length === 0) throw new MqPlatformError('usage', 'no endpoints given');
     this.endpoints = options.endpoints.map(parseEndpoint);
+    this.credentials = { username: options.username, password: options.password };
   }
 
   protected abstract openSession(endpoint: Endpoint): Promise<Session>;
@@ -166,6 +182,7 @@ export abstract class MessagingClient extends EventEmitter {
     let last: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) await sleep(backoffDelay(attempt - 1, this.options.backoff));
+      let retried = false;
       for (let index = 0; index < this.endpoints.length; index++) {
         if (this.closed) throw new MqPlatformError('network', 'client closed while connecting');
         const ep = this.endpoints[index];
@@ -176,6 +193,16 @@ export abstract class MessagingClient extends EventEmitter {
           session.onLost((err) => this.onLost(session, err));
           return;
         } catch (e) {
+          if (e instanceof MqPlatformError && e.kind === 'auth' && this.options.refreshCredentials) {
+            // Rotated? Read the credentials again: try them at once if they changed, else next round.
+            last = e;
+            if ((await this.refresh(e)) && !retried) {
+              retried = true;
+              index--;
+              continue;
+            }
+            break;
+          }
           // Wrong credentials or certificates do not heal by retrying.
           if (e instanceof MqPlatformError && (e.kind === 'auth' || e.kind === 'tls')) throw e;
           last = e;
@@ -186,6 +213,20 @@ export abstract class MessagingClient extends EventEmitter {
       throw new MqPlatformError(last.kind, `no endpoint answered after ${maxAttempts} rounds; last: ${last.message}`, { hint: last.hint, cause: last });
     }
     throw last;
+  }
+
+  /** Re-reads the credentials; true when they differ from the refused ones. Emits `credentials-refreshed` (username). */
+  private async refresh(refused: MqPlatformError): Promise<boolean> {
+    let fresh: Credentials;
+    try {
+      fresh = await this.options.refreshCredentials!();
+    } catch (e) {
+      throw new MqPlatformError('auth', `${refused.message}; reading the credentials again failed: ${(e as Error).message}`, { hint: refused.hint, cause: e });
+    }
+    const changed = fresh.username !== this.credentials.username || fresh.password !== this.credentials.password;
+    this.credentials = { username: fresh.username, password: fresh.password };
+    this.emit('credentials-refreshed', { username: fresh.username, changed });
+    return changed;
   }
 
   private onLost(session: Session, err: Error): void {

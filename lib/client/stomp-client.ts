@@ -18,8 +18,8 @@ export class StompMessagingClient extends MessagingClient {
     const conn = await StompConnection.connect({
       host: ep.host,
       port: ep.port,
-      login: this.options.username,
-      passcode: this.options.password,
+      login: this.credentials.username,
+      passcode: this.credentials.password,
       ca: this.options.ca,
       connectTimeoutMs: this.options.connectTimeoutMs,
     });

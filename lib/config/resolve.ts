@@ -4,14 +4,39 @@ import type { PlannedAlarm } from '../contract/alarms';
 import * as names from '../contract/names';
 import { planBrokerAlarmList } from './alarm-plan';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
-import { rotationWindow, type RotationWindow } from './rotation-schedule';
-import type { AcknowledgeConfig, AllowReplacementConfig, UnlockConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType, UserConfig } from './schema';
+import { offWindowRotation, rotationWindow, shiftWindow, type RotationWindow } from './rotation-schedule';
+import type { AcknowledgeConfig, AllowReplacementConfig, UnlockConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType } from './schema';
+import { partnerUsername } from '../contract/rotation';
+
+/** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
+export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
+
+/** An application credential with defaults applied: an alternating pair of broker users. */
+export interface ResolvedUser {
+  readonly username: string;
+  /** `<username>_clone`. */
+  readonly partnerUsername: string;
+  /** ActiveMQ only. */
+  readonly consoleAccess?: boolean;
+  /** ActiveMQ only. */
+  readonly groups?: readonly string[];
+  /** RabbitMQ only (empty for ActiveMQ). */
+  readonly tags: readonly string[];
+  /** RabbitMQ only (empty for ActiveMQ). */
+  readonly permissions: ReadonlyArray<{ readonly vhost: string; readonly configure: string; readonly write: string; readonly read: string }>;
+  /** IAM role ARNs that may read this credential's secret. */
+  readonly readers?: readonly string[];
+}
 
 /** A broker of the environment plan, every default applied: what the stacks build from. */
 export interface ResolvedBroker extends BrokerDraft {
   readonly clients: readonly ResolvedClient[];
   readonly rotation: {
     readonly window: RotationWindow;
+    /** RabbitMQ: the administrator's secret, one hour after `window`. */
+    readonly administratorWindow?: RotationWindow;
+    /** ActiveMQ: the broker-user secrets' re-stamp, 12 hours after `window` (see docs/rotation.md). */
+    readonly brokerUserWindow?: RotationWindow;
     readonly acceptRebootDowntime: boolean;
   };
 }
@@ -46,10 +71,21 @@ export interface BrokerDraft {
   readonly logs: { readonly general: boolean; readonly audit: boolean };
   readonly protocols: readonly Protocol[];
   readonly clients: readonly ClientConfig[];
-  readonly users: readonly UserConfig[];
+  /** Application credentials, each an alternating pair. */
+  readonly users: readonly ResolvedUser[];
+  /** RabbitMQ: the one administrator created with the broker, reserved for the platform. */
+  readonly administrator?: { readonly username: string; readonly rotation: boolean };
   readonly rotation: {
-    /** Undefined only for a maintenance window that the rotation-window rule rejects. */
+    /**
+     * ActiveMQ: the first whole UTC hour of the maintenance window (its reboot falls there);
+     * RabbitMQ: an hour 12 hours after the window starts (no reboot, and out of the window's node
+     * restarts). Undefined only for a maintenance window that the rotation-window rule rejects.
+     */
     readonly window?: RotationWindow;
+    /** RabbitMQ: the administrator's secret, one hour after `window`. */
+    readonly administratorWindow?: RotationWindow;
+    /** ActiveMQ: the broker-user secrets' re-stamp, 12 hours after `window` (see docs/rotation.md). */
+    readonly brokerUserWindow?: RotationWindow;
     readonly acceptRebootDowntime: boolean;
   };
   readonly tags: Readonly<Record<string, string>>;
@@ -124,6 +160,7 @@ export function resolveBroker(
     timeZone: broker.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
   };
   const monitoring = resolveBrokerMonitoring(broker, options.monitoring);
+  const window = isActiveMq ? rotationWindow(maintenanceWindow, frequency) : offWindowRotation(maintenanceWindow, frequency);
   const resolved = {
     name: broker.name,
     brokerName: brokerName(broker, environment),
@@ -141,9 +178,19 @@ export function resolveBroker(
     },
     protocols: broker.protocols ?? DEFAULT_PROTOCOLS[broker.engine],
     clients: broker.clients ?? [],
-    users: broker.users,
+    users: broker.users.map((u) => ({
+      username: u.username,
+      partnerUsername: partnerUsername(u.username),
+      ...(isActiveMq ? { consoleAccess: u.consoleAccess ?? false, groups: u.groups } : {}),
+      tags: isActiveMq ? [] : (u.tags ?? []),
+      permissions: isActiveMq ? [] : (u.permissions ?? DEFAULT_PERMISSIONS).map((p) => ({ vhost: p.vhost, configure: p.configure ?? '.*', write: p.write ?? '.*', read: p.read ?? '.*' })),
+      ...(u.readers ? { readers: u.readers } : {}),
+    })),
+    administrator: !isActiveMq && broker.administrator ? { username: broker.administrator.username, rotation: broker.administrator.rotation ?? true } : undefined,
     rotation: {
-      window: rotationWindow(maintenanceWindow, frequency),
+      window,
+      administratorWindow: window && !isActiveMq ? shiftWindow(window, 1) : undefined,
+      brokerUserWindow: window && isActiveMq ? shiftWindow(window, 12) : undefined,
       acceptRebootDowntime: broker.rotation?.acceptRebootDowntime ?? false,
     },
     tags: broker.tags ?? {},
@@ -164,7 +211,7 @@ export function completeBroker(b: BrokerDraft): ResolvedBroker | undefined {
     if (!peer) return undefined;
     clients.push({ ...c, peer });
   }
-  return window ? { ...b, clients, rotation: { window, acceptRebootDowntime: b.rotation.acceptRebootDowntime } } : undefined;
+  return window ? { ...b, clients, rotation: { ...b.rotation, window } } : undefined;
 }
 
 /** The plan of a validated config from its resolved brokers (see validateConfig). */

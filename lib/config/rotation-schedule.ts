@@ -61,6 +61,40 @@ export function rotationWindow(
   const earliestEnd = Math.min(...starts) + MAINTENANCE_WINDOW_MINUTES;
   const start = Math.ceil(latest / 60) * 60;
   if (start + 60 > earliestEnd) return undefined;
+  return windowAt(start, frequency);
+}
+
+/** How far after its maintenance window starts a RabbitMQ broker's credentials rotate. */
+export const OFF_WINDOW_DELAY_MINUTES = 12 * 60;
+
+/**
+ * The rotation window of a broker whose rotation must stay out of its maintenance window
+ * (RabbitMQ: no reboot, and the window can restart nodes for up to two hours): the first whole UTC
+ * hour at least 12 hours after the window starts, in winter and summer time alike, so at least
+ * 10 hours after it ends whatever the season. Undefined only for an unknown time zone.
+ */
+export function offWindowRotation(
+  window: { dayOfWeek: DayOfWeek; timeOfDay: string; timeZone: string },
+  frequency: RotationFrequency,
+): RotationWindow | undefined {
+  const offsets = utcOffsets(window.timeZone);
+  if (!offsets) return undefined;
+  const [hh, mm] = window.timeOfDay.split(':').map(Number);
+  const local = DAYS.indexOf(window.dayOfWeek) * 1440 + hh * 60 + mm;
+  const latest = Math.max(...offsets.map((o) => local - o));
+  return windowAt(Math.ceil((latest + OFF_WINDOW_DELAY_MINUTES) / 60) * 60, frequency);
+}
+
+/** The same schedule `hours` later (a different hour for secrets that must not rotate together). */
+export function shiftWindow(window: RotationWindow, hours: number): RotationWindow {
+  const m = /^cron\(0 (\d+) \? (\S+) ([A-Z]{3})(#1)? \*\)$/.exec(window.scheduleExpression);
+  if (!m) return window; // only from a maintenance window that the rules already reject
+  const frequency: RotationFrequency = m[2] === '1/3' ? 'QUARTERLY' : m[4] ? 'MONTHLY' : 'WEEKLY';
+  return windowAt(CRON_DAYS.indexOf(m[3]) * 1440 + Number(m[1]) * 60 + hours * 60, frequency);
+}
+
+/** The one-hour rotation window starting at `start` minutes after Monday 00:00 UTC (any week). */
+function windowAt(start: number, frequency: RotationFrequency): RotationWindow {
   const weekMinute = ((start % WEEK) + WEEK) % WEEK;
   const day = CRON_DAYS[Math.floor(weekMinute / 1440)];
   const hour = Math.floor((weekMinute % 1440) / 60);

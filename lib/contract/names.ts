@@ -37,6 +37,11 @@ export function resourcePrefix(environment: string): string {
   return `${PLATFORM}-${environment}`;
 }
 
+/** What every secret name of an environment starts with: `mq-platform/<environment>/`. */
+export function environmentSecretNamePrefix(environment: string): string {
+  return `${PLATFORM}/${environment}/`;
+}
+
 /** What every user secret name of a broker starts with: `mq-platform/<environment>/<broker>/`. */
 export function secretNamePrefix(environment: string, broker: string): string {
   return `${PLATFORM}/${environment}/${broker}/`;

@@ -9,16 +9,19 @@ export const TAG_KEYS = {
   broker: 'mq-platform:broker',
   /** On a user secret: the broker username it holds. */
   username: 'mq-platform:username',
+  /** On a user secret: what it is for, `application` (clients read it), `administrator` (RabbitMQ, the platform only) or `broker-user` (ActiveMQ, CloudFormation and rotation). */
+  secretKind: 'mq-platform:secret-kind',
 } as const;
 
 /** Tags mq-platform puts on a broker besides the config's own (counted against Amazon MQ's 50). */
 export const PLATFORM_TAGS_PER_BROKER = 2;
 
 /**
- * The most of ours on one resource: a user secret carries environment, broker and username. Raise
- * it with every tag the platform adds to secrets; the tags rules count it against the 50 per resource.
+ * The most of ours on one resource: a user secret carries environment, broker, username and secret
+ * kind. Raise it with every tag the platform adds to secrets; the tags rules count it against the 50
+ * per resource.
  */
-export const PLATFORM_TAGS_PER_SECRET = 3;
+export const PLATFORM_TAGS_PER_SECRET = 4;
 
 /** Prefix of the platform's own tag keys: config tags may not use it. */
 export const PLATFORM_TAG_PREFIX = 'mq-platform:';

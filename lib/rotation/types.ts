@@ -1,51 +1,59 @@
+import type { SecretsManagerRotationEvent, SecretsManagerRotationEventStep } from 'aws-lambda';
+
 /** The four steps Secrets Manager calls a rotation function with, in order. */
-export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
-export type RotationStep = (typeof ROTATION_STEPS)[number];
+export const ROTATION_STEPS: readonly SecretsManagerRotationEventStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
+export type RotationStep = SecretsManagerRotationEventStep;
+/** What Secrets Manager sends for each step (`@types/aws-lambda`). */
+export type RotationEvent = SecretsManagerRotationEvent;
 
-/** What Secrets Manager sends for each step. */
-export interface RotationEvent {
-  readonly SecretId: string;
-  readonly ClientRequestToken: string;
-  readonly Step: RotationStep;
-}
+import type { BrokerTarget, CredentialTarget } from '../contract/rotation';
 
-/** The JSON of every broker user's secret (docs/../notes contract): `{"username", "password"}`. */
+export { BROKERS_ENV, PARTNER_SUFFIX, partnerUsername, REBOOT_LEASE_TAG, type BrokerTarget, type CredentialTarget } from '../contract/rotation';
+
+/** The JSON of every broker user secret: `{"username", "password", ...}`; other keys are kept as they are. */
 export interface Credentials {
   readonly username: string;
   readonly password: string;
 }
 
-/** One broker the function may rotate secrets of; built by the CDK construct into the function's environment. */
-export interface BrokerTarget {
-  /** Secrets whose name starts with this belong to the broker, e.g. `mq-platform/dev/orders/`. */
-  readonly secretNamePrefix: string;
-  readonly engine: 'ACTIVEMQ' | 'RABBITMQ';
-  /** Amazon MQ broker id (`b-...`). */
-  readonly brokerId: string;
-  /** RabbitMQ: base URL of the management HTTP API, e.g. `https://b-....mq.eu-west-1.amazonaws.com`. */
-  readonly managementUrl?: string;
-  /** ActiveMQ: STOMP+SSL endpoints, comma-separated (one per instance; only the active one answers). */
-  readonly stompEndpoints?: string;
+/** Endpoints as a list, from a list or a comma-separated string (what Fn::Join gives the environment). */
+export function endpointList(endpoints: string | readonly string[] | undefined): string[] {
+  if (endpoints === undefined) return [];
+  return (typeof endpoints === 'string' ? endpoints.split(',') : [...endpoints]).map((e) => e.trim()).filter(Boolean);
 }
 
 /** The secret being rotated and the versions involved, handed to an engine strategy. */
 export interface RotationContext {
-  readonly secretId: string;
+  readonly secretArn: string;
+  readonly secretName: string;
   readonly token: string;
   readonly broker: BrokerTarget;
+  readonly credential: CredentialTarget;
+  /** Version id that holds AWSCURRENT. */
+  readonly currentVersionId?: string;
   /** The AWSCURRENT credentials. */
   readonly current: Credentials;
   /** The AWSPENDING credentials of this rotation (created by createSecret). */
   readonly pending: Credentials;
-  /** The AWSPREVIOUS credentials, if any: a last resort to authenticate with. */
-  readonly previous?: Credentials;
+}
+
+/** What createSecret needs to choose the pending password. */
+export interface PrepareContext {
+  readonly broker: BrokerTarget;
+  readonly credential: CredentialTarget;
+  readonly pendingUsername: string;
+  readonly currentVersionId?: string;
 }
 
 /** What differs per engine: putting the pending password on the broker and proving it works there. */
 export interface EngineStrategy {
+  /** A password already prepared for the pending user (ActiveMQ batch); undefined: createSecret generates one. */
+  preparedPassword?(ctx: PrepareContext): Promise<string | undefined>;
   setSecret(ctx: RotationContext): Promise<void>;
   testSecret(ctx: RotationContext): Promise<void>;
+  /**
+   * Secrets Manager's configuration test (a schedule created or changed without rotating runs testSecret
+   * on an AWSPENDING version it makes and removes): proves the AWSCURRENT credentials log in, changing nothing.
+   */
+  checkCurrent(ctx: RotationContext): Promise<void>;
 }
-
-/** Name of the function's environment variable holding the JSON list of BrokerTarget. */
-export const BROKERS_ENV = 'MQ_PLATFORM_BROKERS';

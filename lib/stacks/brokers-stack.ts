@@ -1,11 +1,13 @@
 import { CfnOutput, Fn, Stack, Tags, Validations, type RemovalPolicy, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedClient, ResolvedConfig } from '../config/resolve';
 import { clientProtocols } from '../config/resolve';
 import type { NetworkConfig } from '../config/schema';
 import * as names from '../contract/names';
+import { environmentSecretNamePrefix } from '../contract/names';
 import { TAG_KEYS } from '../contract/tags';
 import { AmazonMqLogPolicy } from '../constructs/broker/amazon-mq-log-policy';
 import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
@@ -56,6 +58,8 @@ export class BrokersStack extends Stack {
       vpc,
       apiEndpointSecurityGroups: props.apiEndpointSecurityGroups,
       alarmAction: props.alarmAction ?? alarmTopicAction(this, 'AlarmTopic', props.alarmTopicName),
+      failedRotationTopic: sns.Topic.fromTopicArn(this, 'AlarmTopicForEvents', this.formatArn({ service: 'sns', resource: props.alarmTopicName })),
+      secretNamePrefix: environmentSecretNamePrefix(props.environment),
       removalPolicy,
     });
 
@@ -70,6 +74,7 @@ export class BrokersStack extends Stack {
         storageType: b.storageType,
         vpc,
         users: b.users,
+        administrator: b.administrator,
         // Rotation reads every secret; users[].readers name the applications that read theirs.
         credentialReaders: [this.credentialRotation.role.roleArn],
         secretNamePrefix: b.secretNamePrefix,
@@ -86,9 +91,23 @@ export class BrokersStack extends Stack {
       Tags.of(broker).add(TAG_KEYS.environment, props.environment);
       Tags.of(broker).add(TAG_KEYS.broker, b.name);
       for (const [key, value] of Object.entries(b.tags)) Tags.of(broker).add(key, value);
-      for (const c of broker.credentials) Tags.of(c).add(TAG_KEYS.username, c.username);
+      // What each secret is for, so that tools pick the one clients read (`application`).
+      const kinds = [
+        ...broker.credentials.map((c) => [c, 'application'] as const),
+        ...(broker.administratorCredentials ? [[broker.administratorCredentials, 'administrator'] as const] : []),
+        ...Object.values(broker.brokerUserSecrets).map((c) => [c, 'broker-user'] as const),
+      ];
+      for (const [c, kind] of kinds) {
+        Tags.of(c).add(TAG_KEYS.username, c.username);
+        Tags.of(c).add(TAG_KEYS.secretKind, kind);
+      }
 
-      this.credentialRotation.addBroker(broker, b.rotation.window);
+      this.credentialRotation.addBroker(broker, {
+        credentials: b.rotation.window,
+        administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
+        brokerUsers: b.rotation.brokerUserWindow,
+        allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
+      });
 
       addOutputs(this, b, broker);
       brokers[b.name] = broker;
@@ -140,5 +159,8 @@ function addOutputs(stack: Stack, b: ResolvedBroker, broker: MqBroker): void {
     out(`${PROTOCOL_ATTRIBUTE_NAMES[protocol]}Endpoints`, Fn.join(',', broker.endpoints(protocol)), `${PROTOCOL_LABELS[protocol]} endpoints of ${b.brokerName}, comma-separated`);
   }
   out('ConsoleUrl', Fn.join(',', broker.endpoints('CONSOLE')), `Web console URL(s) of ${b.brokerName}`);
-  out('SecretArn', broker.credentials[0].secret.secretArn, `Secrets Manager secret of user ${broker.credentials[0].username} on ${b.brokerName}`);
+  const first = broker.credentials[0];
+  if (first) out('SecretArn', first.secret.secretArn, `Secrets Manager secret of application credential ${first.username} on ${b.brokerName} (names its current user)`);
+  const admin = broker.administratorCredentials;
+  if (admin) out('AdministratorSecretArn', admin.secret.secretArn, `Secrets Manager secret of administrator ${admin.username} on ${b.brokerName} (platform only)`);
 }

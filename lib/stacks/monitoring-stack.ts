@@ -26,6 +26,8 @@ export class MonitoringStack extends Stack {
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       topicName: monitoring.topicName,
       alarmNamePrefix: names.alarmNamePrefix,
+      // The brokers stack's rule on failed credential rotations.
+      eventRuleNamePrefix: names.alarmNamePrefix,
       subscriptions: monitoring.subscriptions,
       removalPolicy: props.removalPolicy,
     });

@@ -12,6 +12,8 @@ export interface NetworkStackProps extends StackProps {
   readonly flowLogRetention?: logs.RetentionDays;
   /** @default false */
   readonly mqApiEndpoint?: boolean;
+  /** @default false */
+  readonly s3Endpoint?: boolean;
   /** Secret name patterns the Secrets Manager endpoint serves. @default - every secret of the account and region */
   readonly secretNamePatterns?: readonly string[];
   /** Broker names the Amazon MQ API endpoint serves. @default - every broker of the account and region */

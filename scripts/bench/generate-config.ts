@@ -20,7 +20,11 @@ export function generateConfig(count: number, queuesPerBroker = 0): MqPlatformCo
         { name: 'apps', cidr: `10.${100 + i}.0.0/16` },
         { name: 'ops', cidr: '10.30.250.0/24', protocols: [activeMq ? 'OPENWIRE' : 'AMQP'] },
       ],
-      users: activeMq ? [{ username: 'app' }, { username: 'admin', consoleAccess: true }] : [{ username: 'admin' }],
+      // One application credential per broker: each is an alternating pair that costs the brokers
+      // stack about 13 resources on ActiveMQ (client, two broker-user secrets, their schedules,
+      // invoke permissions and read policies, a seed) and 4-5 on RabbitMQ; a stack holds 500.
+      users: [{ username: 'app' }],
+      ...(activeMq ? {} : { administrator: { username: 'admin' } }),
       // Credential rotation reboots a single-instance ActiveMQ broker: it must be accepted explicitly.
       ...(activeMq && !multiAz ? { rotation: { acceptRebootDowntime: true } } : {}),
       ...(queuesPerBroker > 0 ? { queues: Array.from({ length: queuesPerBroker }, (_, q) => ({ name: `orders.${String(q).padStart(3, '0')}` })) } : {}),

@@ -1,4 +1,4 @@
-import { rotationWindow, utcOffsets } from '../../lib/config/rotation-schedule';
+import { offWindowRotation, rotationWindow, shiftWindow, utcOffsets } from '../../lib/config/rotation-schedule';
 
 describe('rotation window from the maintenance window', () => {
   test.each([
@@ -22,5 +22,25 @@ describe('rotation window from the maintenance window', () => {
     expect(utcOffsets('Europe/Dublin')).toEqual([0, 60]);
     expect(utcOffsets('Asia/Tokyo')).toEqual([540]);
     expect(utcOffsets('Mars/Olympus')).toBeUndefined();
+  });
+
+  test.each([
+    // RabbitMQ: the first whole UTC hour at least 12 h after the window starts, in every season.
+    ['SUNDAY', '03:00', 'UTC', 'MONTHLY', 'cron(0 15 ? * SUN#1 *)', 'SUN 15:00-16:00 UTC'],
+    ['SUNDAY', '03:00', 'Europe/Dublin', 'MONTHLY', 'cron(0 15 ? * SUN#1 *)', 'SUN 15:00-16:00 UTC'],
+    ['SATURDAY', '23:30', 'America/Los_Angeles', 'WEEKLY', 'cron(0 20 ? * SUN *)', 'SUN 20:00-21:00 UTC'],
+    ['SUNDAY', '18:00', 'UTC', 'QUARTERLY', 'cron(0 6 ? 1/3 MON#1 *)', 'MON 06:00-07:00 UTC'],
+  ] as const)('out of the window: %s %s %s %s gives %s', (dayOfWeek, timeOfDay, timeZone, frequency, expression, description) => {
+    expect(offWindowRotation({ dayOfWeek, timeOfDay, timeZone }, frequency)).toEqual({ scheduleExpression: expression, duration: '1h', description });
+  });
+
+  test('an unknown time zone gives no window out of it either', () => {
+    expect(offWindowRotation({ dayOfWeek: 'MONDAY', timeOfDay: '01:00', timeZone: 'Mars/Olympus' }, 'MONTHLY')).toBeUndefined();
+  });
+
+  test('shifting keeps the frequency and wraps the week', () => {
+    expect(shiftWindow({ scheduleExpression: 'cron(0 23 ? * SUN#1 *)', duration: '1h', description: '' }, 1)).toEqual({ scheduleExpression: 'cron(0 0 ? * MON#1 *)', duration: '1h', description: 'MON 00:00-01:00 UTC' });
+    expect(shiftWindow({ scheduleExpression: 'cron(0 3 ? 1/3 SUN#1 *)', duration: '1h', description: '' }, 12).scheduleExpression).toBe('cron(0 15 ? 1/3 SUN#1 *)');
+    expect(shiftWindow({ scheduleExpression: 'cron(0 3 ? * SUN *)', duration: '1h', description: '' }, 12).scheduleExpression).toBe('cron(0 15 ? * SUN *)');
   });
 });

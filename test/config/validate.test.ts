@@ -19,6 +19,22 @@ function problemsOf(edit: (c: Mutable) => void): string[] {
 }
 
 describe('valid configs', () => {
+  test('RabbitMQ: a :30 start with daylight saving time (it rotates out of the window), no application users, explicit permissions', () => {
+    expect(
+      problemsOf((c) => {
+        rmq(c).maintenanceWindow = { dayOfWeek: 'MONDAY', timeOfDay: '23:30', timeZone: 'America/Los_Angeles' };
+        rmq(c).users = [];
+        rmq(c).administrator = { username: 'admin', rotation: false };
+      }),
+    ).toEqual([]);
+    expect(problemsOf((c) => (rmq(c).users = [{ username: 'svc', tags: ['monitoring'], permissions: [{ vhost: 'orders', configure: '', write: '^orders\\.', read: '.*' }] }]))).toEqual([]);
+  });
+
+  test('ActiveMQ: 125 credentials (250 broker users) and a 94-character username', () => {
+    expect(problemsOf((c) => (amq(c).users = Array.from({ length: 125 }, (_, i) => ({ username: `u${i}` }))))).toEqual([]);
+    expect(problemsOf((c) => (amq(c).users[0].username = 'a'.repeat(94)))).toEqual([]);
+  });
+
   test.each(shippedStages())('config/%s.json has no problems', (stage) => {
     expect(validateConfig(rawStageConfig(stage)).problems.map(formatProblem)).toEqual([]);
   });
@@ -64,7 +80,7 @@ describe('valid configs', () => {
 const cases: Array<[string, (c: Mutable) => void, string]> = [
   // schema
   ['unknown top-level key', (c) => (c.stage = 'x'), 'stage: "x" is not a known field; allowed: $schema, environment, region, account, protected, allowReplacement, unlock, tags, compliance, network, rotation, brokers, monitoring'],
-  ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags, queues, deadLetterQueues, alarms'],
+  ['unknown broker key', (c) => (amq(c).size = 1), 'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, users, rotation, tags, queues, deadLetterQueues, alarms'],
   ['unknown network key', (c) => (c.network.natGateways = 1), 'network.natGateways: 1 is not a known field; allowed: mode, cidr, availabilityZones, subnetCidrMask, flowLogRetentionDays'],
   ['missing field', (c) => delete amq(c).instanceType, 'brokers[0].instanceType: (missing) is required; allowed: a string'],
   ['wrong type', (c) => (c.protected = 'yes'), 'protected: "yes" is not a boolean'],
@@ -121,8 +137,21 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['EBS on active/standby', (c) => Object.assign(amq(c), { deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', storageType: 'EBS' }), 'brokers[0].storageType: "EBS" is not supported by ACTIVEMQ ACTIVE_STANDBY_MULTI_AZ on mq.m5.large; allowed: EFS'],
   ['EBS on t3.micro', (c) => Object.assign(amq(c), { instanceType: 'mq.t3.micro', storageType: 'EBS' }), 'brokers[0].storageType: "EBS" is not supported by ACTIVEMQ SINGLE_INSTANCE on mq.t3.micro; allowed: EFS'],
   ['active/standby with one subnet', (c) => ((c.network.availabilityZones = ['eu-west-1a']), (amq(c).deploymentMode = 'ACTIVE_STANDBY_MULTI_AZ'), (c.brokers = [amq(c)])), 'brokers[0].deploymentMode: "ACTIVE_STANDBY_MULTI_AZ" needs 2 private subnets in different availability zones; the network has 1'],
-  ['two RabbitMQ users', (c) => rmq(c).users.push({ username: 'ops' }), 'brokers[1].users: ["app","ops"] has 2 users; RABBITMQ brokers take exactly 1 at creation'],
-  ['no ActiveMQ users', (c) => (amq(c).users = []), 'brokers[0].users: [] has 0 users; ACTIVEMQ brokers take 1 to 250 at creation'],
+  ['no ActiveMQ users', (c) => (amq(c).users = []), 'brokers[0].users: [] has 0 users; ACTIVEMQ brokers take 1 to 125 (each is an alternating pair of the 250 broker users a broker takes)'],
+  ['126 ActiveMQ credentials (252 broker users)', (c) => (amq(c).users = Array.from({ length: 126 }, (_, i) => ({ username: `u${i}` }))), `brokers[0].users: ${JSON.stringify(Array.from({ length: 126 }, (_, i) => `u${i}`))} has 126 users; ACTIVEMQ brokers take 1 to 125 (each is an alternating pair of the 250 broker users a broker takes)`],
+  // alternating pairs and the RabbitMQ administrator (user-rules.ts)
+  ['RabbitMQ without administrator', (c) => delete rmq(c).administrator, 'brokers[1].administrator: (missing) is required for RabbitMQ brokers: the one user Amazon MQ creates with the broker, reserved for the platform (for a deployed broker, its existing user); allowed: { "username": "..." }'],
+  ['administrator on ActiveMQ', (c) => (amq(c).administrator = { username: 'admin' }), 'brokers[0].administrator: {"username":"admin"} does not apply to ActiveMQ brokers (every ActiveMQ user is an application credential in users); allowed: remove the field'],
+  ['administrator username', (c) => (rmq(c).administrator.username = 'a~b'), 'brokers[1].administrator.username: "a~b" is not a valid RABBITMQ username; allowed: 2 to 100 letters, digits, "-", "." and "_"'],
+  ['administrator guest', (c) => (rmq(c).administrator.username = 'guest'), 'brokers[1].administrator.username: "guest" is reserved by RabbitMQ; allowed: any other username'],
+  ['username with the pair suffix', (c) => (amq(c).users[0].username = 'app_clone'), 'brokers[0].users[0].username: "app_clone" ends with "_clone", the suffix of every credential\'s second user; allowed: a username without it'],
+  ['username too long for its pair', (c) => (amq(c).users[0].username = 'a'.repeat(95)), `brokers[0].users[0].username: "${'a'.repeat(95)}" is 95 characters, too long for its pair user "${'a'.repeat(95)}_clone"; allowed: 2 to 94 characters`],
+  ['application user is the administrator', (c) => (rmq(c).users[0].username = 'admin'), 'brokers[1].users[0].username: "admin" is the administrator or its pair user is; allowed: a username other than "admin" (the administrator is reserved for the platform)'],
+  ['tags on ActiveMQ', (c) => (amq(c).users[0].tags = ['management']), 'brokers[0].users[0].tags: ["management"] does not apply to ActiveMQ users (use groups); allowed: remove the field'],
+  ['permissions on ActiveMQ', (c) => (amq(c).users[0].permissions = [{ vhost: '/' }]), 'brokers[0].users[0].permissions: [{"vhost":"/"}] does not apply to ActiveMQ users (authorization is by groups); allowed: remove the field'],
+  ['empty vhost', (c) => (rmq(c).users[0].permissions = [{ vhost: '' }]), 'brokers[1].users[0].permissions[0].vhost: "" is empty; allowed: a virtual host name such as "/"'],
+  ['vhost twice', (c) => (rmq(c).users[0].permissions = [{ vhost: '/' }, { vhost: '/', read: '.*' }]), 'brokers[1].users[0].permissions[1].vhost: "/" is listed twice; allowed: one entry per virtual host'],
+  ['administrator tag on an application user', (c) => (rmq(c).users[0].tags = ['administrator']), 'brokers[1].users[0].tags[0]: "administrator" is the administrator\'s tag, reserved for the platform; allowed: management, policymaker, monitoring or a tag of your own'],
   ['short username', (c) => (amq(c).users[0].username = 'a'), 'brokers[0].users[0].username: "a" is not a valid ACTIVEMQ username; allowed: 2 to 100 letters, digits, "-", ".", "_" and "~"'],
   ['tilde in a RabbitMQ username', (c) => (rmq(c).users[0].username = 'app~1'), 'brokers[1].users[0].username: "app~1" is not a valid RABBITMQ username; allowed: 2 to 100 letters, digits, "-", "." and "_"'],
   ['RabbitMQ guest', (c) => (rmq(c).users[0].username = 'guest'), 'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username'],
@@ -164,7 +193,7 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['client name', (c) => (amq(c).clients[0].name = ''), 'brokers[0].clients[0].name: "" is not a client name; allowed: 1 to 64 letters, digits, spaces, ".", "_" and "-"'],
   ['duplicate client name', (c) => amq(c).clients.push({ name: 'apps', cidr: '10.2.0.0/16' }), 'brokers[0].clients[1].name: "apps" is a duplicate; allowed: each client name once per broker'],
   ['too many ingress rules', (c) => (amq(c).clients = Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, cidr: `10.${i}.0.0/16` }))), 'brokers[0].clients: "21 clients" need 63 inbound rules; allowed: at most 60 per security group (fewer clients or protocols per client)'],
-  ['too many tags with the platform\'s own', (c) => ((c.tags = { team: 'a' }), (amq(c).tags = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`t${i}`, 'v'])))), 'brokers[0].tags: "51 tags" is too many with the environment\'s tags and the platform\'s own (mq-platform:environment, mq-platform:broker, mq-platform:username); allowed: at most 50 per resource'],
+  ['too many tags with the platform\'s own', (c) => ((c.tags = { team: 'a' }), (amq(c).tags = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`t${i}`, 'v'])))), 'brokers[0].tags: "51 tags" is too many with the environment\'s tags and the platform\'s own (mq-platform:environment, mq-platform:broker, mq-platform:username, mq-platform:secret-kind); allowed: at most 50 per resource'],
   ['aws: tag', (c) => (amq(c).tags = { 'AWS:owner': 'me' }), 'brokers[0].tags.AWS:owner: "AWS:owner" starts with "aws:", which is reserved for AWS; allowed: any other key'],
   ['platform tag key', (c) => (amq(c).tags = { 'mq-platform:broker': 'x' }), 'brokers[0].tags.mq-platform:broker: "mq-platform:broker" starts with "mq-platform:", which is reserved for the platform\'s own tags; allowed: any other key'],
   ['tag key character', (c) => (amq(c).tags = { 'cost#center': 'x' }), 'brokers[0].tags.cost#center: "cost#center" is not a tag key; allowed: 1 to 127 letters, digits, spaces and _ . : / = + - @'],
@@ -173,7 +202,7 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ['256-character tag value (EC2 takes 255)', (c) => (amq(c).tags = { owner: 'x'.repeat(256) }), `brokers[0].tags.owner: "${'x'.repeat(256)}" is 256 characters long; allowed: at most 255 (the limit of EC2 security groups and VPCs, which receive it)`],
   ['environment tag key', (c) => (c.tags = { 'aws:team': 'x' }), 'tags.aws:team: "aws:team" starts with "aws:", which is reserved for AWS; allowed: any other key'],
   ['environment tag value', (c) => (c.tags = { team: 'x'.repeat(256) }), `tags.team: "${'x'.repeat(256)}" is 256 characters long; allowed: at most 255 (the limit of EC2 security groups and VPCs, which receive it)`],
-  ['too many environment tags', (c) => (c.tags = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`t${i}`, 'v']))), 'tags: "51 tags" is too many with the platform\'s own (mq-platform:environment, mq-platform:broker, mq-platform:username on each secret); allowed: at most 50 per resource'],
+  ['too many environment tags', (c) => (c.tags = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`t${i}`, 'v']))), 'tags: "51 tags" is too many with the platform\'s own (mq-platform:environment, mq-platform:broker, mq-platform:username, mq-platform:secret-kind on each secret); allowed: at most 50 per resource'],
   // monitoring rules
   ['percent above 100', (c) => (c.monitoring = { alarms: { cpuPercent: 120 } }), 'monitoring.alarms.cpuPercent: 120 is not a percentage; allowed: more than 0, at most 100'],
   ['negative queue depth', (c) => (c.monitoring = { alarms: { queueDepth: -1 } }), 'monitoring.alarms.queueDepth: -1 is negative; allowed: 0 (alarm on any message) or more'],
@@ -245,7 +274,7 @@ describe('invalid configs', () => {
     });
     expect(lines).toEqual([
       'brokers[0].engineVersion: "5.16" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)',
-      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, users, rotation, tags, queues, deadLetterQueues, alarms',
+      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, users, rotation, tags, queues, deadLetterQueues, alarms',
       'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username',
       `region: "nowhere" is not an AWS region; allowed: ${KNOWN_REGIONS.join(', ')}`,
     ]);

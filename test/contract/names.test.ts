@@ -12,6 +12,7 @@ describe('names every tool reads', () => {
     ['secretNamePrefix', names.secretNamePrefix('prod', 'orders'), 'mq-platform/prod/orders/'],
     ['secretName', names.secretName('prod', 'orders', 'app'), 'mq-platform/prod/orders/app'],
     ['environmentSecretNamePattern', names.environmentSecretNamePattern('prod'), 'mq-platform/prod/*'],
+    ['environmentSecretNamePrefix', names.environmentSecretNamePrefix('prod'), 'mq-platform/prod/'],
     ['keyAlias', names.keyAlias('orders-prod'), 'alias/mq-platform/orders-prod'],
     ['alarmTopicName', names.alarmTopicName('prod'), 'mq-platform-prod-alarms'],
     ['alarmNamePrefix', names.alarmNamePrefix('prod'), 'mq-platform-prod-'],
@@ -27,6 +28,6 @@ describe('names every tool reads', () => {
   });
 
   test('tag keys', () => {
-    expect(TAG_KEYS).toEqual({ environment: 'mq-platform:environment', broker: 'mq-platform:broker', username: 'mq-platform:username' });
+    expect(TAG_KEYS).toEqual({ environment: 'mq-platform:environment', broker: 'mq-platform:broker', username: 'mq-platform:username', secretKind: 'mq-platform:secret-kind' });
   });
 });

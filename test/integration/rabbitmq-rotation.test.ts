@@ -1,38 +1,33 @@
 /**
  * Rotation against a real RabbitMQ (Debian rabbitmq-server, management plugin, 127.0.0.1): the
- * function's code as deployed (SecretRotator + RabbitMqStrategy + node http), with Secrets Manager
- * replaced by the in-memory fake on aws-sdk-client-mock (test/support/fake-secrets-manager.ts).
+ * function's code as deployed (createHandler: users custom resource, alternating-users rotation,
+ * administrator rotation, fetch management client, amqplib login probe with the test CA), with
+ * Secrets Manager replaced by the in-memory fake on aws-sdk-client-mock (test/rotation/fake-aws.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as amqp from 'amqplib';
-import { nodeHttpRequest, type HttpRequest } from '../../lib/rotation/http-request';
-import { RabbitMqStrategy } from '../../lib/rotation/rabbitmq-strategy';
-import { SecretRotator } from '../../lib/rotation/secret-rotator';
-import type { Credentials, EngineStrategy } from '../../lib/rotation/types';
-import { FakeSecretsManager } from '../support/fake-secrets-manager';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { createHandler } from '../../lib/rotation/factory';
+import { silentLogger } from '../../lib/rotation/log';
+import { rabbitMqProbe, type LoginProbe } from '../../lib/rotation/probe';
+import type { BrokerTarget, Credentials, RotationEvent } from '../../lib/rotation/types';
+import { FakeSecretsManager } from '../rotation/fake-aws';
 import { RabbitBroker, makeCa, tempDir, type TestCa } from './harness/brokers';
 
-const SECRET = 'mq-platform/it/events/app';
+const ADMIN = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/it/events/admin-AbC';
+const APP = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/it/events/events-DeF';
+
 describe('RabbitMQ credential rotation against a real broker', () => {
   let dir: string;
   let ca: TestCa;
   let node: RabbitBroker;
   let sm: FakeSecretsManager;
-  /** Fault injection between the function and the broker; undefined means pass through. */
-  let fault: ((method: string, url: string, auth: Credentials) => boolean) | undefined;
-  let rotator: SecretRotator;
+  let handler: ReturnType<typeof createHandler>;
+  /** Fault: the login probe cannot connect. */
+  let unreachable = false;
+  const handle = (e: RotationEvent) => handler(e);
 
-  const realRequest = nodeHttpRequest(5000);
-  const request: HttpRequest = async (method, url, auth, body) => {
-    if (fault?.(method, url, auth)) return { status: 503, body: 'injected fault' };
-    return realRequest(method, url, auth, body);
-  };
-  const handler = (e: Parameters<SecretRotator['handle']>[0]) => rotator.handle(e);
-
-  async function managementLogin(c: Credentials): Promise<number> {
-    return (await realRequest('GET', `${node.managementUrl}/api/whoami`, c)).status;
-  }
   /** An AMQPS connection as a client would open it, trusting the test CA. */
   function amqpConnect(c: Credentials) {
     return amqp.connect(
@@ -49,21 +44,54 @@ describe('RabbitMQ credential rotation against a real broker', () => {
       return false;
     }
   }
+  const current = () => sm.value(APP) as unknown as Credentials;
 
   beforeAll(async () => {
     dir = tempDir('rotation');
     ca = await makeCa(path.join(dir, 'ca'));
     node = new RabbitBroker(path.join(dir, 'rabbit'), ca);
     await node.start();
-    sm = new FakeSecretsManager(SECRET, { username: node.username, password: node.password });
-    const rabbit = new RabbitMqStrategy({ request, log: () => undefined });
-    const none: EngineStrategy = { setSecret: async () => undefined, testSecret: async () => undefined };
-    rotator = new SecretRotator({
-      secretsManager: sm.client,
-      brokers: [{ secretNamePrefix: 'mq-platform/it/events/', engine: 'RABBITMQ', brokerId: 'b-local', managementUrl: node.managementUrl }],
-      strategies: { RABBITMQ: rabbit, ACTIVEMQ: none },
-      log: () => undefined,
-    });
+    sm = new FakeSecretsManager();
+    sm.add(ADMIN, 'mq-platform/it/events/admin', { username: node.username, password: node.password });
+    sm.add(APP, 'mq-platform/it/events/events', { username: 'events', password: 'events-first-password-0001' });
+    const target: BrokerTarget = {
+      engine: 'RABBITMQ',
+      brokerId: 'b-local',
+      brokerName: 'events',
+      managementUrl: node.managementUrl,
+      amqpEndpoints: [`amqps://127.0.0.1:${node.port}`],
+      administratorSecretArn: ADMIN,
+      credentials: [
+        { secretArn: APP, username: 'events', partnerUsername: 'events_clone' },
+        { secretArn: ADMIN, username: node.username },
+      ],
+    };
+    const real = rabbitMqProbe({ ca: fs.readFileSync(ca.caFile), timeoutMs: 5000 });
+    const probe: LoginProbe = (endpoints, creds, options) =>
+      unreachable ? real([`amqps://127.0.0.1:1`], creds, options) : real(endpoints, creds, options);
+    handler = createHandler({ brokers: [target], secretsManager: sm.client, probes: { RABBITMQ: probe }, log: silentLogger });
+    const created = await handler({
+      RequestType: 'Create',
+      ResponseURL: '',
+      StackId: 's',
+      RequestId: 'r',
+      LogicalResourceId: 'EventsUsers',
+      ResourceType: 'Custom::MqPlatformRabbitMqUser',
+      ServiceToken: 'x',
+      ResourceProperties: {
+        ServiceToken: 'x',
+        Kind: 'RabbitMqUser',
+        BrokerId: 'b-local',
+        ManagementUrl: node.managementUrl,
+        AdministratorSecretArn: ADMIN,
+        SecretArn: APP,
+        Username: 'events',
+        PartnerUsername: 'events_clone',
+        Tags: [],
+        Permissions: [{ Vhost: '/', Configure: '.*', Write: '.*', Read: '.*' }],
+      },
+    } as unknown as CloudFormationCustomResourceEvent);
+    expect(created).toEqual(expect.objectContaining({ PhysicalResourceId: 'rabbitmq-user/b-local/events' }));
   }, 120000);
 
   afterAll(async () => {
@@ -71,60 +99,67 @@ describe('RabbitMQ credential rotation against a real broker', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }, 90000);
 
-  test('rotate: the old password stops working, the new one works; open connections survive', async () => {
-    const old = sm.value('AWSCURRENT')!;
-    const openConnection = await amqpConnect(old);
-
-    await sm.rotate(handler);
-
-    const current = sm.value('AWSCURRENT')!;
-    expect(current.username).toBe('app');
-    expect(current.password).not.toBe(old.password);
-    expect(await managementLogin(old)).toBe(401);
-    expect(await amqpLogin(old)).toBe(false);
-    expect(await managementLogin(current)).toBe(200);
-    expect(await amqpLogin(current)).toBe(true);
-    // The user keeps its administrator tag.
-    const whoami = JSON.parse((await realRequest('GET', `${node.managementUrl}/api/whoami`, current)).body);
-    expect(String(whoami.tags)).toContain('administrator');
-    // A connection opened with the old password keeps working until it reconnects.
-    const channel = await openConnection.createChannel();
-    await channel.assertQueue('', { exclusive: true });
-    await openConnection.close();
+  test('the custom resource made the pair: the current user logs in over AMQPS, the partner cannot yet', async () => {
+    expect(await amqpLogin(current())).toBe(true);
+    expect(await amqpLogin({ username: 'events_clone', password: 'anything-at-all-123' })).toBe(false);
   });
 
-  test('rotate again: AWSPREVIOUS is the first rotated password, which no longer logs in', async () => {
-    const before = sm.value('AWSCURRENT')!;
-    await sm.rotate(handler);
-    const current = sm.value('AWSCURRENT')!;
-    expect(sm.value('AWSPREVIOUS')).toEqual(before);
-    expect(await managementLogin(before)).toBe(401);
-    expect(await amqpLogin(current)).toBe(true);
-  });
-
-  test('a failure in testSecret leaves the current password working; a retry completes', async () => {
-    const before = sm.value('AWSCURRENT')!;
-    const token = sm.startRotation();
-    await sm.rotate(handler, token, ['createSecret', 'setSecret']);
-    const pendingPassword = sm.value('AWSPENDING')!.password;
-    expect(await amqpLogin({ username: 'app', password: pendingPassword })).toBe(true);
-    // In the test step the broker answers 503 to the login with the new password.
-    fault = (method, url, auth) => method === 'GET' && url.endsWith('/api/whoami') && auth.password === pendingPassword;
-
-    await expect(sm.rotate(handler, token, ['testSecret'])).rejects.toThrow('GET /api/whoami with the pending password answered 503');
-
-    const pending = sm.value('AWSPENDING')!;
-    expect(pending.password).not.toBe(before.password);
-    expect(sm.value('AWSCURRENT')).toEqual(before);
-    expect(await managementLogin(before)).toBe(200);
+  test('rotate: AWSCURRENT logs in after every step; the previous user keeps working; open connections survive', async () => {
+    const open = await amqpConnect(current());
+    const before = current();
+    const seen: boolean[] = [];
+    await sm.rotate(APP, handle, { between: async () => void seen.push(await amqpLogin(current())) });
+    expect(seen).toEqual([true, true, true, true]);
+    expect(current().username).toBe('events_clone');
     expect(await amqpLogin(before)).toBe(true);
-    expect(await amqpLogin(pending)).toBe(false);
+    const channel = await open.createChannel();
+    await channel.assertQueue('', { exclusive: true });
+    await open.close();
+  });
 
-    // Secrets Manager retries the same rotation; with the fault gone it completes.
-    fault = undefined;
-    await sm.rotate(handler, token);
-    expect(sm.value('AWSCURRENT')).toEqual(pending);
-    expect(await amqpLogin(pending)).toBe(true);
-    expect(await amqpLogin(before)).toBe(false);
+  test('rotate again: back to the A user with a new password; the clone keeps its password until the next rotation', async () => {
+    const clone = current();
+    await sm.rotate(APP, handle);
+    expect(current().username).toBe('events');
+    expect(await amqpLogin(current())).toBe(true);
+    expect(await amqpLogin(clone)).toBe(true);
+    expect(await amqpLogin({ username: 'events', password: 'events-first-password-0001' })).toBe(false);
+  });
+
+  test('a partner that lost its vhost permissions gets them back from the current user', async () => {
+    const partner = current().username === 'events' ? 'events_clone' : 'events';
+    const admin = sm.value(ADMIN) as unknown as Credentials;
+    const auth = { authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}` };
+    expect((await fetch(`${node.managementUrl}/api/permissions/%2F/${partner}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    await sm.rotate(APP, handle);
+    expect(current().username).toBe(partner);
+    expect(await amqpLogin(current())).toBe(true);
+  });
+
+  test('probe cannot connect: setSecret fails and changes nothing; the rerun completes', async () => {
+    const token = sm.startRotation(APP);
+    await handle(sm.event(APP, token, 'createSecret'));
+    const pending = sm.value(APP, 'AWSPENDING') as unknown as Credentials;
+    unreachable = true;
+    await expect(handle(sm.event(APP, token, 'setSecret'))).rejects.toThrow(/could not connect/);
+    unreachable = false;
+    expect(await amqpLogin(pending)).toBe(false);
+    for (const step of ['setSecret', 'testSecret', 'finishSecret'] as const) await handle(sm.event(APP, token, step));
+    sm.clearPending(APP, token);
+    expect(await amqpLogin(current())).toBe(true);
+  });
+
+  test('the administrator rotates (single user) and keeps its tag; application rotation keeps working after', async () => {
+    const before = sm.value(ADMIN) as unknown as Credentials;
+    await sm.rotate(ADMIN, handle, { times: 2 });
+    const admin = sm.value(ADMIN) as unknown as Credentials;
+    expect(admin.password).not.toBe(before.password);
+    const who = await fetch(`${node.managementUrl}/api/whoami`, {
+      headers: { authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}` },
+    });
+    expect(who.status).toBe(200);
+    expect(JSON.stringify(await who.json())).toContain('administrator');
+    await sm.rotate(APP, handle);
+    expect(await amqpLogin(current())).toBe(true);
   });
 });

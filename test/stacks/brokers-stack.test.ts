@@ -13,6 +13,11 @@ describe('BrokersStack', () => {
     expect(Object.keys(devTemplate.findResources('AWS::AmazonMQ::Broker')).sort()).toEqual(['events26E65764', 'orders46FA7C19']);
     expect(Object.keys(devTemplate.findResources('AWS::SecretsManager::Secret')).sort()).toEqual([
       'eventsCredentialseventsadminB203499F',
+      'eventsCredentialseventsapp86849A4B',
+      'ordersBrokerUserordersadminE12BBBDD',
+      'ordersBrokerUserordersadminclone4A4050C1',
+      'ordersBrokerUserordersappEF5F851D',
+      'ordersBrokerUserordersappcloneF7F6D808',
       'ordersCredentialsordersadmin1F8ACBDD',
       'ordersCredentialsordersapp4D6CDD0A',
     ]);
@@ -44,12 +49,14 @@ describe('BrokersStack', () => {
     expect(policy).toContain('\\"Principal\\":{\\"Service\\":\\"mq.amazonaws.com\\"}');
     expect(policy).toContain('\\"Action\\":[\\"logs:CreateLogStream\\",\\"logs:PutLogEvents\\"]');
     expect(policy).toContain(':log-group:/aws/amazonmq/*');
-    for (const b of Object.values(devTemplate.findResources('AWS::AmazonMQ::Broker'))) expect(b.DependsOn).toEqual([expect.stringMatching(/^AmazonMqLogPolicy/)]);
+    // (and, ActiveMQ, after the seeds of its broker-user secrets: test/constructs/rotation/alternating-users.test.ts)
+    for (const b of Object.values(devTemplate.findResources('AWS::AmazonMQ::Broker'))) expect(b.DependsOn).toContainEqual(expect.stringMatching(/^AmazonMqLogPolicy/));
   });
 
   test('outputs each enabled protocol endpoint, the console URL and the secret ARN per broker', () => {
     const outputs = Object.keys(devTemplate.findOutputs('*')).sort();
     expect(outputs).toEqual([
+      'EventsAdministratorSecretArn',
       'EventsAmqpEndpoints',
       'EventsBrokerArn',
       'EventsBrokerId',
@@ -81,11 +88,27 @@ describe('BrokersStack', () => {
       Tags: [
         { Key: 'mq-platform:broker', Value: 'orders' },
         { Key: 'mq-platform:environment', Value: 'dev' },
+        { Key: 'mq-platform:secret-kind', Value: 'application' },
         { Key: 'mq-platform:username', Value: 'orders-app' },
         { Key: 'owner', Value: 'platform-team' },
         { Key: 'project', Value: 'mq-platform' },
       ],
     });
+    // Tools pick the secret clients read by its kind: not a broker-user secret, not the RabbitMQ administrator's.
+    const kinds = Object.values(devTemplate.findResources('AWS::SecretsManager::Secret')).map((r) => [
+      r.Properties.Name,
+      r.Properties.Tags.find((t: { Key: string }) => t.Key === 'mq-platform:secret-kind').Value,
+    ]);
+    expect(kinds.sort()).toEqual([
+      ['mq-platform/dev/events/events-admin', 'administrator'],
+      ['mq-platform/dev/events/events-app', 'application'],
+      ['mq-platform/dev/orders/broker-users/orders-admin', 'broker-user'],
+      ['mq-platform/dev/orders/broker-users/orders-admin_clone', 'broker-user'],
+      ['mq-platform/dev/orders/broker-users/orders-app', 'broker-user'],
+      ['mq-platform/dev/orders/broker-users/orders-app_clone', 'broker-user'],
+      ['mq-platform/dev/orders/orders-admin', 'application'],
+      ['mq-platform/dev/orders/orders-app', 'application'],
+    ]);
   });
 
   test('has no errors or warnings', () => {

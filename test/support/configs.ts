@@ -61,6 +61,7 @@ export function minimalConfig(overrides: Partial<MqPlatformConfigInput> = {}): M
         deploymentMode: 'CLUSTER_MULTI_AZ',
         instanceType: 'mq.m7g.large',
         clients: [{ name: 'apps', cidr: '10.1.0.0/16' }],
+        administrator: { username: 'admin' },
         users: [{ username: 'app' }],
       },
     ],

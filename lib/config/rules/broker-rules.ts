@@ -22,9 +22,10 @@ import {
   USERS_PER_BROKER,
 } from '../../amazonmq/catalog';
 import * as names from '../../contract/names';
-import { PLATFORM_TAG_PREFIX, PLATFORM_TAGS_PER_BROKER, PLATFORM_TAGS_PER_SECRET } from '../../contract/tags';
+import { PLATFORM_TAG_PREFIX, PLATFORM_TAGS_PER_SECRET } from '../../contract/tags';
 import { brokerName, clientProtocols } from '../resolve';
 import { utcOffsets } from '../rotation-schedule';
+import { USER_RULES } from './user-rules';
 import { at, list, parseIpv4Cidr } from './problem';
 import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
 
@@ -103,11 +104,18 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     }
   }),
 
+  // ActiveMQ: every application credential is a pair of broker users, all in the broker resource.
+  // RabbitMQ: only the administrator is (rule administrator); application users are any number.
   brokerRule('users-count', SOURCES.cfnBroker, (b, ctx, report) => {
+    if (b.engine !== 'ACTIVEMQ') return;
     const { min, max } = USERS_PER_BROKER[b.engine];
-    if (b.users.length < min || b.users.length > max) {
-      const allowed = min === max ? `exactly ${min}` : `${min} to ${max}`;
-      report(p(ctx, 'users'), b.users.map((u) => u.username), `has ${b.users.length} users; ${b.engine} brokers take ${allowed} at creation`);
+    const pairs = Math.floor(max / 2);
+    if (b.users.length < min || b.users.length > pairs) {
+      report(
+        p(ctx, 'users'),
+        b.users.map((u) => u.username),
+        `has ${b.users.length} users; ACTIVEMQ brokers take ${min} to ${pairs} (each is an alternating pair of the ${max} broker users a broker takes)`,
+      );
     }
   }),
 
@@ -208,6 +216,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   }),
 
   // Rotation windows are UTC and open on the hour (SOURCES.rotationSchedule); maintenance windows last two hours (SOURCES.maintenanceWindow).
+  // Only ActiveMQ rotates inside the window (its reboot); RabbitMQ rotates 12 hours after it starts.
   brokerRule('rotation-window', SOURCES.rotationSchedule, (b, ctx, report) => {
     const w = b.maintenanceWindow;
     if (!w || !TIME_OF_DAY_PATTERN.test(w.timeOfDay) || (w.timeZone !== undefined && !TIME_ZONE_PATTERN.test(w.timeZone))) return;
@@ -274,17 +283,19 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     }
   }),
 
+  ...USER_RULES,
+
   // The broker's tags reach the broker, its key, security group (EC2), secrets and alarms.
   brokerRule('tags', SOURCES.quotas, (b, ctx, report) => {
     const tags = { ...(ctx.config.tags ?? {}), ...(b.tags ?? {}) };
-    // Ours: PLATFORM_TAGS_PER_BROKER on the broker, PLATFORM_TAGS_PER_SECRET on each user secret.
-    const count = Object.keys(tags).length + ((b.users ?? []).length > 0 ? PLATFORM_TAGS_PER_SECRET : PLATFORM_TAGS_PER_BROKER);
+    // Ours: PLATFORM_TAGS_PER_SECRET on each secret, and every broker has one (users or administrator).
+    const count = Object.keys(tags).length + PLATFORM_TAGS_PER_SECRET;
     const envOnly = Object.keys(ctx.config.tags ?? {}).length + PLATFORM_TAGS_PER_SECRET;
     if (count > MAX_TAGS_PER_BROKER && envOnly <= MAX_TAGS_PER_BROKER) { // else the environment-tags rule reports it
       report(
         p(ctx, 'tags'),
         `${count} tags`,
-        `is too many with the environment's tags and the platform's own (mq-platform:environment, mq-platform:broker, mq-platform:username); allowed: at most ${MAX_TAGS_PER_BROKER} per resource`,
+        `is too many with the environment's tags and the platform's own (mq-platform:environment, mq-platform:broker, mq-platform:username, mq-platform:secret-kind); allowed: at most ${MAX_TAGS_PER_BROKER} per resource`,
       );
     }
     checkTags(p(ctx, 'tags'), b.tags, report);

@@ -1,4 +1,5 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { PLATFORM_TAGS_PER_SECRET } from '../../contract/tags';
 import { BROKER_NAME_PATTERN, MAX_BROKERS_PER_REGION, MAX_TAGS_PER_RESOURCE, SOURCES, TAG_KEY_PATTERN } from '../../amazonmq/catalog';
 import * as names from '../../contract/names';
 import { checkTags } from './broker-rules';
@@ -62,10 +63,10 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
 
   // Environment tags reach every resource of every stack, EC2 ones included, beside mq-platform:environment.
   environmentRule('environment-tags', SOURCES.tagging, (c, report) => {
-    // A user's secret carries the most of ours: mq-platform:environment, :broker and :username.
-    const count = Object.keys(c.tags ?? {}).length + 3;
+    // A secret carries the most of ours: mq-platform:environment, :broker, :username and :secret-kind.
+    const count = Object.keys(c.tags ?? {}).length + PLATFORM_TAGS_PER_SECRET;
     if (count > MAX_TAGS_PER_RESOURCE) {
-      report('tags', `${count} tags`, `is too many with the platform's own (mq-platform:environment, mq-platform:broker, mq-platform:username on each secret); allowed: at most ${MAX_TAGS_PER_RESOURCE} per resource`);
+      report('tags', `${count} tags`, `is too many with the platform's own (mq-platform:environment, mq-platform:broker, mq-platform:username, mq-platform:secret-kind on each secret); allowed: at most ${MAX_TAGS_PER_RESOURCE} per resource`);
     }
     checkTags('tags', c.tags, report);
   }),

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../amazonmq/catalog';
 import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazonmq/engines';
@@ -26,10 +27,20 @@ export interface MqBrokerClient {
 
 export interface MqBrokerUser {
   readonly username: string;
+  /**
+   * The second broker user of this credential's alternating pair, for example `app_clone`. Its
+   * secret names whichever of the two is current; rotation changes only the other one.
+   * @default - a single user (no pair)
+   */
+  readonly partnerUsername?: string;
   /** ActiveMQ only. @default false */
   readonly consoleAccess?: boolean;
   /** ActiveMQ only. @default - no groups */
   readonly groups?: readonly string[];
+  /** RabbitMQ only: user tags, set through the management API. @default - none */
+  readonly tags?: readonly string[];
+  /** RabbitMQ only: permissions per virtual host, set through the management API. @default - none */
+  readonly permissions?: ReadonlyArray<{ readonly vhost: string; readonly configure: string; readonly write: string; readonly read: string }>;
   /** IAM role ARNs (for example an application's role) that may read this user's secret. @default - none */
   readonly readers?: readonly string[];
 }
@@ -55,7 +66,14 @@ export interface MqBrokerProps {
   readonly vpc: ec2.IVpc;
   /** @default - the VPC's private isolated subnets, one per AZ, as many as the mode needs */
   readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Application credentials. ActiveMQ: every broker user of every pair is in the broker resource,
+   * its password a dynamic reference to its own broker-user secret. RabbitMQ: none is in the broker
+   * resource (Amazon MQ creates only the administrator); they are created through the management API.
+   */
   readonly users: readonly MqBrokerUser[];
+  /** RabbitMQ: the one user created with the broker, reserved for the platform. Required for RabbitMQ, refused for ActiveMQ. */
+  readonly administrator?: { readonly username: string };
   /** Name prefix of the users' secrets; the username is appended. @default `mq-platform/<brokerName>/` */
   readonly secretNamePrefix?: string;
   /** Protocols to open to the clients. @default - ActiveMQ OpenWire, STOMP, AMQP; RabbitMQ AMQP */
@@ -265,8 +283,17 @@ export class MqBroker extends MqBrokerBase {
   public readonly connections: ec2.Connections;
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly encryptionKey: kms.IKey;
-  /** One per user, in the order of `users`. */
+  /** The secret clients read, one per application credential, in the order of `users`. */
   public readonly credentials: readonly BrokerCredentials[];
+  /** The application credentials as given (pairs, tags, permissions). */
+  public readonly users: readonly MqBrokerUser[];
+  /** RabbitMQ: the administrator's secret (platform only). */
+  public readonly administratorCredentials?: BrokerCredentials;
+  /**
+   * ActiveMQ: each broker user's own secret, by broker username: the password last set on the
+   * broker for that user, which the broker resource's Users reference.
+   */
+  public readonly brokerUserSecrets: Readonly<Record<string, BrokerCredentials>>;
   /** What every user secret name of this broker starts with; the username follows. */
   public readonly secretNamePrefix: string;
   public readonly protocols: readonly Protocol[];
@@ -319,24 +346,36 @@ export class MqBroker extends MqBrokerBase {
       defaultPort: protocolPort(props.engine, this.protocols[0] ?? 'AMQP'),
     });
 
-    this.credentials = props.users.map(
-      (user) =>
-        new BrokerCredentials(this, `Credentials-${user.username}`, {
-          username: user.username,
-          secretName: `${secretNamePrefix}${user.username}`,
-          encryptionKey: this.encryptionKey,
-          removalPolicy,
-        }),
-    );
+    const secret = (id: string, username: string, secretName: string) =>
+      new BrokerCredentials(this, id, { username, secretName, encryptionKey: this.encryptionKey, removalPolicy });
+    if (isActiveMq === (props.administrator !== undefined)) {
+      throw new Error(`${props.brokerName}: ${isActiveMq ? 'an ActiveMQ broker takes no administrator' : 'a RabbitMQ broker needs its administrator'}`);
+    }
+    this.users = props.users;
+    // Construct ids and names of these secrets are a contract: a change regenerates the password.
+    this.credentials = props.users.map((user) => secret(`Credentials-${user.username}`, user.username, `${secretNamePrefix}${user.username}`));
+    if (props.administrator) {
+      const admin = props.administrator.username;
+      this.administratorCredentials = secret(`Credentials-${admin}`, admin, `${secretNamePrefix}${admin}`);
+    }
+    const brokerUserSecrets: Record<string, BrokerCredentials> = {};
+    if (isActiveMq) {
+      for (const user of props.users) {
+        if (!user.partnerUsername) continue; // a single user: the broker takes the client secret's password
+        for (const name of [user.username, user.partnerUsername]) {
+          brokerUserSecrets[name] = secret(`BrokerUser-${name}`, name, `${secretNamePrefix}broker-users/${name}`);
+        }
+      }
+    }
+    this.brokerUserSecrets = brokerUserSecrets;
 
-    // CloudFormation resolves every password (Users below); the platform's roles and each user's readers read them.
-    this.secretReaders = this.credentials.map((c, i) =>
-      restrictSecretReads(c.secret, {
-        readers: [...(props.credentialReaders ?? []), ...(props.users[i].readers ?? [])],
-        readByCloudFormation: true,
-        encryptionKey: this.encryptionKey,
-      }),
-    );
+    // CloudFormation resolves passwords (Users below); the platform's roles and each user's readers read
+    // the client secrets; the administrator's and the broker-user secrets are the platform's only.
+    const restrict = (c: BrokerCredentials, readers: readonly string[] = []) =>
+      restrictSecretReads(c.secret, { readers: [...(props.credentialReaders ?? []), ...readers], readByCloudFormation: true, encryptionKey: this.encryptionKey });
+    this.secretReaders = this.credentials.map((c, i) => restrict(c, props.users[i].readers));
+    if (this.administratorCredentials) restrict(this.administratorCredentials);
+    for (const c of Object.values(brokerUserSecrets)) restrict(c);
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true });
     const maxSubnets = SUBNETS_BY_MODE[props.deploymentMode].max;
@@ -363,12 +402,7 @@ export class MqBroker extends MqBrokerBase {
       logs: isActiveMq
         ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true }
         : { general: props.generalLogs ?? true },
-      users: this.credentials.map((c, i) => {
-        const user = props.users[i];
-        return isActiveMq
-          ? { username: c.username, password: c.passwordReference, consoleAccess: user.consoleAccess ?? false, groups: user.groups ? [...user.groups] : undefined }
-          : { username: c.username, password: c.passwordReference };
-      }),
+      users: isActiveMq ? this.activeMqUsers() : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
     });
     this.resource.applyRemovalPolicy(removalPolicy);
     if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
@@ -379,6 +413,24 @@ export class MqBroker extends MqBrokerBase {
     }
     this.brokerId = this.resource.ref;
     this.brokerArn = this.resource.attrArn;
+  }
+
+  /**
+   * ActiveMQ broker users: both users of every pair, each with the password of its own broker-user
+   * secret (AWSCURRENT), which rotation writes before it changes the user. Whatever CloudFormation
+   * resolves is what the broker has or the change rotation has just made pending: a deploy never
+   * sets a password back, and never touches the user the client secret names.
+   */
+  private activeMqUsers(): amazonmq.CfnBroker.UserProperty[] {
+    return this.users.flatMap((user, i) => {
+      const names = user.partnerUsername ? [user.username, user.partnerUsername] : [user.username];
+      return names.map((username) => ({
+        username,
+        password: (this.brokerUserSecrets[username] ?? this.credentials[i]).passwordReference,
+        consoleAccess: user.consoleAccess ?? false,
+        groups: user.groups ? [...user.groups] : undefined,
+      }));
+    });
   }
 
   /** Endpoints of a protocol (`ssl://...:61617`, `amqps://...:5671`, console URLs, ...), one per instance. */
@@ -414,5 +466,52 @@ export class MqBroker extends MqBrokerBase {
       resourceArns: this.credentials.map((c) => c.secret.secretArn),
     });
     return secrets.combine(this.encryptionKey.grantDecrypt(grantee));
+  }
+
+  /**
+   * Lets a principal read and change ActiveMQ users through the Amazon MQ API and apply the
+   * changes (describe the broker and its users, update a user, reboot).
+   */
+  public grantManageUsers(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker');
+  }
+
+  /**
+   * Lets a principal run Secrets Manager's rotation steps on some of this broker's secrets (read
+   * them, put a new version, move its stages) and use the broker's key for them only: nothing else.
+   * Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+   */
+  public grantRotateSecrets(grantee: iam.IGrantable, secrets: readonly secretsmanager.ISecret[]): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      resourceArns: secrets.map((s) => s.secretArn),
+    });
+    return grant.combine(this.grantKeyForSecrets(grantee, secrets, 'kms:Decrypt', 'kms:GenerateDataKey'));
+  }
+
+  /** Lets a principal read some of this broker's secrets (value and key decrypt), for example the RabbitMQ administrator's. */
+  public grantReadSecrets(grantee: iam.IGrantable, secrets: readonly secretsmanager.ISecret[]): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      resourceArns: secrets.map((s) => s.secretArn),
+    });
+    return grant.combine(this.grantKeyForSecrets(grantee, secrets, 'kms:Decrypt'));
+  }
+
+  /** The broker's key, through Secrets Manager and only for these secrets (its encryption context names the secret). */
+  private grantKeyForSecrets(grantee: iam.IGrantable, secrets: readonly secretsmanager.ISecret[], ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.encryptionKey.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com`,
+          'kms:EncryptionContext:SecretARN': secrets.map((s) => s.secretArn),
+        },
+      },
+    });
   }
 }

@@ -18,6 +18,12 @@ export interface AlarmTopicProps {
   readonly topicName: string;
   /** Prefix of the alarm names allowed to publish, for example `mq-platform-prod-`. */
   readonly alarmNamePrefix: string;
+  /**
+   * Prefix of the names of this account's EventBridge rules (default event bus) allowed to publish,
+   * for example `mq-platform-prod-` (the credential-rotation-failed rule).
+   * @default - no EventBridge rule may publish
+   */
+  readonly eventRuleNamePrefix?: string;
   /** @default - no subscriptions */
   readonly subscriptions?: readonly AlarmTopicSubscription[];
   /** @default RemovalPolicy.RETAIN (for the key) */
@@ -69,9 +75,41 @@ export class AlarmTopic extends Construct {
         },
       }),
     );
+    if (props.eventRuleNamePrefix !== undefined) this.allowEventRules(props.eventRuleNamePrefix);
     for (const s of props.subscriptions ?? []) {
       this.topic.addSubscription(s.protocol === 'email' ? new subscriptions.EmailSubscription(s.endpoint) : new subscriptions.UrlSubscription(s.endpoint, { protocol: sns.SubscriptionProtocol.HTTPS }));
     }
+  }
+
+  /**
+   * EventBridge rules publish with the service principal: the topic policy must allow it, and so
+   * must the key of an encrypted topic.
+   * Source: https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification
+   */
+  private allowEventRules(prefix: string): void {
+    const stack = Stack.of(this);
+    const sourceAccount = { 'aws:SourceAccount': stack.account };
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeRules',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: sourceAccount },
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEnvironmentEventRules',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: sourceAccount,
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${prefix}*` }) },
+        },
+      }),
+    );
   }
 
   /** The topic as an alarm action. */

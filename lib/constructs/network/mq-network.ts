@@ -24,6 +24,13 @@ export interface MqNetworkProps {
    */
   readonly mqApiEndpoint?: boolean;
   /**
+   * An Amazon S3 interface endpoint (private DNS for every resolver, no gateway endpoint needed),
+   * for code in the VPC that answers CloudFormation custom resources: the response goes to a
+   * presigned S3 URL. Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html
+   * @default false
+   */
+  readonly s3Endpoint?: boolean;
+  /**
    * Names (patterns with a trailing `*`) of the secrets that code in the VPC may use through the
    * Secrets Manager endpoint, for example `mq-platform/dev/*`.
    * @default - every secret of the account and region
@@ -54,6 +61,8 @@ export class MqNetwork extends Construct {
   public readonly secretsManagerEndpoint: ec2.InterfaceVpcEndpoint;
   /** Present when `mqApiEndpoint` is true. */
   public readonly mqApiEndpoint?: ec2.InterfaceVpcEndpoint;
+  /** Present when `s3Endpoint` is true. */
+  public readonly s3Endpoint?: ec2.InterfaceVpcEndpoint;
   /** The security group of the interface endpoints: HTTPS from the VPC. */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
   public readonly flowLogGroup: logs.LogGroup;
@@ -155,6 +164,17 @@ export class MqNetwork extends Construct {
       this.mqApiEndpoint.addToPolicy(
         new iam.PolicyStatement({ sid: 'ListBrokersNamesNoBroker', principals: [new iam.AnyPrincipal()], actions: ['mq:ListBrokers'], resources: ['*'] }),
       );
+    }
+    if (props.s3Endpoint) {
+      this.s3Endpoint = this.vpc.addInterfaceEndpoint('S3Endpoint', {
+        service: ec2.InterfaceVpcEndpointAwsService.S3,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        privateDnsEnabled: true,
+        // Without a gateway endpoint, the VPC's own resolver must answer with the interface endpoint.
+        privateDnsOnlyForInboundResolverEndpoint: ec2.VpcEndpointPrivateDnsOnlyForInboundResolverEndpoint.ALL_RESOLVERS,
+        securityGroups: [endpointSecurityGroup],
+        open: false,
+      });
     }
   }
 }

@@ -1,14 +1,18 @@
-import { ArnFormat, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { BROKERS_ENV, type BrokerTarget } from '../../rotation/types';
+import { BROKERS_ENV } from '../../contract/rotation';
 import type { MqBroker } from '../broker/mq-broker';
 import { allowCloudWatchLogs, customerManagedKey } from '../encryption/customer-managed-key';
+import { createAlarm } from '../monitoring/alarm-factories';
 import { rotationFunctionBundle } from './bundle';
 
 /** When a broker's secrets rotate, in Secrets Manager's terms (UTC). */
@@ -26,26 +30,44 @@ export interface MqCredentialRotationProps {
   /** @default - the VPC's private isolated subnets (where the brokers are) */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Security groups of the interface endpoints the function calls (Secrets Manager, and Amazon MQ
-   * for ActiveMQ brokers): HTTPS egress goes to these only.
+   * Security groups of the interface endpoints the function calls (Secrets Manager, S3 for its
+   * custom-resource responses, and Amazon MQ for ActiveMQ brokers): HTTPS egress goes to these only.
    * @default - HTTPS to the VPC's CIDR, for VPCs whose endpoints this app does not create
    */
   readonly apiEndpointSecurityGroups?: readonly ec2.ISecurityGroup[];
-  /** The one action of the rotation-failure alarm, on ALARM and OK, for example an SNS action on the alarm topic. @default - none */
+  /** The one action of the function's alarms, on ALARM and OK, for example an SNS action on the alarm topic. @default - none */
   readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * Where Secrets Manager's RotationFailed events of the secrets named `secretNamePrefix...` go
+   * (an EventBridge rule on the default bus). The topic must let this account's EventBridge rules
+   * named `<namePrefix>-...` publish (see AlarmTopic's eventRuleNamePrefix).
+   * @default - no event rule
+   */
+  readonly failedRotationTopic?: sns.ITopic;
+  /** What the names of the secrets the event rule watches start with, for example `mq-platform/dev/`. @default - every secret of the account and region */
+  readonly secretNamePrefix?: string;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
   /** What a stack deletion does to the log group and its key. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Management (RabbitMQ) or login (ActiveMQ, STOMP+SSL) port the function reaches on a broker. */
-const PORTS = { RABBITMQ: 443, ACTIVEMQ: 61614 } as const;
+/**
+ * Reserved concurrency: Secrets Manager warns that fewer than 10 can throttle a rotation function
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html),
+ * so at least 10, and one per rotated secret above that (a schedule starts its secrets together).
+ */
+export const MIN_RESERVED_CONCURRENCY = 10;
+
+/** Ports the function reaches on a broker: RabbitMQ management API and AMQPS login check, ActiveMQ STOMP+SSL login check. */
+const PORTS = { RABBITMQ: 443, ACTIVEMQ: 61614, AMQPS: 5671 } as const;
 
 /**
  * One credential rotation function for an environment's brokers: in the brokers' private subnets
  * with its own security group, allowed to touch only the secrets and brokers added to it, with a
- * rotation schedule on every user secret of those brokers and an alarm when a rotation fails.
+ * rotation schedule on every secret of those brokers, alarms on its errors and throttles, and an
+ * EventBridge rule on Secrets Manager's failed rotations. It also serves the brokers' custom
+ * resources (ServiceToken = the function: no provider framework, no second function).
  * The function's code is lib/rotation (see docs/rotation.md).
  */
 export class MqCredentialRotation extends Construct {
@@ -53,15 +75,21 @@ export class MqCredentialRotation extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
-  /** ALARM when any rotation step failed; its one action is `alarmAction`. */
+  /** ALARM when any rotation step (or custom resource) failed; its one action is `alarmAction`. */
   public readonly rotationFailedAlarm: cloudwatch.Alarm;
-  private readonly targets: BrokerTarget[] = [];
+  /** ALARM when Lambda refused to run the function (reserved concurrency exhausted). */
+  public readonly throttlesAlarm: cloudwatch.Alarm;
+  /** Secrets Manager's RotationFailed events to `failedRotationTopic`; undefined without a topic. */
+  public readonly failedRotationRule?: events.Rule;
+  private readonly targets: BrokerTargetJson[] = [];
+  private readonly namePrefix: string;
   /** The function's permissions, one customer-managed policy. */
   public readonly policy: iam.ManagedPolicy;
   private secretCount = 0;
 
   constructor(scope: Construct, id: string, props: MqCredentialRotationProps) {
     super(scope, id);
+    this.namePrefix = props.namePrefix;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     const key = customerManagedKey(this, 'LogKey', { description: `Encrypts the logs of ${props.namePrefix}-credential-rotation`, removalPolicy, serviceUseOnly: true });
@@ -110,7 +138,8 @@ export class MqCredentialRotation extends Construct {
     Validations.of(this.policy).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'ec2:DescribeNetworkInterfaces only, which EC2 authorizes on "*" alone (Lambda: "This action only works if it\'s allowed on all resources", configuration-vpc.html)',
+        reason:
+          'Only actions that take no resource ARN: ec2:DescribeNetworkInterfaces, which EC2 authorizes on "*" alone (Lambda: "This action only works if it\'s allowed on all resources", configuration-vpc.html), and mq:ListBrokers (no resource type in the Service Authorization Reference), with which the function finds its ActiveMQ brokers by name',
       },
       {
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${eniArnForNag(this)}]`,
@@ -133,8 +162,7 @@ export class MqCredentialRotation extends Construct {
       timeout: Duration.minutes(15),
       memorySize: 256,
       role: this.role.withoutPolicyUpdates(),
-      // One concurrent run per secret: rotations of a schedule start together.
-      reservedConcurrentExecutions: Lazy.number({ produce: () => Math.max(1, this.secretCount) }),
+      reservedConcurrentExecutions: Lazy.number({ produce: () => Math.max(MIN_RESERVED_CONCURRENCY, this.secretCount) }),
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       securityGroups: [this.securityGroup],
@@ -156,20 +184,71 @@ export class MqCredentialRotation extends Construct {
       },
     );
 
-    this.rotationFailedAlarm = new cloudwatch.Alarm(this, 'RotationFailedAlarm', {
-      alarmName: `${props.namePrefix}-credential-rotation-failed`,
-      alarmDescription:
-        `A broker credential rotation step failed. Read the log group of ${props.namePrefix}-credential-rotation, fix the cause, ` +
-        'then rerun it with `aws secretsmanager rotate-secret --secret-id <secret>` (see docs/rotation.md for what each engine leaves behind).',
-      metric: this.metricRotationFailures(),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) {
-      this.rotationFailedAlarm.addAlarmAction(props.alarmAction);
-      this.rotationFailedAlarm.addOkAction(props.alarmAction);
+    const actions = { actions: props.alarmAction ? [props.alarmAction] : [] };
+    const fiveMinutes = { period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 };
+    const logGroupHint = `the log group of ${props.namePrefix}-credential-rotation`;
+    this.rotationFailedAlarm = createAlarm(
+      this,
+      'RotationFailedAlarm',
+      {
+        alarmName: `${props.namePrefix}-credential-rotation-failed`,
+        description:
+          `A broker credential rotation step failed. Read ${logGroupHint}, fix the cause, ` +
+          'then rerun it with `aws secretsmanager rotate-secret --secret-id <secret>` (see docs/rotation.md for what each engine leaves behind).',
+        metric: this.metricRotationFailures(),
+        threshold: 1,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        missingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      fiveMinutes,
+      actions,
+    );
+    this.throttlesAlarm = createAlarm(
+      this,
+      'ThrottlesAlarm',
+      {
+        alarmName: `${props.namePrefix}-credential-rotation-throttled`,
+        description:
+          `Lambda refused to run ${props.namePrefix}-credential-rotation (its reserved concurrency was exhausted), so a rotation step did not run; ` +
+          'Secrets Manager retries it. If it repeats, raise the reserved concurrency (one per rotated secret) or spread the schedules, then check ' +
+          '`aws secretsmanager describe-secret` of the secrets for an unfinished rotation (see docs/rotation.md).',
+        metric: this.metricThrottles(),
+        threshold: 1,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        missingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      fiveMinutes,
+      actions,
+    );
+
+    if (props.failedRotationTopic) {
+      // Secrets Manager records RotationFailed in CloudTrail, which EventBridge receives without a trail.
+      // Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html
+      const stack = Stack.of(this);
+      const secretArnPrefix = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: props.secretNamePrefix ?? '', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      this.failedRotationRule = new events.Rule(this, 'RotationFailedRule', {
+        ruleName: `${props.namePrefix}-credential-rotation-failed`,
+        description: `Secrets Manager could not rotate a secret named ${props.secretNamePrefix ?? ''}*: see the log group of ${props.namePrefix}-credential-rotation and docs/rotation.md`,
+        eventPattern: {
+          source: ['aws.secretsmanager'],
+          detailType: ['AWS Service Event via CloudTrail'],
+          detail: {
+            eventSource: ['secretsmanager.amazonaws.com'],
+            eventName: ['RotationFailed'],
+            additionalEventData: { SecretId: [{ prefix: secretArnPrefix }] },
+          },
+        },
+      });
+      const secret = events.EventField.fromPath('$.detail.additionalEventData.SecretId');
+      const time = events.EventField.fromPath('$.time');
+      this.failedRotationRule.addTarget(
+        new eventsTargets.SnsTopic(props.failedRotationTopic, {
+          message: events.RuleTargetInput.fromText(
+            `Secrets Manager could not rotate ${secret} (${time}). AWSCURRENT still logs in. Read the log group of ${props.namePrefix}-credential-rotation, ` +
+              `fix the cause, then rerun: aws secretsmanager rotate-secret --secret-id ${secret} (see docs/rotation.md).`,
+          ),
+        }),
+      );
     }
   }
 
@@ -178,61 +257,222 @@ export class MqCredentialRotation extends Construct {
     return this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum', ...props });
   }
 
-  /**
-   * Rotates every user secret of a broker on a schedule: grants the function those secrets, their
-   * key and (ActiveMQ) the broker's user and reboot API, and opens the one port it needs on the broker.
-   */
-  public addBroker(broker: MqBroker, schedule: CredentialRotationSchedule): void {
-    const secretArns = broker.credentials.map((c) => c.secret.secretArn);
-    this.policy.addStatements(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
-        resources: secretArns,
-      }),
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [broker.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
-      }),
-    );
-    const port = PORTS[broker.engine];
-    this.securityGroup.addEgressRule(broker.securityGroup, ec2.Port.tcp(port), `${broker.brokerName} ${broker.engine === 'RABBITMQ' ? 'management API' : 'STOMP+SSL login check'}`);
-    broker.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(port), `credential rotation ${broker.engine === 'RABBITMQ' ? 'management API' : 'STOMP+SSL login check'}`);
+  /** Invocations Lambda refused (reserved concurrency exhausted): the function's `Throttles` (sum per 5 minutes). */
+  public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum', ...props });
+  }
 
-    if (broker.engine === 'ACTIVEMQ') {
-      this.policy.addStatements(
-        new iam.PolicyStatement({ actions: ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker'], resources: [broker.brokerArn] }),
-      );
+  /**
+   * Rotates every secret of a broker on its schedules and creates what the pairs need on the broker:
+   * grants the function (through the broker's grant methods) exactly those secrets and the broker
+   * key for them, ActiveMQ's user and reboot API, and opens the ports it needs on the broker.
+   * - ActiveMQ: a seed per pair copies the client secret's password into the A user's broker-user
+   *   secret before the broker resource reads it (a migrated broker keeps the password it has).
+   * - RabbitMQ: a custom resource per pair creates both users and their permissions through the
+   *   management API, as the administrator.
+   */
+  public addBroker(broker: MqBroker, schedules: CredentialRotationSchedules): void {
+    const isActiveMq = broker.engine === 'ACTIVEMQ';
+    const grantee = new ManagedPolicyGrantee(this.role, this.policy);
+    const pairSecrets = broker.credentials.map((c) => c.secret);
+    const brokerUserSecrets = Object.values(broker.brokerUserSecrets).map((c) => c.secret);
+    broker.grantRotateSecrets(grantee, [...pairSecrets, ...brokerUserSecrets]);
+    const admin = broker.administratorCredentials;
+    if (admin) {
+      if (schedules.administrator) broker.grantRotateSecrets(grantee, [admin.secret]);
+      else broker.grantReadSecrets(grantee, [admin.secret]);
     }
 
-    this.targets.push({
-      secretNamePrefix: broker.secretNamePrefix,
-      engine: broker.engine,
-      brokerId: broker.brokerId,
-      ...(broker.engine === 'RABBITMQ'
-        ? { managementUrl: Fn.select(0, broker.endpoints('CONSOLE')) }
-        : { stompEndpoints: Fn.join(',', broker.endpoints('STOMP')) }),
-    });
+    // Login checks and the management API; RabbitMQ's AMQPS login check too.
+    const ports: Array<[number, string]> = isActiveMq ? [[PORTS.ACTIVEMQ, 'STOMP+SSL login check']] : [[PORTS.RABBITMQ, 'management API'], [PORTS.AMQPS, 'AMQPS login check']];
+    for (const [port, what] of ports) {
+      this.securityGroup.addEgressRule(broker.securityGroup, ec2.Port.tcp(port), `${broker.brokerName} ${what}`);
+      broker.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(port), `credential rotation ${what}`);
+    }
 
-    for (const c of broker.credentials) {
+    const credentials: CredentialTargetJson[] = broker.credentials.map((c, i) => {
+      const user = broker.users[i];
+      const names = user.partnerUsername ? [user.username, user.partnerUsername] : [user.username];
+      return {
+        secretArn: c.secret.secretArn,
+        username: user.username,
+        partnerUsername: user.partnerUsername,
+        brokerUserSecretArns: isActiveMq && user.partnerUsername ? Object.fromEntries(names.map((n) => [n, broker.brokerUserSecrets[n].secret.secretArn])) : undefined,
+      };
+    });
+    if (admin && schedules.administrator) credentials.push({ secretArn: admin.secret.secretArn, username: admin.username });
+
+    let mqPolicy: iam.ManagedPolicy | undefined;
+    if (isActiveMq) {
+      // The function must not refer to an ActiveMQ broker: the broker waits for the seeds, which run
+      // on the function. It finds the broker by name at run time; the broker-scoped statements live
+      // in a second policy that the function does not depend on.
+      this.policy.addStatements(new iam.PolicyStatement({ actions: ['mq:ListBrokers'], resources: ['*'] }));
+      mqPolicy = new iam.ManagedPolicy(this, `BrokerPolicy-${broker.node.id}`, {
+        description: `${this.namePrefix} credential rotation of ActiveMQ broker ${broker.brokerName}`,
+        roles: [this.role],
+      });
+      const mqGrantee = new ManagedPolicyGrantee(this.role, mqPolicy);
+      broker.grantManageUsers(mqGrantee);
+      broker.grant(mqGrantee, 'mq:CreateTags', 'mq:ListTags'); // the reboot lease
+      this.targets.push({
+        engine: 'ACTIVEMQ',
+        brokerName: broker.brokerName,
+        deploymentMode: broker.deploymentMode,
+        allowReboot: schedules.allowReboot ?? true,
+        credentials,
+      });
+    } else {
+      this.targets.push({
+        engine: 'RABBITMQ',
+        brokerName: broker.brokerName,
+        deploymentMode: broker.deploymentMode,
+        brokerId: broker.brokerId,
+        brokerArn: broker.brokerArn,
+        managementUrl: Fn.select(0, broker.endpoints('CONSOLE')),
+        // A comma-joined string: a list attribute inside the JSON would need CDK's stringify Lambda.
+        amqpEndpoints: Fn.join(',', broker.endpoints('AMQP')),
+        administratorSecretArn: admin?.secret.secretArn,
+        credentials,
+      });
+    }
+
+    const schedule = (id: string, secret: secretsmanager.ISecret, window: CredentialRotationSchedule) => {
       this.secretCount++;
       // Only Secrets Manager, and only for this secret, may invoke the function (no confused deputy).
-      const permission = new lambda.CfnPermission(this, `InvokedFor-${broker.node.id}-${c.username}`, {
+      const permission = new lambda.CfnPermission(this, `InvokedFor-${broker.node.id}-${id}`, {
         action: 'lambda:InvokeFunction',
         functionName: this.function.functionArn,
         principal: 'secretsmanager.amazonaws.com',
-        sourceArn: c.secret.secretArn,
+        sourceArn: secret.secretArn,
       });
-      const rotation = new secretsmanager.CfnRotationSchedule(this, `Schedule-${broker.node.id}-${c.username}`, {
-        secretId: c.secret.secretArn,
+      const rotation = new secretsmanager.CfnRotationSchedule(this, `Schedule-${broker.node.id}-${id}`, {
+        secretId: secret.secretArn,
         rotationLambdaArn: this.function.functionArn,
-        rotationRules: { scheduleExpression: schedule.scheduleExpression, duration: schedule.duration },
+        rotationRules: { scheduleExpression: window.scheduleExpression, duration: window.duration },
         // The first rotation waits for the schedule: a deploy never reboots an ActiveMQ broker.
         rotateImmediatelyOnUpdate: false,
       });
       rotation.addResourceDependency(broker.resource);
       rotation.addResourceDependency(permission);
+      if (mqPolicy) rotation.node.addDependency(mqPolicy);
+      return rotation;
+    };
+    // What must exist before a schedule: creating (or updating) a schedule without rotating makes
+    // Secrets Manager run the function's testSecret step at once, on an AWSPENDING copy
+    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html,
+    // RotateImmediately), so the users it logs in with must be there.
+    const prerequisites = new Map<string, Construct>();
+    broker.users.forEach((user, i) => {
+      if (!user.partnerUsername) return;
+      const app = broker.credentials[i];
+      if (isActiveMq) {
+        const seed = new CustomResource(this, `Seed-${broker.node.id}-${user.username}`, {
+          serviceToken: this.function.functionArn,
+          resourceType: 'Custom::MqPlatformSeedBrokerUserSecret',
+          properties: { Kind: 'SeedBrokerUserSecret', SourceSecretArn: app.secret.secretArn, TargetSecretArn: broker.brokerUserSecrets[user.username].secret.secretArn, Username: user.username },
+        });
+        broker.resource.node.addDependency(seed);
+        prerequisites.set(`broker-users-${user.username}`, seed);
+      } else {
+        const users = new CustomResource(this, `RabbitMqUser-${broker.node.id}-${user.username}`, {
+          serviceToken: this.function.functionArn,
+          resourceType: 'Custom::MqPlatformRabbitMqUser',
+          properties: {
+            Kind: 'RabbitMqUser',
+            BrokerId: broker.brokerId,
+            ManagementUrl: Fn.select(0, broker.endpoints('CONSOLE')),
+            AdministratorSecretArn: admin!.secret.secretArn,
+            SecretArn: app.secret.secretArn,
+            Username: user.username,
+            PartnerUsername: user.partnerUsername,
+            Tags: [...(user.tags ?? [])],
+            Permissions: (user.permissions ?? []).map((p) => ({ Vhost: p.vhost, Configure: p.configure, Write: p.write, Read: p.read })),
+          },
+        });
+        // The management API is reachable only once both security groups let the function in.
+        users.node.addDependency(this.securityGroup, broker.securityGroup);
+        prerequisites.set(user.username, users);
+      }
+    });
+
+    // Construct ids of the existing schedules are kept (`<broker>-<username>`).
+    const scheduleWith = (id: string, secret: secretsmanager.ISecret, window: CredentialRotationSchedule) => {
+      const rotation = schedule(id, secret, window);
+      const before = prerequisites.get(id);
+      if (before) rotation.node.addDependency(before);
+    };
+    broker.credentials.forEach((c) => scheduleWith(c.username, c.secret, schedules.credentials));
+    if (admin && schedules.administrator) scheduleWith(admin.username, admin.secret, schedules.administrator);
+    for (const [name, c] of Object.entries(broker.brokerUserSecrets)) {
+      if (!schedules.brokerUsers) throw new Error(`${broker.brokerName}: broker-user secrets need schedules.brokerUsers`);
+      scheduleWith(`broker-users-${name}`, c.secret, schedules.brokerUsers);
     }
+  }
+}
+
+/** When a broker's secrets rotate. */
+export interface CredentialRotationSchedules {
+  /** The application credentials (alternating pairs). */
+  readonly credentials: CredentialRotationSchedule;
+  /** RabbitMQ: the administrator's secret (single user). @default - not rotated (migration only) */
+  readonly administrator?: CredentialRotationSchedule;
+  /** ActiveMQ: the broker-user secrets' own schedule (a re-stamp: their value changes when their pair rotates). Required with broker-user secrets. */
+  readonly brokerUsers?: CredentialRotationSchedule;
+  /** ActiveMQ: whether rotation may reboot the broker (false: a single instance without the opt-in). @default true */
+  readonly allowReboot?: boolean;
+}
+
+/** What the construct writes into the function's environment (lib/rotation/types.ts BrokerTarget). */
+interface CredentialTargetJson {
+  readonly secretArn: string;
+  readonly username: string;
+  readonly partnerUsername?: string;
+  readonly brokerUserSecretArns?: Record<string, string>;
+}
+
+interface BrokerTargetJson {
+  readonly engine: 'ACTIVEMQ' | 'RABBITMQ';
+  readonly brokerName: string;
+  readonly deploymentMode: string;
+  readonly allowReboot?: boolean;
+  readonly brokerId?: string;
+  readonly brokerArn?: string;
+  readonly managementUrl?: string;
+  /** Comma-separated. */
+  readonly amqpEndpoints?: string;
+  readonly administratorSecretArn?: string;
+  readonly credentials: readonly CredentialTargetJson[];
+}
+
+/**
+ * Grants land in one customer-managed policy of the role (no inline policy), so the broker's
+ * grant methods can be used for the function.
+ */
+class ManagedPolicyGrantee extends iam.PrincipalBase {
+  public readonly assumeRoleAction: string;
+  public readonly principalAccount: string | undefined;
+
+  constructor(
+    private readonly role: iam.IRole,
+    private readonly policy: iam.ManagedPolicy,
+  ) {
+    super();
+    this.assumeRoleAction = role.assumeRoleAction;
+    this.principalAccount = role.principalAccount;
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return this.role.policyFragment;
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.policy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.policy };
+  }
+
+  public dedupeString(): string | undefined {
+    return undefined;
   }
 }
 

@@ -36,7 +36,8 @@ const rabbit: Partial<MqBrokerProps> = {
   engineVersion: '4.2',
   deploymentMode: 'CLUSTER_MULTI_AZ',
   instanceType: 'mq.m7g.large',
-  users: [{ username: 'admin' }],
+  administrator: { username: 'admin' },
+  users: [{ username: 'app', partnerUsername: 'app_clone', permissions: [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] }],
   clients: [{ name: 'apps', peer: ec2.Peer.ipv4('10.1.0.0/16') }],
 };
 
@@ -190,6 +191,60 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
   });
 });
 
+describe('MqBroker users', () => {
+  const pairs = build({ users: [{ username: 'app', partnerUsername: 'app_clone' }, { username: 'ops', partnerUsername: 'ops_clone', consoleAccess: true, groups: ['admins'] }] });
+  const users = Object.values(pairs.template.findResources('AWS::AmazonMQ::Broker'))[0].Properties.Users;
+  const secretRef = (u: any) => u.Password['Fn::Join'][1][1].Ref as string;
+  const secrets = pairs.template.findResources('AWS::SecretsManager::Secret');
+
+  test('ActiveMQ pairs: both users in the broker, each password from its own broker-user secret', () => {
+    expect(users.map((u: any) => [u.Username, secrets[secretRef(u)].Properties.Name, u.ConsoleAccess, u.Groups])).toEqual([
+      ['app', 'mq-platform/orders-test/broker-users/app', false, undefined],
+      ['app_clone', 'mq-platform/orders-test/broker-users/app_clone', false, undefined],
+      ['ops', 'mq-platform/orders-test/broker-users/ops', true, ['admins']],
+      ['ops_clone', 'mq-platform/orders-test/broker-users/ops_clone', true, ['admins']],
+    ]);
+    expect(pairs.broker.credentials.map((c) => c.secretName)).toEqual(['mq-platform/orders-test/app', 'mq-platform/orders-test/ops']);
+    expect(Object.keys(pairs.broker.brokerUserSecrets)).toEqual(['app', 'app_clone', 'ops', 'ops_clone']);
+  });
+
+  test('a user without a partner is a single user whose password is its own secret', () => {
+    const single = build({ users: [{ username: 'app' }] });
+    const [u] = Object.values(single.template.findResources('AWS::AmazonMQ::Broker'))[0].Properties.Users;
+    expect(single.template.findResources('AWS::SecretsManager::Secret')[secretRef(u)].Properties.Name).toBe('mq-platform/orders-test/app');
+    expect(single.broker.brokerUserSecrets).toEqual({});
+  });
+
+  test('an administrator is for RabbitMQ only, and RabbitMQ needs one', () => {
+    expect(() => build({ administrator: { username: 'admin' } })).toThrow('orders-test: an ActiveMQ broker takes no administrator');
+    expect(() => build({ ...rabbit, administrator: undefined })).toThrow('events-test: a RabbitMQ broker needs its administrator');
+  });
+
+  test('grants rotation of some secrets: their values, and the key only for them', () => {
+    const { template: t } = build({ users: [{ username: 'app', partnerUsername: 'app_clone' }] }, (stack, b) => {
+      const role = new iam.Role(stack, 'Rotator', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      expect(b.grantRotateSecrets(role, [b.credentials[0].secret]).success).toBe(true);
+      expect(b.grantManageUsers(role).success).toBe(true);
+    });
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const app = { Ref: expect.stringMatching(/^BrokerCredentialsapp/) };
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+          Resource: app,
+        }),
+        expect.objectContaining({
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BrokerKey/), 'Arn'] },
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:EncryptionContext:SecretARN': [app] } },
+        }),
+        expect.objectContaining({ Action: ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Broker/), 'Arn'] } }),
+      ]),
+    );
+  });
+});
+
 test('the key policy stays far below KMS\'s 32 KB with 200 users that each name readers', () => {
   const users = Array.from({ length: 200 }, (_, i) => ({ username: `user-${i}`, readers: [`arn:aws:iam::123456789012:role/app-${i % 5}`, 'arn:aws:iam::123456789012:role/ops'] }));
   const { template: t } = build({ users, credentialReaders: ['arn:aws:iam::123456789012:role/rotation'] });
@@ -212,7 +267,11 @@ describe('MqBroker (RabbitMQ cluster)', () => {
     const b = Object.values(template.findResources('AWS::AmazonMQ::Broker'))[0].Properties;
     expect(b.StorageType).toBe('EBS');
     expect(b.Logs).toEqual({ General: true });
+    // Only the administrator: Amazon MQ creates no other RabbitMQ user (application users come from the management API).
     expect(b.Users).toEqual([{ Username: 'admin', Password: expect.anything() }]);
+    expect(broker.administratorCredentials?.secretName).toBe('mq-platform/events-test/admin');
+    expect(broker.credentials.map((c) => c.secretName)).toEqual(['mq-platform/events-test/app']);
+    expect(broker.brokerUserSecrets).toEqual({});
   });
 
   test('spreads the cluster over three subnets', () => {

@@ -36,51 +36,69 @@ describe.each(FIXTURES)('credential rotation in %s', (stage) => {
     expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [sgId, 'GroupId'] }]);
     const text = JSON.stringify(sgs);
     expect(text).not.toContain('0.0.0.0/0');
-    // Egress: HTTPS to the endpoints' security group, and one rule per broker (443 RabbitMQ, 61614 ActiveMQ).
+    // Egress: HTTPS to the endpoints' security group, and per broker: RabbitMQ management (443) and
+    // AMQPS login check (5671), ActiveMQ STOMP+SSL login check (61614); the brokers let exactly these in.
     expect(sgs[sgId].Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ FromPort: 443, ToPort: 443, DestinationSecurityGroupId: expect.anything() })]);
     const egress = Object.values(t.findResources('AWS::EC2::SecurityGroupEgress')).map((e) => [e.Properties.FromPort, e.Properties.DestinationSecurityGroupId['Fn::GetAtt'][0]]);
     expect(egress.sort()).toEqual([
       [443, expect.stringMatching(/^eventsSecurityGroup/)],
+      [5671, expect.stringMatching(/^eventsSecurityGroup/)],
       [61614, expect.stringMatching(/^ordersSecurityGroup/)],
+    ]);
+    const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((e) => [e.Properties.FromPort, e.Properties.GroupId['Fn::GetAtt'][0], e.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]]);
+    expect(ingress.sort()).toEqual([
+      [443, expect.stringMatching(/^eventsSecurityGroup/), sgId],
+      [5671, expect.stringMatching(/^eventsSecurityGroup/), sgId],
+      [61614, expect.stringMatching(/^ordersSecurityGroup/), sgId],
     ]);
   });
 
-  test('the network has Secrets Manager and Amazon MQ API interface endpoints', () => {
-    network.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.eu-west-1.secretsmanager', PrivateDnsEnabled: true });
-    network.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.eu-west-1.mq', PrivateDnsEnabled: true });
+  test('the network has Secrets Manager, Amazon MQ API and S3 (custom-resource responses) interface endpoints', () => {
+    network.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.eu-west-1.s3', PrivateDnsEnabled: true, DnsOptions: { PrivateDnsOnlyForInboundResolverEndpoint: 'AllResolvers' } });
   });
 
-  test('least privilege: only its secrets and keys, only the ActiveMQ broker, one customer-managed policy', () => {
+  test('least privilege: only its secrets, the key only for them, only the ActiveMQ broker, customer-managed policies', () => {
     const role = Object.values(t.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('credential rotation') } }))[0];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes('CredentialRotationRole'))).toEqual([]);
-    const statements: Array<{ Action: string | string[]; Resource: unknown }> = Object.values(t.findResources('AWS::IAM::ManagedPolicy'))
-      .filter((p) => JSON.stringify(p.Properties.Roles).includes('CredentialRotationRole'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const policies = Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).filter(([, p]) => JSON.stringify(p.Properties.Roles).includes('CredentialRotationRole'));
+    expect(policies.map(([id]) => id).sort()).toEqual(['CredentialRotationBrokerPolicyorders0ABB5730', 'CredentialRotationPolicy676AEC36']);
+    const statements: Array<{ Action: string | string[]; Resource: unknown; Condition?: any }> = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     const byAction = (a: string) => statements.filter((s) => [s.Action].flat().includes(a)).map((s) => s.Resource);
     expect(byAction('secretsmanager:PutSecretValue')).toEqual([[
       { Ref: 'eventsCredentialseventsadminB203499F' },
+      { Ref: 'eventsCredentialseventsapp86849A4B' },
+      { Ref: 'ordersBrokerUserordersadminE12BBBDD' },
+      { Ref: 'ordersBrokerUserordersadminclone4A4050C1' },
+      { Ref: 'ordersBrokerUserordersappEF5F851D' },
+      { Ref: 'ordersBrokerUserordersappcloneF7F6D808' },
       { Ref: 'ordersCredentialsordersadmin1F8ACBDD' },
       { Ref: 'ordersCredentialsordersapp4D6CDD0A' },
     ]]);
-    expect(byAction('mq:RebootBroker')).toEqual([{ 'Fn::GetAtt': ['orders46FA7C19', 'Arn'] }]);
-    expect(byAction('kms:Decrypt')).toEqual([[{ 'Fn::GetAtt': ['eventsKey0F66D8AC', 'Arn'] }, { 'Fn::GetAtt': ['ordersKey8C30302D', 'Arn'] }]]);
-    // Only the network-interface actions, which take no resource ARN, are on "*".
-    expect(statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat()).every((a) => a.startsWith('ec2:'))).toBe(true);
+    for (const a of ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker', 'mq:CreateTags', 'mq:ListTags']) {
+      expect(byAction(a)).toEqual([{ 'Fn::GetAtt': ['orders46FA7C19', 'Arn'] }]);
+    }
+    // The broker key, and only for the secrets the function rotates (Secrets Manager's encryption context).
+    const kms = statements.filter((s) => [s.Action].flat().includes('kms:Decrypt'));
+    expect(kms.map((s) => s.Resource).sort((a: any, b: any) => a['Fn::GetAtt'][0].localeCompare(b['Fn::GetAtt'][0]))).toEqual([
+      { 'Fn::GetAtt': ['eventsKey0F66D8AC', 'Arn'] },
+      { 'Fn::GetAtt': ['eventsKey0F66D8AC', 'Arn'] },
+      { 'Fn::GetAtt': ['ordersKey8C30302D', 'Arn'] },
+    ]);
+    for (const s of kms) expect(Object.keys(s.Condition.StringEquals)).toEqual(['kms:ViaService', 'kms:EncryptionContext:SecretARN']);
+    // Only actions that take no resource ARN are on "*".
+    expect(statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat()).every((a) => a.startsWith('ec2:') || a === 'mq:ListBrokers')).toBe(true);
     expect(JSON.stringify(statements)).not.toMatch(/"(secretsmanager|mq|kms):\*"/);
   });
 
   test('Secrets Manager may invoke the function only for the secrets it rotates', () => {
     const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map((p) => p.Properties);
-    expect(permissions.map((p) => [p.Principal, p.SourceArn])).toEqual([
-      ['secretsmanager.amazonaws.com', { Ref: 'ordersCredentialsordersapp4D6CDD0A' }],
-      ['secretsmanager.amazonaws.com', { Ref: 'ordersCredentialsordersadmin1F8ACBDD' }],
-      ['secretsmanager.amazonaws.com', { Ref: 'eventsCredentialseventsadminB203499F' }],
-    ]);
+    expect(permissions.every((p) => p.Principal === 'secretsmanager.amazonaws.com')).toBe(true);
+    expect(permissions.map((p) => p.SourceArn.Ref).sort()).toEqual(Object.keys(t.findResources('AWS::SecretsManager::Secret')).sort());
   });
 
-  test('reserves one concurrent run per rotated secret', () => {
-    t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: `mq-platform-${stage}-credential-rotation`, ReservedConcurrentExecutions: 3 });
+  test('reserves at least 10 concurrent runs (Secrets Manager warns that fewer can throttle)', () => {
+    t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: `mq-platform-${stage}-credential-rotation`, ReservedConcurrentExecutions: 10 });
   });
 
   test('an alarm fires on any failed rotation step and says what to do', () => {
@@ -134,12 +152,17 @@ describe('credential rotation wiring', () => {
     t.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'] } });
   });
 
-  test('the function environment names each broker, its secret prefix and where to reach it', () => {
+  test('the function environment names each broker, its secrets and where to reach it, and no ActiveMQ broker resource', () => {
     const t = Template.fromStack(synthEnvironment(fixtureConfig('production')).stacks.brokers);
-    const env = JSON.stringify(Object.values(t.findResources('AWS::Lambda::Function'))[0].Properties.Environment.Variables.MQ_PLATFORM_BROKERS);
-    expect(env).toContain('mq-platform/production/orders/');
-    expect(env).toContain('StompEndpoints');
-    expect(env).toContain('mq-platform/production/events/');
+    const fn = Object.values(t.findResources('AWS::Lambda::Function'))[0];
+    const env = JSON.stringify(fn.Properties.Environment.Variables.MQ_PLATFORM_BROKERS);
+    expect(env).toContain('\\"engine\\":\\"ACTIVEMQ\\",\\"brokerName\\":\\"orders-production\\",\\"deploymentMode\\":\\"ACTIVE_STANDBY_MULTI_AZ\\",\\"allowReboot\\":true');
+    expect(env).toContain('ordersBrokerUserordersappcloneF7F6D808');
     expect(env).toContain('ConsoleURLs');
+    expect(env).toContain('AmqpEndpoints');
+    expect(env).toContain('\\"username\\":\\"events-admin\\"');
+    // The ActiveMQ broker waits for the seeds, which run on the function: the function must not refer to it.
+    expect(env).not.toContain('orders46FA7C19');
+    expect(JSON.stringify(fn.DependsOn ?? [])).not.toContain('orders46FA7C19');
   });
 });

@@ -226,11 +226,32 @@ function killPid(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** A user of a local ActiveMQ broker (simpleAuthenticationPlugin). */
+export interface ActiveMqUser {
+  readonly username: string;
+  readonly password: string;
+  readonly groups?: readonly string[];
+}
+
+export interface ActiveMqBrokerOptions {
+  /** Users instead of the single `app` user; `setUsers()` changes them for the next start. @default [app] */
+  readonly users?: readonly ActiveMqUser[];
+  /**
+   * KahaDB directory shared with another instance: the two form a shared-storage master/slave pair
+   * (the file lock decides which one serves), as Amazon MQ's active/standby does on shared storage.
+   * @default a private directory
+   */
+  readonly sharedKahaDbDir?: string;
+  /** Fixed STOMP+SSL port. @default a free port */
+  readonly port?: number;
+}
+
 /** An ActiveMQ broker run as a java child process from a private activemq.base. */
 export class ActiveMqBroker {
   readonly username = 'app';
   port = 0;
   private child?: ChildProcess;
+  private users: readonly ActiveMqUser[];
 
   /** Pass the same password to both instances of an active/standby pair, as Amazon MQ has one user store. */
   constructor(
@@ -238,23 +259,51 @@ export class ActiveMqBroker {
     private readonly ca: TestCa,
     private readonly name: string,
     readonly password: string = secret(),
-  ) {}
+    private readonly options: ActiveMqBrokerOptions = {},
+  ) {
+    this.users = options.users ?? [{ username: this.username, password: this.password, groups: ['users', 'admins'] }];
+    if (options.port) this.port = options.port;
+  }
 
+  /** The users the broker loads at its next start (Amazon MQ applies user changes only at a reboot). */
+  setUsers(users: readonly ActiveMqUser[]): void {
+    this.users = users;
+  }
+
+  /** Starts and waits until the STOMP+SSL port answers. */
   async start(): Promise<void> {
+    const child = await this.launch();
+    await Promise.race([
+      waitForPort(this.port),
+      new Promise((_r, reject) => child.once('exit', (code) => reject(new Error(`activemq ${this.name} exited with ${code}; see ${this.logFile}`)))),
+    ]);
+  }
+
+  get logFile(): string {
+    return path.join(this.dir, 'activemq.out');
+  }
+
+  /** Starts the JVM without waiting: a standby of a shared-storage pair opens no port until it holds the lock. */
+  async launch(): Promise<ChildProcess> {
     const d = this.dir;
-    if (!this.port) {
-      this.port = await freePort();
-      fs.mkdirSync(path.join(d, 'conf'), { recursive: true });
-      fs.mkdirSync(path.join(d, 'data'), { recursive: true });
-      fs.writeFileSync(path.join(d, 'conf', 'activemq.xml'), activeMqXml(this.name, d, this.port, this.ca, this.username, this.password), { mode: 0o600 });
-    }
-    const out = fs.openSync(path.join(d, 'activemq.out'), 'a');
+    if (!this.port) this.port = await freePort();
+    fs.mkdirSync(path.join(d, 'conf'), { recursive: true });
+    fs.mkdirSync(path.join(d, 'data'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'conf', 'activemq.xml'), activeMqXml(this.name, d, this.port, this.ca, this.users, this.options.sharedKahaDbDir), { mode: 0o600 });
+    // Broker log lines (startup, the shared-storage lock) go to activemq.out.
+    const log4j = path.join(d, 'conf', 'log4j.properties');
+    fs.writeFileSync(
+      log4j,
+      'log4j.rootLogger=WARN, out\nlog4j.logger.org.apache.activemq.broker=INFO\nlog4j.logger.org.apache.activemq.store=INFO\nlog4j.logger.org.apache.activemq.util=INFO\nlog4j.appender.out=org.apache.log4j.ConsoleAppender\nlog4j.appender.out.layout=org.apache.log4j.PatternLayout\nlog4j.appender.out.layout.ConversionPattern=%d %-5p %c{1} - %m%n\n',
+    );
+    const out = fs.openSync(this.logFile, 'a');
     this.child = spawn(
       'java',
       [
         '-Xms64m',
         '-Xmx256m',
         '-Djava.awt.headless=true',
+        `-Dlog4j.configuration=file:${log4j}`,
         '-Dactivemq.home=/usr/share/activemq',
         `-Dactivemq.base=${d}`,
         `-Dactivemq.conf=${path.join(d, 'conf')}`,
@@ -270,10 +319,7 @@ export class ActiveMqBroker {
     liveChildren.add(this.child);
     const child = this.child;
     child.once('exit', () => liveChildren.delete(child));
-    await Promise.race([
-      waitForPort(this.port),
-      new Promise((_r, reject) => child.once('exit', (code) => reject(new Error(`activemq ${this.name} exited with ${code}; see ${path.join(d, 'activemq.out')}`)))),
-    ]);
+    return child;
   }
 
   get running(): boolean {
@@ -312,7 +358,18 @@ process.on('exit', () => {
   }
 });
 
-function activeMqXml(name: string, d: string, port: number, ca: TestCa, user: string, password: string): string {
+function xmlAttr(v: string): string {
+  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function activeMqXml(name: string, d: string, port: number, ca: TestCa, users: readonly ActiveMqUser[], sharedKahaDbDir?: string): string {
+  const userLines = users
+    .map((u) => `          <authenticationUser username="${xmlAttr(u.username)}" password="${xmlAttr(u.password)}" groups="${xmlAttr((u.groups ?? ['users']).join(',') || 'users')}"/>`)
+    .join('\n');
+  // A standby polls the shared lock every second (default 10 s) so a failover takes seconds.
+  const kahaDb = sharedKahaDbDir
+    ? `<kahaDB directory="${sharedKahaDbDir}" lockKeepAlivePeriod="1000"><locker><shared-file-locker lockAcquireSleepInterval="1000"/></locker></kahaDB>`
+    : `<kahaDB directory="${d}/data/kahadb"/>`;
   return `<beans xmlns="http://www.springframework.org/schema/beans" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans-2.0.xsd
   http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
@@ -320,7 +377,7 @@ function activeMqXml(name: string, d: string, port: number, ca: TestCa, user: st
     <plugins>
       <simpleAuthenticationPlugin anonymousAccessAllowed="false">
         <users>
-          <authenticationUser username="${user}" password="${password}" groups="users,admins"/>
+${userLines}
         </users>
       </simpleAuthenticationPlugin>
     </plugins>
@@ -328,7 +385,7 @@ function activeMqXml(name: string, d: string, port: number, ca: TestCa, user: st
       <sslContext keyStore="file:${ca.p12File}" keyStorePassword="${ca.p12Password}" keyStoreType="PKCS12"/>
     </sslContext>
     <persistenceAdapter>
-      <kahaDB directory="${d}/data/kahadb"/>
+      ${kahaDb}
     </persistenceAdapter>
     <systemUsage>
       <systemUsage>
