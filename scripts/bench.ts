@@ -95,7 +95,9 @@ async function main() {
     const scale = await measure('20 brokers x 200 queues', ['-c', `config=${queues}`]);
     const row = (name: string, s: Sample) =>
       `${name.padEnd(28)} ${s.seconds.toFixed(2).padStart(8)} s ${s.peakMiB.toFixed(0).padStart(8)} MiB ${(s.seconds / empty.seconds).toFixed(2).padStart(10)} ${(s.peakMiB / empty.peakMiB).toFixed(2).padStart(10)}`;
-    console.log(`${'case'.padEnd(28)} ${'time'.padStart(10)} ${'peak RSS'.padStart(12)} ${'time ratio'.padStart(10)} ${'mem ratio'.padStart(10)}`);
+    console.log(
+      `${'case'.padEnd(28)} ${'time'.padStart(10)} ${'peak RSS'.padStart(12)} ${'time ratio'.padStart(10)} ${'mem ratio'.padStart(10)}`,
+    );
     console.log(row('empty-stack app', empty));
     console.log(row('default environment (dev)', dev));
     console.log(row('dev, every compliance pack', devAll));

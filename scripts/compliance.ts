@@ -22,7 +22,12 @@ function main(): number {
   let args;
   try {
     args = parseArgs({
-      options: { format: { type: 'string', default: 'text' }, output: { type: 'string' }, stage: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        stage: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
     }).values;
   } catch (e) {
     console.error(`${(e as Error).message}\n\n${HELP}`);
@@ -47,7 +52,8 @@ function main(): number {
       return 2;
     }
   }
-  const text = args.format === 'json' ? JSON.stringify(results, null, 2) + '\n' : args.format === 'md' ? renderMarkdown(results) : renderText(results);
+  const text =
+    args.format === 'json' ? JSON.stringify(results, null, 2) + '\n' : args.format === 'md' ? renderMarkdown(results) : renderText(results);
   if (args.output) {
     fs.writeFileSync(args.output, text);
     process.stderr.write(`wrote ${args.output}\n`);

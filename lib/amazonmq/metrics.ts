@@ -75,9 +75,15 @@ export function publishesQueueMetrics(engine: Engine, engineVersion: string): bo
 }
 
 /** Values of the `Broker` dimension: ActiveMQ instances ("-1", "-2"), or the RabbitMQ broker name. */
-export function brokerDimensionValues(broker: { readonly brokerName: string; readonly engine: Engine; readonly deploymentMode: DeploymentMode }): string[] {
+export function brokerDimensionValues(broker: {
+  readonly brokerName: string;
+  readonly engine: Engine;
+  readonly deploymentMode: DeploymentMode;
+}): string[] {
   if (broker.engine === 'RABBITMQ') return [broker.brokerName];
-  return broker.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? [`${broker.brokerName}-1`, `${broker.brokerName}-2`] : [`${broker.brokerName}-1`];
+  return broker.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ'
+    ? [`${broker.brokerName}-1`, `${broker.brokerName}-2`]
+    : [`${broker.brokerName}-1`];
 }
 
 export interface BrokerMetricsProps {
@@ -148,7 +154,11 @@ export class BrokerMetrics {
   }
 
   /** A RabbitMQ queue metric (`Broker` + `VirtualHost` + `Queue`); RabbitMQ 3.x only. */
-  public rabbitMqQueueMetric(metricName: 'MessageCount' | 'MessageReadyCount' | 'MessageUnacknowledgedCount' | 'ConsumerCount', queue: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public rabbitMqQueueMetric(
+    metricName: 'MessageCount' | 'MessageReadyCount' | 'MessageUnacknowledgedCount' | 'ConsumerCount',
+    queue: QueueRef,
+    props?: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric {
     this.requireEngine('RABBITMQ', metricName);
     this.requireQueueMetrics();
     return this.metric(
@@ -165,7 +175,12 @@ export class BrokerMetrics {
   public activeOf(metrics: readonly cloudwatch.Metric[], label: string): cloudwatch.IMetric {
     if (metrics.length === 1) return metrics[0].with({ label });
     const usingMetrics = Object.fromEntries(metrics.map((m, i) => [`i${i + 1}`, m]));
-    return new cloudwatch.MathExpression({ expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label, period: metrics[0].period });
+    return new cloudwatch.MathExpression({
+      expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      label,
+      period: metrics[0].period,
+    });
   }
 
   // Typed helpers, named after the official metric names.
@@ -185,7 +200,10 @@ export class BrokerMetrics {
   }
   /** ActiveMQ `CurrentConnectionsCount` (Count). */
   public metricCurrentConnectionsCount(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.activeOf(this.activeMqBrokerMetrics('CurrentConnectionsCount', { statistic: 'Maximum', ...props }), 'CurrentConnectionsCount');
+    return this.activeOf(
+      this.activeMqBrokerMetrics('CurrentConnectionsCount', { statistic: 'Maximum', ...props }),
+      'CurrentConnectionsCount',
+    );
   }
   /** ActiveMQ `TotalMessageCount` (Count of messages stored on the broker). */
   public metricTotalMessageCount(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
@@ -202,10 +220,16 @@ export class BrokerMetrics {
   /** `ConsumerCount` (Count): of a queue when given (ActiveMQ, RabbitMQ 3.x), else of the RabbitMQ broker. */
   public metricConsumerCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     if (this.engine === 'ACTIVEMQ') {
-      if (!queue) throw new Error('ActiveMQ publishes ConsumerCount per queue; name the queue (TotalConsumerCount is the broker-wide count)');
-      return this.activeOf(this.activeMqQueueMetrics('ConsumerCount', queue.name, { statistic: 'Minimum', ...props }), `ConsumerCount ${queue.name}`);
+      if (!queue)
+        throw new Error('ActiveMQ publishes ConsumerCount per queue; name the queue (TotalConsumerCount is the broker-wide count)');
+      return this.activeOf(
+        this.activeMqQueueMetrics('ConsumerCount', queue.name, { statistic: 'Minimum', ...props }),
+        `ConsumerCount ${queue.name}`,
+      );
     }
-    return queue ? this.rabbitMqQueueMetric('ConsumerCount', queue, { statistic: 'Minimum', ...props }) : this.rabbitMqBrokerMetric('ConsumerCount', { statistic: 'Minimum', ...props });
+    return queue
+      ? this.rabbitMqQueueMetric('ConsumerCount', queue, { statistic: 'Minimum', ...props })
+      : this.rabbitMqBrokerMetric('ConsumerCount', { statistic: 'Minimum', ...props });
   }
   /** RabbitMQ `SystemCpuUtilization` (Percent). */
   public metricSystemCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -233,11 +257,15 @@ export class BrokerMetrics {
   }
   /** RabbitMQ `MessageCount` (Count, ready + unacknowledged): of a queue when given (3.x only), else of the broker. */
   public metricMessageCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return queue ? this.rabbitMqQueueMetric('MessageCount', queue, { statistic: 'Maximum', ...props }) : this.rabbitMqBrokerMetric('MessageCount', { statistic: 'Maximum', ...props });
+    return queue
+      ? this.rabbitMqQueueMetric('MessageCount', queue, { statistic: 'Maximum', ...props })
+      : this.rabbitMqBrokerMetric('MessageCount', { statistic: 'Maximum', ...props });
   }
   /** RabbitMQ `MessageReadyCount` (Count): of a queue when given (3.x only), else of the broker. */
   public metricMessageReadyCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return queue ? this.rabbitMqQueueMetric('MessageReadyCount', queue, { statistic: 'Maximum', ...props }) : this.rabbitMqBrokerMetric('MessageReadyCount', { statistic: 'Maximum', ...props });
+    return queue
+      ? this.rabbitMqQueueMetric('MessageReadyCount', queue, { statistic: 'Maximum', ...props })
+      : this.rabbitMqBrokerMetric('MessageReadyCount', { statistic: 'Maximum', ...props });
   }
   /** RabbitMQ `MessageUnacknowledgedCount` (Count): of a queue when given (3.x only), else of the broker. */
   public metricMessageUnacknowledgedCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -257,7 +285,9 @@ export class BrokerMetrics {
    * broker gets one query per instance.
    * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
    */
-  public anyQueueDepthQueries(options: { readonly exclude?: readonly QueueRef[]; readonly groupByQueue?: boolean } = {}): Array<{ broker: string; query: string }> {
+  public anyQueueDepthQueries(
+    options: { readonly exclude?: readonly QueueRef[]; readonly groupByQueue?: boolean } = {},
+  ): Array<{ broker: string; query: string }> {
     this.requireQueueMetrics();
     const isActiveMq = this.engine === 'ACTIVEMQ';
     const metricName = isActiveMq ? 'QueueSize' : 'MessageCount';
@@ -273,7 +303,10 @@ export class BrokerMetrics {
   /** ActiveMQ messages sent to all queues per minute, one Metrics Insights query per instance (for graphs). */
   public enqueueRateQueries(): Array<{ broker: string; query: string }> {
     this.requireEngine('ACTIVEMQ', 'EnqueueCount');
-    return this.brokerDimensions().map((broker) => ({ broker, query: `SELECT SUM(EnqueueCount) FROM SCHEMA("AWS/AmazonMQ", Broker, Queue) WHERE Broker = ${quoteLabel(broker)}` }));
+    return this.brokerDimensions().map((broker) => ({
+      broker,
+      query: `SELECT SUM(EnqueueCount) FROM SCHEMA("AWS/AmazonMQ", Broker, Queue) WHERE Broker = ${quoteLabel(broker)}`,
+    }));
   }
 
   /**
@@ -295,7 +328,9 @@ export class BrokerMetrics {
 
   private requireQueueMetrics(): void {
     if (!this.hasQueueMetrics) {
-      throw new Error(`Amazon MQ publishes no queue metrics for RabbitMQ ${this.engineVersion} broker ${this.brokerName}; use broker-level MessageReadyCount / MessageUnacknowledgedCount`);
+      throw new Error(
+        `Amazon MQ publishes no queue metrics for RabbitMQ ${this.engineVersion} broker ${this.brokerName}; use broker-level MessageReadyCount / MessageUnacknowledgedCount`,
+      );
     }
   }
 }

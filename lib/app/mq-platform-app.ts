@@ -1,6 +1,13 @@
 import { Annotations, CfnOutput, CfnResource, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CATALOG_MAX_AGE_DAYS, catalogAge, ENGINE_UPGRADE_PATHS, MAX_OUTPUTS_PER_STACK, MAX_RESOURCES_PER_STACK, SOURCES } from '../amazonmq/catalog';
+import {
+  CATALOG_MAX_AGE_DAYS,
+  catalogAge,
+  ENGINE_UPGRADE_PATHS,
+  MAX_OUTPUTS_PER_STACK,
+  MAX_RESOURCES_PER_STACK,
+  SOURCES,
+} from '../amazonmq/catalog';
 import type { ResolvedConfig } from '../config/resolve';
 import { DEFAULT_FLOW_LOG_RETENTION_DAYS } from '../config/resolve';
 import { environmentSecretNamePattern } from '../contract/names';
@@ -172,7 +179,11 @@ function checkEngineUpgrades(stack: Stack, config: ResolvedConfig, baseline: Sta
   for (const template of Object.values(baseline)) {
     for (const r of Object.values(template.Resources ?? {})) {
       const p = (r as { Type?: string; Properties?: Record<string, unknown> }).Properties;
-      if ((r as { Type?: string }).Type === 'AWS::AmazonMQ::Broker' && typeof p?.BrokerName === 'string' && typeof p.EngineVersion === 'string') {
+      if (
+        (r as { Type?: string }).Type === 'AWS::AmazonMQ::Broker' &&
+        typeof p?.BrokerName === 'string' &&
+        typeof p.EngineVersion === 'string'
+      ) {
         deployed.set(p.BrokerName, { engine: p.EngineType, version: p.EngineVersion });
       }
     }
@@ -199,8 +210,12 @@ function upgradeChain(engine: keyof typeof ENGINE_UPGRADE_PATHS): string {
     .join(', ');
 }
 
-
-function addReplacementGuard(app: App, config: ResolvedConfig, stacks: ReadonlyArray<Stack | undefined>, options: AddEnvironmentOptions): Baseline | undefined {
+function addReplacementGuard(
+  app: App,
+  config: ResolvedConfig,
+  stacks: ReadonlyArray<Stack | undefined>,
+  options: AddEnvironmentOptions,
+): Baseline | undefined {
   const given = options.baseline;
   const baseline: Baseline = isBaseline(given)
     ? given

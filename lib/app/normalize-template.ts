@@ -5,11 +5,14 @@
  * logical ids, which the review reads.
  */
 export function normalizeTemplate(template: unknown): unknown {
-  const hashed = JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, (_m, ext: string | undefined) => `<asset-hash>${ext ?? ''}`));
+  const hashed = JSON.parse(
+    JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, (_m, ext: string | undefined) => `<asset-hash>${ext ?? ''}`),
+  );
   const resources = (hashed as { Resources?: Record<string, { Metadata?: Record<string, unknown> }> }).Resources ?? {};
   for (const resource of Object.values(resources)) {
     if (!resource.Metadata) continue;
-    for (const key of Object.keys(resource.Metadata)) if (key.startsWith('aws:cdk:') || key.startsWith('aws:asset:')) delete resource.Metadata[key];
+    for (const key of Object.keys(resource.Metadata))
+      if (key.startsWith('aws:cdk:') || key.startsWith('aws:asset:')) delete resource.Metadata[key];
     if (Object.keys(resource.Metadata).length === 0) delete resource.Metadata;
   }
   return hashed;

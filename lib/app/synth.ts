@@ -13,7 +13,11 @@ export function newApp(outdir?: string): App {
   return new App({ context: { ...cdkJson.context }, outdir });
 }
 
-export function synthEnvironment(config: ResolvedConfig, outdir?: string, options?: AddEnvironmentOptions): { app: App; stacks: EnvironmentStacks } {
+export function synthEnvironment(
+  config: ResolvedConfig,
+  outdir?: string,
+  options?: AddEnvironmentOptions,
+): { app: App; stacks: EnvironmentStacks } {
   const app = newApp(outdir);
   const stacks = addEnvironment(app, config, options);
   return { app, stacks };

@@ -25,30 +25,34 @@ export interface CliDeps {
 }
 
 const OPTIONS = {
-  'help': { type: 'boolean', short: 'h' },
-  'json': { type: 'boolean' },
-  'debug': { type: 'boolean' },
-  'env': { type: 'string', short: 'e' },
-  'region': { type: 'string' },
-  'profile': { type: 'string' },
-  'user': { type: 'string', short: 'u' },
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  env: { type: 'string', short: 'e' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  user: { type: 'string', short: 'u' },
   'show-secret': { type: 'boolean' },
-  'endpoint': { type: 'string', multiple: true },
+  endpoint: { type: 'string', multiple: true },
   'ca-file': { type: 'string' },
   'secret-json-file': { type: 'string' },
-  'timeout': { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
 
 type Values = {
-  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
 };
 
 const GLOBAL_OPTS = ['help', 'json', 'debug', 'env', 'region', 'profile'];
 const COMMAND_OPTS: Record<string, string[]> = {
-  'list': [],
-  'endpoints': [],
+  list: [],
+  endpoints: [],
   'connect-info': ['user', 'show-secret'],
-  'check': ['user', 'endpoint', 'ca-file', 'secret-json-file', 'timeout'],
+  check: ['user', 'endpoint', 'ca-file', 'secret-json-file', 'timeout'],
 };
 
 interface Ctx {
@@ -88,15 +92,21 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     }
     const allowed = new Set([...GLOBAL_OPTS, ...COMMAND_OPTS[command]]);
     for (const k of Object.keys(values)) {
-      if (!allowed.has(k)) throw new MqPlatformError('usage', `option --${k} does not apply to ${command}`, { hint: `run '${BIN} ${command} --help'` });
+      if (!allowed.has(k))
+        throw new MqPlatformError('usage', `option --${k} does not apply to ${command}`, { hint: `run '${BIN} ${command} --help'` });
     }
     const wantsBroker = command !== 'list';
     if (wantsBroker && rest.length !== 1) {
-      throw new MqPlatformError('usage', rest.length ? `${command} takes one broker, got ${rest.length}` : `${command} needs a <broker>`, { hint: `run '${BIN} ${command} --help'` });
+      throw new MqPlatformError('usage', rest.length ? `${command} takes one broker, got ${rest.length}` : `${command} needs a <broker>`, {
+        hint: `run '${BIN} ${command} --help'`,
+      });
     }
-    if (!wantsBroker && rest.length) throw new MqPlatformError('usage', `list takes no arguments, got "${rest[0]}"`, { hint: 'use --env <name> to filter' });
+    if (!wantsBroker && rest.length)
+      throw new MqPlatformError('usage', `list takes no arguments, got "${rest[0]}"`, { hint: 'use --env <name> to filter' });
 
-    const region = values.region ?? (values.env && !deps.env.AWS_REGION && !deps.env.AWS_DEFAULT_REGION ? regionFromConfig(values.env, deps.cwd) : undefined);
+    const region =
+      values.region ??
+      (values.env && !deps.env.AWS_REGION && !deps.env.AWS_DEFAULT_REGION ? regionFromConfig(values.env, deps.cwd) : undefined);
     const ctx: Ctx = { deps, values, progress, region };
     switch (command) {
       case 'list':
@@ -117,7 +127,13 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
 }
 
 function reportError(e: unknown, values: Values, deps: CliDeps): number {
-  const err = e instanceof MqPlatformError ? e : new MqPlatformError('protocol', `unexpected error: ${(e as Error)?.message ?? String(e)}`, { hint: 'rerun with --debug and report it', cause: e });
+  const err =
+    e instanceof MqPlatformError
+      ? e
+      : new MqPlatformError('protocol', `unexpected error: ${(e as Error)?.message ?? String(e)}`, {
+          hint: 'rerun with --debug and report it',
+          cause: e,
+        });
   deps.stderr.write(`${BIN}: error: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
   if (values.debug) {
     let c: unknown = err;
@@ -126,7 +142,8 @@ function reportError(e: unknown, values: Values, deps: CliDeps): number {
       c = (c as Error).cause;
     }
   }
-  if (values.json) deps.stdout.write(JSON.stringify({ ok: false, error: { kind: err.kind, message: err.message, hint: err.hint } }, null, 2) + '\n');
+  if (values.json)
+    deps.stdout.write(JSON.stringify({ ok: false, error: { kind: err.kind, message: err.message, hint: err.hint } }, null, 2) + '\n');
   return exitCodeFor(err.kind);
 }
 
@@ -210,7 +227,9 @@ async function connectInfo(ctx: Ctx, ref: string): Promise<number> {
   ];
   if (info.amqplib) lines.push(`amqplib URL:            ${info.amqplib.url}`);
   if (info.stomp) {
-    lines.push(`STOMP over TLS:         ${info.stomp.endpoints.map((e) => `${e.host}:${e.port}`).join(', ')}${info.stomp.endpoints.length > 1 ? ' (try in order)' : ''}`);
+    lines.push(
+      `STOMP over TLS:         ${info.stomp.endpoints.map((e) => `${e.host}:${e.port}`).join(', ')}${info.stomp.endpoints.length > 1 ? ' (try in order)' : ''}`,
+    );
     lines.push(`  connect headers:      login=${info.stomp.connectHeaders.login} passcode=${info.stomp.connectHeaders.passcode}`);
   }
   if (info.jms) lines.push(`JMS/OpenWire brokerURL: ${info.jms.brokerUrl}`);
@@ -227,7 +246,9 @@ function localCredentials(ctx: Ctx): BrokerCredentials | undefined {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new MqPlatformError('usage', `cannot read --secret-json-file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { hint: 'check the path' });
+      throw new MqPlatformError('usage', `cannot read --secret-json-file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
+        hint: 'check the path',
+      });
     }
     return { ...parseSecretJson(text, file), source: file };
   }
@@ -239,13 +260,16 @@ function localCredentials(ctx: Ctx): BrokerCredentials | undefined {
 async function check(ctx: Ctx, ref: string): Promise<number> {
   const v = ctx.values;
   const timeoutMs = v.timeout === undefined ? 15000 : Number(v.timeout);
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new MqPlatformError('usage', `--timeout must be a positive number of milliseconds, got "${v.timeout}"`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new MqPlatformError('usage', `--timeout must be a positive number of milliseconds, got "${v.timeout}"`);
   let ca: Buffer | undefined;
   if (v['ca-file']) {
     try {
       ca = fs.readFileSync(v['ca-file']);
     } catch (e) {
-      throw new MqPlatformError('usage', `cannot read --ca-file ${v['ca-file']}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { hint: 'check the path' });
+      throw new MqPlatformError('usage', `cannot read --ca-file ${v['ca-file']}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
+        hint: 'check the path',
+      });
     }
   }
 
@@ -266,7 +290,11 @@ async function check(ctx: Ctx, ref: string): Promise<number> {
     const byProto = endpointsByProtocol(broker);
     endpointList = engine === 'RABBITMQ' ? (byProto.amqps ?? []) : (byProto['stomp+ssl'] ?? []);
     if (endpointList.length === 0) {
-      throw new MqPlatformError('not-found', `broker ${broker.name} has no ${engine === 'RABBITMQ' ? 'amqps' : 'stomp+ssl'} endpoint (state ${broker.state})`, { hint: 'wait until the broker is RUNNING' });
+      throw new MqPlatformError(
+        'not-found',
+        `broker ${broker.name} has no ${engine === 'RABBITMQ' ? 'amqps' : 'stomp+ssl'} endpoint (state ${broker.state})`,
+        { hint: 'wait until the broker is RUNNING' },
+      );
     }
   }
 

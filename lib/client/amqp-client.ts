@@ -17,7 +17,14 @@ export class AmqpMessagingClient extends MessagingClient {
     try {
       // Object form keeps the password out of any URL that a library might log.
       model = await amqp.connect(
-        { protocol: 'amqps', hostname: ep.host, port: ep.port, username: this.credentials.username, password: this.credentials.password, heartbeat: 30 },
+        {
+          protocol: 'amqps',
+          hostname: ep.host,
+          port: ep.port,
+          username: this.credentials.username,
+          password: this.credentials.password,
+          heartbeat: 30,
+        },
         { ca: this.options.ca, servername: isIp ? undefined : ep.host, timeout: this.options.connectTimeoutMs ?? 10000 },
       );
     } catch (e) {
@@ -44,10 +51,16 @@ function classifyAmqpError(e: unknown, where: string): MqPlatformError {
     });
   }
   if (/timeout|timed out/i.test(msg) && !(e as NodeJS.ErrnoException)?.code) {
-    return new MqPlatformError('timeout', `timed out connecting to ${where}`, { hint: 'check security groups, routing and that the broker is running', cause: e });
+    return new MqPlatformError('timeout', `timed out connecting to ${where}`, {
+      hint: 'check security groups, routing and that the broker is running',
+      cause: e,
+    });
   }
   if (/Socket closed abruptly|Unexpected close/i.test(msg)) {
-    return new MqPlatformError('network', `${where} closed the connection during the handshake`, { hint: 'check the endpoint is an AMQPS listener', cause: e });
+    return new MqPlatformError('network', `${where} closed the connection during the handshake`, {
+      hint: 'check the endpoint is an AMQPS listener',
+      cause: e,
+    });
   }
   return classifySocketError(e, where);
 }

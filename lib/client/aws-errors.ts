@@ -27,10 +27,16 @@ export function classifyAwsError(err: unknown, what: string, region?: string): M
     });
   }
   if (/Region is missing/i.test(msg)) {
-    return new MqPlatformError('usage', `no AWS region for ${what}`, { hint: 'pass --region, set AWS_REGION, or pass --env with a config/<stage>.json', cause: err });
+    return new MqPlatformError('usage', `no AWS region for ${what}`, {
+      hint: 'pass --region, set AWS_REGION, or pass --env with a config/<stage>.json',
+      cause: err,
+    });
   }
   if (EXPIRED.has(name)) {
-    return new MqPlatformError('no-credentials', `AWS credentials expired while ${what}`, { hint: 'refresh them (e.g. `aws sso login`) and retry', cause: err });
+    return new MqPlatformError('no-credentials', `AWS credentials expired while ${what}`, {
+      hint: 'refresh them (e.g. `aws sso login`) and retry',
+      cause: err,
+    });
   }
   if (ACCESS.has(name)) {
     return new MqPlatformError('access-denied', `access denied while ${what}${inRegion} (${name})`, {
@@ -39,13 +45,22 @@ export function classifyAwsError(err: unknown, what: string, region?: string): M
     });
   }
   if (NOT_FOUND.has(name)) {
-    return new MqPlatformError('not-found', `not found while ${what}${inRegion}`, { hint: 'check the name, --env and --region', cause: err });
+    return new MqPlatformError('not-found', `not found while ${what}${inRegion}`, {
+      hint: 'check the name, --env and --region',
+      cause: err,
+    });
   }
   if (name === 'TimeoutError' || e?.code === 'ETIMEDOUT') {
-    return new MqPlatformError('timeout', `AWS did not answer while ${what}${inRegion}`, { hint: 'check network access to the AWS API (proxy, VPC endpoints) and retry', cause: err });
+    return new MqPlatformError('timeout', `AWS did not answer while ${what}${inRegion}`, {
+      hint: 'check network access to the AWS API (proxy, VPC endpoints) and retry',
+      cause: err,
+    });
   }
   if (['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'EAI_AGAIN'].includes(e?.code ?? '')) {
-    return new MqPlatformError('network', `cannot reach AWS while ${what}${inRegion} (${e.code})`, { hint: 'check the region name and network access to the AWS API', cause: err });
+    return new MqPlatformError('network', `cannot reach AWS while ${what}${inRegion} (${e.code})`, {
+      hint: 'check the region name and network access to the AWS API',
+      cause: err,
+    });
   }
   return new MqPlatformError('protocol', `AWS error while ${what}${inRegion}: ${name ? `${name}: ` : ''}${msg}`, { cause: err });
 }

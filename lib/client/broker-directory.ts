@@ -117,9 +117,13 @@ export class BrokerDirectory {
     const env = broker.environment;
     const logical = broker.logicalName;
     if (!env || !logical) {
-      throw new MqPlatformError('not-found', `broker ${broker.name} has no ${TAG_ENVIRONMENT}/${TAG_BROKER} tags, so its secret cannot be found`, {
-        hint: 'is it managed by mq-platform? For other brokers pass --secret-json-file or MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD',
-      });
+      throw new MqPlatformError(
+        'not-found',
+        `broker ${broker.name} has no ${TAG_ENVIRONMENT}/${TAG_BROKER} tags, so its secret cannot be found`,
+        {
+          hint: 'is it managed by mq-platform? For other brokers pass --secret-json-file or MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD',
+        },
+      );
     }
     const prefix = secretNamePrefix(env, logical);
     let secretName: string;
@@ -128,7 +132,9 @@ export class BrokerDirectory {
     } else {
       const names = await this.secretNames(prefix);
       if (names.length === 0) {
-        throw new MqPlatformError('not-found', `no secret under ${prefix}`, { hint: 'check the broker was deployed by mq-platform, and --region' });
+        throw new MqPlatformError('not-found', `no secret under ${prefix}`, {
+          hint: 'check the broker was deployed by mq-platform, and --region',
+        });
       }
       if (names.length > 1) {
         const users = names.map((n) => n.slice(prefix.length)).join(', ');
@@ -186,7 +192,11 @@ export class BrokerDirectory {
       return await this.mq.send(new DescribeBrokerCommand({ BrokerId: id }));
     } catch (e) {
       const err = classifyAwsError(e, `describing broker ${id}`, this.region);
-      if (err.kind === 'not-found') throw new MqPlatformError('not-found', `broker ${id} not found${this.region ? ` in ${this.region}` : ''}`, { hint: 'run `mq-platform list`; check --region', cause: e });
+      if (err.kind === 'not-found')
+        throw new MqPlatformError('not-found', `broker ${id} not found${this.region ? ` in ${this.region}` : ''}`, {
+          hint: 'run `mq-platform list`; check --region',
+          cause: e,
+        });
       throw err;
     }
   }
@@ -202,7 +212,9 @@ export function parseSecretJson(text: string | undefined, source: string): { use
   }
   const o = parsed as { username?: unknown; password?: unknown };
   if (typeof o?.username !== 'string' || typeof o?.password !== 'string' || !o.username || !o.password) {
-    throw new MqPlatformError('protocol', `${source} lacks a string "username" and "password"`, { hint: 'expected {"username": "...", "password": "..."}' });
+    throw new MqPlatformError('protocol', `${source} lacks a string "username" and "password"`, {
+      hint: 'expected {"username": "...", "password": "..."}',
+    });
   }
   return { username: o.username, password: o.password };
 }

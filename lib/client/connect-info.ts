@@ -70,7 +70,12 @@ export function buildConnectInfo(broker: BrokerInfo, creds: BrokerCredentials, o
   return {
     ...base,
     ...(stomp.length
-      ? { stomp: { endpoints: stomp.map((e) => ({ host: e.host, port: e.port, ssl: true as const })), connectHeaders: { login: creds.username, passcode: password } } }
+      ? {
+          stomp: {
+            endpoints: stomp.map((e) => ({ host: e.host, port: e.port, ssl: true as const })),
+            connectHeaders: { login: creds.username, passcode: password },
+          },
+        }
       : {}),
     ...(openwire.length ? { jms: { brokerUrl: `failover:(${openwire.join(',')})`, userName: creds.username, password } } : {}),
     ...(byProto['amqp+ssl']?.length ? { amqp10: { endpoints: byProto['amqp+ssl'] } } : {}),

@@ -10,14 +10,14 @@ export interface Endpoint {
 
 /** Default ports of the TLS protocols Amazon MQ exposes. */
 export const DEFAULT_PORTS: Record<string, number> = {
-  'amqps': 5671,
+  amqps: 5671,
   'amqp+ssl': 5671,
   'stomp+ssl': 61614,
   'stomp+tls': 61614,
-  'ssl': 61617,
+  ssl: 61617,
   'mqtt+ssl': 8883,
-  'wss': 61619,
-  'https': 443,
+  wss: 61619,
+  https: 443,
 };
 
 /** Parses `scheme://host[:port]`; the port defaults from the scheme. */

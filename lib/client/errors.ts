@@ -3,16 +3,7 @@
  * so scripts can branch on the kind without parsing messages.
  */
 export type MqErrorKind =
-  | 'usage'
-  | 'not-found'
-  | 'no-credentials'
-  | 'access-denied'
-  | 'auth'
-  | 'tls'
-  | 'network'
-  | 'timeout'
-  | 'check-failed'
-  | 'protocol';
+  'usage' | 'not-found' | 'no-credentials' | 'access-denied' | 'auth' | 'tls' | 'network' | 'timeout' | 'check-failed' | 'protocol';
 
 /** Error with a kind and a hint that tells the operator what to do next. Never carries a password. */
 export class MqPlatformError extends Error {
@@ -27,15 +18,7 @@ export class MqPlatformError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
 /** Classifies a socket or TLS error from node into a MqPlatformError for the given endpoint. */
 export function classifySocketError(err: unknown, where: string): MqPlatformError {
@@ -54,7 +37,11 @@ export function classifySocketError(err: unknown, where: string): MqPlatformErro
       cause: err,
     });
   }
-  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate|self.signed|SSL|TLS/i.test(code + ' ' + (e?.message ?? ''))) {
+  if (
+    code.startsWith('ERR_TLS') ||
+    code.startsWith('ERR_SSL') ||
+    /certificate|self.signed|SSL|TLS/i.test(code + ' ' + (e?.message ?? ''))
+  ) {
     return new MqPlatformError('tls', `TLS handshake with ${where} failed: ${e?.message ?? code}`, {
       hint: 'check the endpoint uses TLS and, for private CAs, pass --ca-file',
       cause: err,

@@ -210,7 +210,10 @@ export abstract class MessagingClient extends EventEmitter {
       }
     }
     if (last instanceof MqPlatformError && this.endpoints.length > 1) {
-      throw new MqPlatformError(last.kind, `no endpoint answered after ${maxAttempts} rounds; last: ${last.message}`, { hint: last.hint, cause: last });
+      throw new MqPlatformError(last.kind, `no endpoint answered after ${maxAttempts} rounds; last: ${last.message}`, {
+        hint: last.hint,
+        cause: last,
+      });
     }
     throw last;
   }
@@ -221,7 +224,10 @@ export abstract class MessagingClient extends EventEmitter {
     try {
       fresh = await this.options.refreshCredentials!();
     } catch (e) {
-      throw new MqPlatformError('auth', `${refused.message}; reading the credentials again failed: ${(e as Error).message}`, { hint: refused.hint, cause: e });
+      throw new MqPlatformError('auth', `${refused.message}; reading the credentials again failed: ${(e as Error).message}`, {
+        hint: refused.hint,
+        cause: e,
+      });
     }
     const changed = fresh.username !== this.credentials.username || fresh.password !== this.credentials.password;
     this.credentials = { username: fresh.username, password: fresh.password };

@@ -72,7 +72,12 @@ export async function roundTrip(client: MessagingClient, options: RoundTripOptio
   try {
     const timeout = new Promise<never>((_r, rej) => {
       timer = setTimeout(
-        () => rej(new MqPlatformError('check-failed', `message not received back within ${timeoutMs} ms on ${current.endpoint}`, { hint: 'the broker accepted the message but did not deliver it; check broker health and queue policies' })),
+        () =>
+          rej(
+            new MqPlatformError('check-failed', `message not received back within ${timeoutMs} ms on ${current.endpoint}`, {
+              hint: 'the broker accepted the message but did not deliver it; check broker health and queue policies',
+            }),
+          ),
         timeoutMs,
       );
     });

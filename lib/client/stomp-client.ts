@@ -37,7 +37,7 @@ class StompSession implements Session {
   async publish(queue: string, body: Buffer, options: PublishOptions): Promise<void> {
     await this.conn.send(destination(queue, options.temporary), body, {
       ...(options.headers ?? {}),
-      'persistent': String(options.persistent ?? true),
+      persistent: String(options.persistent ?? true),
       'content-type': 'application/octet-stream',
     });
   }

@@ -95,7 +95,12 @@ export class StompConnection extends EventEmitter {
         reject(e);
       };
       const timer = setTimeout(
-        () => fail(new MqPlatformError('timeout', `timed out connecting to ${this.where}`, { hint: 'check security groups, routing and that the broker is running' })),
+        () =>
+          fail(
+            new MqPlatformError('timeout', `timed out connecting to ${this.where}`, {
+              hint: 'check security groups, routing and that the broker is running',
+            }),
+          ),
         o.connectTimeoutMs ?? 10000,
       );
       const isIp = /^[\d.]+$|:/.test(o.host);
@@ -111,9 +116,9 @@ export class StompConnection extends EventEmitter {
         socket.write(
           encodeFrame('CONNECT', {
             'accept-version': '1.2',
-            'host': o.virtualHost ?? o.host,
-            'login': o.login,
-            'passcode': o.passcode,
+            host: o.virtualHost ?? o.host,
+            login: o.login,
+            passcode: o.passcode,
             'heart-beat': '0,0',
           }),
         );
@@ -149,7 +154,12 @@ export class StompConnection extends EventEmitter {
         else this.teardown(classifySocketError(e, this.where));
       });
       socket.on('close', () => {
-        if (!settled) fail(new MqPlatformError('network', `${this.where} closed the connection during CONNECT`, { hint: 'check the endpoint is a STOMP+TLS listener' }));
+        if (!settled)
+          fail(
+            new MqPlatformError('network', `${this.where} closed the connection during CONNECT`, {
+              hint: 'check the endpoint is a STOMP+TLS listener',
+            }),
+          );
         else this.teardown(this.closing ? undefined : new MqPlatformError('network', `lost connection to ${this.where}`));
       });
     });
@@ -220,7 +230,11 @@ export class StompConnection extends EventEmitter {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(receipt);
-        reject(new MqPlatformError('timeout', `no receipt for ${command} from ${this.where}`, { hint: 'the broker may be overloaded or failing over; retry' }));
+        reject(
+          new MqPlatformError('timeout', `no receipt for ${command} from ${this.where}`, {
+            hint: 'the broker may be overloaded or failing over; retry',
+          }),
+        );
       }, this.options.receiptTimeoutMs ?? 10000);
       this.pending.set(receipt, { resolve, reject, timer });
       this.socket!.write(encodeFrame(command, { ...headers, receipt }, body));

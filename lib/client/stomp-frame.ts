@@ -68,7 +68,11 @@ export class StompFrameParser {
   private tryParse(): StompFrame | undefined {
     const headerEnd = findHeaderEnd(this.buf);
     if (!headerEnd) return undefined;
-    const lines = this.buf.subarray(0, headerEnd.index).toString('utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+    const lines = this.buf
+      .subarray(0, headerEnd.index)
+      .toString('utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
     const command = lines[0];
     const raw = UNESCAPED_COMMANDS.has(command);
     const headers: Record<string, string> = {};

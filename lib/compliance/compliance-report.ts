@@ -38,7 +38,15 @@ export interface EnvironmentCompliance {
 }
 
 /** The packs of `-c compliance=all`, by the name they report under. */
-export const PACK_NAMES = ['AmazonMQ', 'AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'cdk-validator-cfnguard', 'CloudFormation-Validate'];
+export const PACK_NAMES = [
+  'AmazonMQ',
+  'AwsSolutions',
+  'HIPAA.Security',
+  'NIST.800.53.R5',
+  'PCI.DSS.321',
+  'cdk-validator-cfnguard',
+  'CloudFormation-Validate',
+];
 
 interface ReportFile {
   pluginReports: Array<{
@@ -107,14 +115,22 @@ export function renderText(results: readonly EnvironmentCompliance[]): string {
   for (const r of results) {
     lines.push(`Environment ${r.environment}`);
     lines.push(`  ${'pack'.padEnd(26)} ${'errors'.padStart(6)} ${'warnings'.padStart(8)} ${'acknowledged'.padStart(12)}`);
-    for (const p of r.packs) lines.push(`  ${p.pack.padEnd(26)} ${String(p.errors).padStart(6)} ${String(p.warnings).padStart(8)} ${String(p.acknowledgements).padStart(12)}`);
-    for (const f of r.findings) for (const at of f.paths) lines.push(`  ${f.severity.toUpperCase()} ${f.pack} ${f.rule} at ${at}: ${f.description}`);
+    for (const p of r.packs)
+      lines.push(
+        `  ${p.pack.padEnd(26)} ${String(p.errors).padStart(6)} ${String(p.warnings).padStart(8)} ${String(p.acknowledgements).padStart(12)}`,
+      );
+    for (const f of r.findings)
+      for (const at of f.paths) lines.push(`  ${f.severity.toUpperCase()} ${f.pack} ${f.rule} at ${at}: ${f.description}`);
     if (r.acknowledgements.length) lines.push('  Acknowledgements:');
     for (const a of r.acknowledgements) lines.push(`    ${a.pack}::${a.rule} at ${a.path}\n      why: ${a.reason}`);
     lines.push('');
   }
   const errors = unacknowledgedErrors(results);
-  lines.push(errors === 0 ? 'No unacknowledged errors.' : `${errors} unacknowledged error(s): fix them in the constructs, or acknowledge one resource with a reason.`);
+  lines.push(
+    errors === 0
+      ? 'No unacknowledged errors.'
+      : `${errors} unacknowledged error(s): fix them in the constructs, or acknowledge one resource with a reason.`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -126,7 +142,9 @@ export function renderMarkdown(results: readonly EnvironmentCompliance[]): strin
     lines.push('');
     if (r.findings.length) {
       lines.push('### Findings', '', '| Severity | Pack | Rule | Resource | Description |', '| --- | --- | --- | --- | --- |');
-      for (const f of r.findings) for (const at of f.paths) lines.push(`| ${f.severity} | ${f.pack} | ${f.rule} | \`${at}\` | ${f.description.replace(/\|/g, '\\|')} |`);
+      for (const f of r.findings)
+        for (const at of f.paths)
+          lines.push(`| ${f.severity} | ${f.pack} | ${f.rule} | \`${at}\` | ${f.description.replace(/\|/g, '\\|')} |`);
       lines.push('');
     }
     if (r.acknowledgements.length) {

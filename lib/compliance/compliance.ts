@@ -52,7 +52,12 @@ function brokerResources(app: App, config: ResolvedConfig): Map<string, number> 
   const names = new Map(config.brokers.map((b, i) => [b.name, i]));
   for (const node of app.node.findAll()) {
     const parent = node.node.scope;
-    if (node.node.id === 'Resource' && (node as { cfnResourceType?: string }).cfnResourceType === 'AWS::AmazonMQ::Broker' && parent && names.has(parent.node.id)) {
+    if (
+      node.node.id === 'Resource' &&
+      (node as { cfnResourceType?: string }).cfnResourceType === 'AWS::AmazonMQ::Broker' &&
+      parent &&
+      names.has(parent.node.id)
+    ) {
       out.set(node.node.path, names.get(parent.node.id) as number);
     }
   }
@@ -74,7 +79,10 @@ function acknowledgeFromConfig(app: App, config: ResolvedConfig, brokerIndex: Ma
     if (!spec) return;
     const targets = [...byIndex.entries()].filter(([i]) => a.path === spec.environmentField || a.path === at('brokers', i, spec.field));
     for (const [, resource] of targets) {
-      Validations.of(resource).acknowledge({ id: `AmazonMQ::${a.rule}`, reason: `${a.reason} (config: compliance.acknowledge[${n}], ${a.path})` });
+      Validations.of(resource).acknowledge({
+        id: `AmazonMQ::${a.rule}`,
+        reason: `${a.reason} (config: compliance.acknowledge[${n}], ${a.path})`,
+      });
     }
   });
 }

@@ -39,7 +39,12 @@ export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): Pla
   const alarms: PlannedAlarm[] = [];
   // Construct ids cannot hold "/" (virtual hosts can).
   const add = (id: string, brokerLevel: boolean, alarm: Omit<PlannedAlarm, 'id' | 'brokerLevel' | 'metricsInsights'>) =>
-    alarms.push({ id: id.replace(/\//g, '|'), brokerLevel, metricsInsights: alarm.watch.kind === 'cpu-max-node' || alarm.watch.kind === 'any-queue-depth', ...alarm });
+    alarms.push({
+      id: id.replace(/\//g, '|'),
+      brokerLevel,
+      metricsInsights: alarm.watch.kind === 'cpu-max-node' || alarm.watch.kind === 'any-queue-depth',
+      ...alarm,
+    });
   const isCluster = b.deploymentMode === 'CLUSTER_MULTI_AZ';
 
   // Health. CPU treats missing data as breaching: no CPU data means the broker stopped reporting.
@@ -100,7 +105,11 @@ export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): Pla
   const connectionThreshold = Math.floor((connectionLimit * s.connectionsPercent) / 100);
   add('Connections', true, {
     alarmName: name('connections'),
-    description: `${title}: ${connectionThreshold} connections or more, ${s.connectionsPercent}% of the ${connectionLimit} ${b.engine === 'ACTIVEMQ' ? 'per protocol' : isCluster ? 'of the cluster' : ''} that ${b.instanceType} accepts; new clients will be refused at the limit. First: look for clients leaking connections (no pooling); scale the instance type if the load is real.`.replace(/ {2}/g, ' '),
+    description:
+      `${title}: ${connectionThreshold} connections or more, ${s.connectionsPercent}% of the ${connectionLimit} ${b.engine === 'ACTIVEMQ' ? 'per protocol' : isCluster ? 'of the cluster' : ''} that ${b.instanceType} accepts; new clients will be refused at the limit. First: look for clients leaking connections (no pooling); scale the instance type if the load is real.`.replace(
+        / {2}/g,
+        ' ',
+      ),
     watch: { kind: 'connections' },
     threshold: connectionThreshold,
     comparison: 'at-or-above',
@@ -202,7 +211,11 @@ export interface AlarmPlan {
 export const HEALTH_ALARMS = 4;
 
 /** Counts and sizes a broker's alarm list. */
-export function planBrokerAlarms(b: { readonly deploymentMode: DeploymentMode; readonly engine: Engine; readonly alarms: readonly PlannedAlarm[] }): AlarmPlan {
+export function planBrokerAlarms(b: {
+  readonly deploymentMode: DeploymentMode;
+  readonly engine: Engine;
+  readonly alarms: readonly PlannedAlarm[];
+}): AlarmPlan {
   const instances = b.engine === 'ACTIVEMQ' && b.deploymentMode === 'ACTIVE_STANDBY_MULTI_AZ' ? 2 : 1;
   // Measured on synthesized stacks (test/scripts/scale.test.ts checks it holds): a queue alarm takes
   // about 1.1 KB (1.4 KB when it reads both active/standby instances) plus 6 bytes per character of

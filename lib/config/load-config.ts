@@ -24,7 +24,8 @@ export function configPathForStage(stage: string, dir = CONFIG_DIR): string {
   const stages = stageNamesIn(dir);
   const known = `allowed: ${stages.length ? stages.join(', ') : '(none)'} (config/<stage>.json), or -c config=<path>`;
   if (!/^[a-z][a-z0-9-]*$/.test(stage)) {
-    const hint = stage.endsWith('.json') && /^[a-z][a-z0-9-]*$/.test(stage.slice(0, -5)) ? ` (without ".json": -c stage=${stage.slice(0, -5)})` : '';
+    const hint =
+      stage.endsWith('.json') && /^[a-z][a-z0-9-]*$/.test(stage.slice(0, -5)) ? ` (without ".json": -c stage=${stage.slice(0, -5)})` : '';
     throw new Error(`-c stage=${stage}: is not a stage name${hint}; ${known}`);
   }
   const file = path.join(dir, `${stage}.json`);

@@ -5,7 +5,21 @@ import * as names from '../contract/names';
 import { planBrokerAlarmList } from './alarm-plan';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { offWindowRotation, rotationWindow, shiftWindow, type RotationWindow } from './rotation-schedule';
-import type { AcknowledgeConfig, AllowReplacementConfig, UnlockConfig, BrokerConfig, ClientConfig, DeploymentMode, Engine, MonitoringConfig, MqPlatformConfig, NetworkConfig, Protocol, RotationFrequency, StorageType } from './schema';
+import type {
+  AcknowledgeConfig,
+  AllowReplacementConfig,
+  UnlockConfig,
+  BrokerConfig,
+  ClientConfig,
+  DeploymentMode,
+  Engine,
+  MonitoringConfig,
+  MqPlatformConfig,
+  NetworkConfig,
+  Protocol,
+  RotationFrequency,
+  StorageType,
+} from './schema';
 import { partnerUsername } from '../contract/rotation';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
@@ -23,7 +37,12 @@ export interface ResolvedUser {
   /** RabbitMQ only (empty for ActiveMQ). */
   readonly tags: readonly string[];
   /** RabbitMQ only (empty for ActiveMQ). */
-  readonly permissions: ReadonlyArray<{ readonly vhost: string; readonly configure: string; readonly write: string; readonly read: string }>;
+  readonly permissions: ReadonlyArray<{
+    readonly vhost: string;
+    readonly configure: string;
+    readonly write: string;
+    readonly read: string;
+  }>;
   /** IAM role ARNs that may read this credential's secret. */
   readonly readers?: readonly string[];
 }
@@ -183,10 +202,20 @@ export function resolveBroker(
       partnerUsername: partnerUsername(u.username),
       ...(isActiveMq ? { consoleAccess: u.consoleAccess ?? false, groups: u.groups } : {}),
       tags: isActiveMq ? [] : (u.tags ?? []),
-      permissions: isActiveMq ? [] : (u.permissions ?? DEFAULT_PERMISSIONS).map((p) => ({ vhost: p.vhost, configure: p.configure ?? '.*', write: p.write ?? '.*', read: p.read ?? '.*' })),
+      permissions: isActiveMq
+        ? []
+        : (u.permissions ?? DEFAULT_PERMISSIONS).map((p) => ({
+            vhost: p.vhost,
+            configure: p.configure ?? '.*',
+            write: p.write ?? '.*',
+            read: p.read ?? '.*',
+          })),
       ...(u.readers ? { readers: u.readers } : {}),
     })),
-    administrator: !isActiveMq && broker.administrator ? { username: broker.administrator.username, rotation: broker.administrator.rotation ?? true } : undefined,
+    administrator:
+      !isActiveMq && broker.administrator
+        ? { username: broker.administrator.username, rotation: broker.administrator.rotation ?? true }
+        : undefined,
     rotation: {
       window,
       administratorWindow: window && !isActiveMq ? shiftWindow(window, 1) : undefined,
@@ -207,7 +236,8 @@ export function completeBroker(b: BrokerDraft): ResolvedBroker | undefined {
   const window = b.rotation.window;
   const clients: ResolvedClient[] = [];
   for (const c of b.clients) {
-    const peer: ClientPeer | undefined = c.cidr !== undefined ? { cidr: c.cidr } : c.securityGroupId !== undefined ? { securityGroupId: c.securityGroupId } : undefined;
+    const peer: ClientPeer | undefined =
+      c.cidr !== undefined ? { cidr: c.cidr } : c.securityGroupId !== undefined ? { securityGroupId: c.securityGroupId } : undefined;
     if (!peer) return undefined;
     clients.push({ ...c, peer });
   }
@@ -215,7 +245,11 @@ export function completeBroker(b: BrokerDraft): ResolvedBroker | undefined {
 }
 
 /** The plan of a validated config from its resolved brokers (see validateConfig). */
-export function resolveConfig(config: MqPlatformConfig, brokers: readonly ResolvedBroker[], warnings: readonly string[] = []): ResolvedConfig {
+export function resolveConfig(
+  config: MqPlatformConfig,
+  brokers: readonly ResolvedBroker[],
+  warnings: readonly string[] = [],
+): ResolvedConfig {
   const frequency = config.rotation?.frequency ?? DEFAULT_ROTATION_FREQUENCY;
   const env = config.environment;
   return {

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { DAYS_OF_WEEK, DEPLOYMENT_MODES, ENGINES, PROTOCOLS, STORAGE_TYPES, type DayOfWeek, type DeploymentMode, type Engine, type Protocol, type StorageType } from '../amazonmq/engines';
+import {
+  DAYS_OF_WEEK,
+  DEPLOYMENT_MODES,
+  ENGINES,
+  PROTOCOLS,
+  STORAGE_TYPES,
+  type DayOfWeek,
+  type DeploymentMode,
+  type Engine,
+  type Protocol,
+  type StorageType,
+} from '../amazonmq/engines';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -13,9 +24,7 @@ export type { DayOfWeek, DeploymentMode, Engine, Protocol, StorageType };
 export const ROTATION_FREQUENCIES = ['WEEKLY', 'MONTHLY', 'QUARTERLY'] as const;
 export type RotationFrequency = (typeof ROTATION_FREQUENCIES)[number];
 
-const tags = z
-  .record(z.string(), z.string())
-  .describe('Tags applied to every resource of this scope (merged over the environment tags).');
+const tags = z.record(z.string(), z.string()).describe('Tags applied to every resource of this scope (merged over the environment tags).');
 
 const createdVpc = z
   .strictObject({
@@ -24,11 +33,7 @@ const createdVpc = z
     availabilityZones: z
       .array(z.string())
       .describe('Availability zones of the region, named explicitly so that synth needs no lookup (2 or 3).'),
-    subnetCidrMask: z
-      .number()
-      .int()
-      .optional()
-      .describe('Prefix length of each private subnet. Default: 24.'),
+    subnetCidrMask: z.number().int().optional().describe('Prefix length of each private subnet. Default: 24.'),
     flowLogRetentionDays: z
       .number()
       .int()
@@ -43,9 +48,7 @@ const importedVpc = z
     vpcId: z.string().describe('Id of the existing VPC, for example "vpc-0a1b2c3d4e5f67890".'),
     cidr: z.string().describe('IPv4 CIDR of the existing VPC (used for documentation and validation of client ranges).'),
     availabilityZones: z.array(z.string()).describe('Availability zones of the subnets, in the same order as subnetIds.'),
-    subnetIds: z
-      .array(z.string())
-      .describe('Private subnet ids, one per availability zone, in the same order as availabilityZones.'),
+    subnetIds: z.array(z.string()).describe('Private subnet ids, one per availability zone, in the same order as availabilityZones.'),
   })
   .describe('An existing VPC.');
 
@@ -54,17 +57,17 @@ export const ClientSchema = z
     name: z.string().describe('Who this client is, for example "orders-service" (used in rule descriptions).'),
     cidr: z.string().optional().describe('IPv4 CIDR the client connects from. Never 0.0.0.0/0.'),
     securityGroupId: z.string().optional().describe('Security group id of the client, for example "sg-0123456789abcdef0".'),
-    protocols: z
-      .array(z.enum(PROTOCOLS))
-      .optional()
-      .describe("Protocols this client may use. Default: all of the broker's protocols."),
+    protocols: z.array(z.enum(PROTOCOLS)).optional().describe("Protocols this client may use. Default: all of the broker's protocols."),
   })
   .describe('A named client allowed to reach the broker: exactly one of cidr or securityGroupId.');
 
 export const PermissionSchema = z
   .strictObject({
     vhost: z.string().describe('Virtual host, for example "/" or "orders". It must exist on the broker (definitions, issue 11).'),
-    configure: z.string().optional().describe('Regular expression of the resources this user may configure (declare, delete). Default: ".*".'),
+    configure: z
+      .string()
+      .optional()
+      .describe('Regular expression of the resources this user may configure (declare, delete). Default: ".*".'),
     write: z.string().optional().describe('Regular expression of the resources this user may publish to. Default: ".*".'),
     read: z.string().optional().describe('Regular expression of the resources this user may consume from. Default: ".*".'),
   })
@@ -77,19 +80,20 @@ export const UserSchema = z
       .describe(
         'Broker username of an application credential. The credential is an alternating pair of broker users, this one and "<username>_clone"; its secret names the one currently valid. The passwords are generated and rotated in Secrets Manager.',
       ),
-    consoleAccess: z
-      .boolean()
-      .optional()
-      .describe('ActiveMQ only: allow this user (and its _clone) into the web console. Default: false.'),
+    consoleAccess: z.boolean().optional().describe('ActiveMQ only: allow this user (and its _clone) into the web console. Default: false.'),
     groups: z.array(z.string()).optional().describe('ActiveMQ only: groups of this user (and its _clone). Default: none.'),
     tags: z
       .array(z.string())
       .optional()
-      .describe('RabbitMQ only: user tags of this user and its _clone, for example ["management"]; never "administrator" (the broker\'s one administrator is reserved for the platform). Default: none.'),
+      .describe(
+        'RabbitMQ only: user tags of this user and its _clone, for example ["management"]; never "administrator" (the broker\'s one administrator is reserved for the platform). Default: none.',
+      ),
     permissions: z
       .array(PermissionSchema)
       .optional()
-      .describe('RabbitMQ only: permissions of this user and its _clone, one entry per virtual host. Default: [{ "vhost": "/", "configure": ".*", "write": ".*", "read": ".*" }].'),
+      .describe(
+        'RabbitMQ only: permissions of this user and its _clone, one entry per virtual host. Default: [{ "vhost": "/", "configure": ".*", "write": ".*", "read": ".*" }].',
+      ),
     readers: z
       .array(z.string())
       .optional()
@@ -101,15 +105,19 @@ export const UserSchema = z
 
 export const AdministratorSchema = z
   .strictObject({
-    username: z.string().describe('Username of the administrator created with the broker (for a deployed broker: its existing first user).'),
+    username: z
+      .string()
+      .describe('Username of the administrator created with the broker (for a deployed broker: its existing first user).'),
     rotation: z
       .boolean()
       .optional()
       .describe(
-        'Rotate the administrator\'s secret (single user, by the platform only). Set false only while migrating: applications that still log in as the administrator keep working until they move to their own users. Default: true.',
+        "Rotate the administrator's secret (single user, by the platform only). Set false only while migrating: applications that still log in as the administrator keep working until they move to their own users. Default: true.",
       ),
   })
-  .describe('RabbitMQ only, required: the one administrator Amazon MQ creates with the broker, reserved for the platform (rotation, users, definitions); never handed to applications.');
+  .describe(
+    'RabbitMQ only, required: the one administrator Amazon MQ creates with the broker, reserved for the platform (rotation, users, definitions); never handed to applications.',
+  );
 
 export const MaintenanceWindowSchema = z
   .strictObject({
@@ -157,31 +165,52 @@ export const AlarmSettingsSchema = z
       .number()
       .int()
       .optional()
-      .describe('Alarm when any queue (or a named queue without its own maxDepth) holds more messages than this; on RabbitMQ 4.x, the broker\'s ready messages. Default: 1000.'),
+      .describe(
+        "Alarm when any queue (or a named queue without its own maxDepth) holds more messages than this; on RabbitMQ 4.x, the broker's ready messages. Default: 1000.",
+      ),
     unacknowledgedMessages: z
       .number()
       .int()
       .optional()
       .describe('RabbitMQ 4.x: alarm when the broker has more unacknowledged messages than this. Default: 1000.'),
     cpuPercent: z.number().optional().describe('Alarm when CPU is above this percent. Default: 85.'),
-    memoryPercent: z.number().optional().describe('Alarm when ActiveMQ heap, or RabbitMQ memory used against its limit, is above this percent. Default: 80.'),
-    storagePercent: z.number().optional().describe('ActiveMQ: alarm when the message store is above this percent (at 100 producers are refused). Default: 80.'),
+    memoryPercent: z
+      .number()
+      .optional()
+      .describe('Alarm when ActiveMQ heap, or RabbitMQ memory used against its limit, is above this percent. Default: 80.'),
+    storagePercent: z
+      .number()
+      .optional()
+      .describe('ActiveMQ: alarm when the message store is above this percent (at 100 producers are refused). Default: 80.'),
     diskFreeLimitFactor: z
       .number()
       .optional()
-      .describe('RabbitMQ: alarm when free disk falls below this many times its limit (below the limit publishers are blocked). Default: 2.'),
-    connectionsPercent: z.number().optional().describe("Alarm when connections are above this percent of the instance type's limit. Default: 80."),
+      .describe(
+        'RabbitMQ: alarm when free disk falls below this many times its limit (below the limit publishers are blocked). Default: 2.',
+      ),
+    connectionsPercent: z
+      .number()
+      .optional()
+      .describe("Alarm when connections are above this percent of the instance type's limit. Default: 80."),
     periodMinutes: z.number().int().optional().describe('Alarm period in minutes: 1, 5, 10, 15, 30 or 60. Default: 5.'),
     evaluationPeriods: z.number().int().optional().describe('Periods an alarm looks at. Default: 3.'),
-    datapointsToAlarm: z.number().int().optional().describe('Breaching periods among evaluationPeriods that raise the alarm. Default: evaluationPeriods.'),
+    datapointsToAlarm: z
+      .number()
+      .int()
+      .optional()
+      .describe('Breaching periods among evaluationPeriods that raise the alarm. Default: evaluationPeriods.'),
   })
-  .describe('Alarm thresholds and timing; unset fields take the environment\'s monitoring.alarms, then the defaults.');
+  .describe("Alarm thresholds and timing; unset fields take the environment's monitoring.alarms, then the defaults.");
 
 export const QueueSchema = z
   .strictObject({
     name: z.string().describe('Queue name as the broker reports it, for example "orders.created".'),
     virtualHost: z.string().optional().describe('RabbitMQ only: virtual host of the queue. Default: "/".'),
-    maxDepth: z.number().int().optional().describe('Alarm when this queue holds more messages than this. Default: the queueDepth alarm setting (1000).'),
+    maxDepth: z
+      .number()
+      .int()
+      .optional()
+      .describe('Alarm when this queue holds more messages than this. Default: the queueDepth alarm setting (1000).'),
     alarmWithoutConsumers: z.boolean().optional().describe('Alarm when this queue has no consumer. Default: true.'),
   })
   .describe('A named queue with its own depth and no-consumer alarms (not on RabbitMQ 4.x, which publishes no queue metrics).');
@@ -198,33 +227,38 @@ export const SubscriptionSchema = z
     protocol: z.enum(['email', 'https']).describe('How the alarm topic delivers: "email" or "https".'),
     endpoint: z.string().describe('An email address, or an https:// URL.'),
   })
-  .describe('A subscription to the environment\'s alarm topic.');
+  .describe("A subscription to the environment's alarm topic.");
 
 export const MonitoringSchema = z
   .strictObject({
     alarms: AlarmSettingsSchema.optional(),
-    subscriptions: z.array(SubscriptionSchema).optional().describe('Who the alarm topic notifies. Default: none (subscribe later, or use alarmTopicArns).'),
+    subscriptions: z
+      .array(SubscriptionSchema)
+      .optional()
+      .describe('Who the alarm topic notifies. Default: none (subscribe later, or use alarmTopicArns).'),
     alarmTopicArns: z
       .array(z.string())
       .optional()
       .describe('Existing SNS topics (for example an on-call or chat topic) that also get every alarm and OK notification. Default: none.'),
-    dashboard: z.boolean().optional().describe('Create the environment\'s CloudWatch dashboard. Default: true.'),
+    dashboard: z.boolean().optional().describe("Create the environment's CloudWatch dashboard. Default: true."),
   })
   .describe('Alarms, alarm topic and dashboard. Default: every alarm on, default thresholds, no subscriptions, a dashboard.');
 
 export const BrokerSchema = z
   .strictObject({
-    name: z
-      .string()
-      .describe('Short broker name, unique in the environment; the Amazon MQ name is "<name>-<environment>".'),
+    name: z.string().describe('Short broker name, unique in the environment; the Amazon MQ name is "<name>-<environment>".'),
     engine: z.enum(ENGINES).describe('Broker engine.'),
     engineVersion: z.string().describe('Engine version, major.minor only (for example "5.18" or "3.13").'),
-    deploymentMode: z.enum(DEPLOYMENT_MODES).describe('SINGLE_INSTANCE, ACTIVE_STANDBY_MULTI_AZ (ActiveMQ) or CLUSTER_MULTI_AZ (RabbitMQ).'),
+    deploymentMode: z
+      .enum(DEPLOYMENT_MODES)
+      .describe('SINGLE_INSTANCE, ACTIVE_STANDBY_MULTI_AZ (ActiveMQ) or CLUSTER_MULTI_AZ (RabbitMQ).'),
     instanceType: z.string().describe('Broker instance type, for example "mq.m7g.large".'),
     storageType: z
       .enum(STORAGE_TYPES)
       .optional()
-      .describe('Broker storage. Default: EFS for ActiveMQ (every instance type and mode supports it), EBS for RabbitMQ (its only option).'),
+      .describe(
+        'Broker storage. Default: EFS for ActiveMQ (every instance type and mode supports it), EBS for RabbitMQ (its only option).',
+      ),
     maintenanceWindow: MaintenanceWindowSchema.optional(),
     logs: LogsSchema.optional(),
     protocols: z
@@ -235,10 +269,15 @@ export const BrokerSchema = z
     administrator: AdministratorSchema.optional(),
     users: z
       .array(UserSchema)
-      .describe('Application credentials, each an alternating pair of broker users. ActiveMQ: 1 to 125 (250 broker users). RabbitMQ: any number, also none (users created through the management API).'),
+      .describe(
+        'Application credentials, each an alternating pair of broker users. ActiveMQ: 1 to 125 (250 broker users). RabbitMQ: any number, also none (users created through the management API).',
+      ),
     rotation: BrokerRotationSchema.optional(),
     tags: tags.optional(),
-    queues: z.array(QueueSchema).optional().describe('Named queues with their own alarms. Default: none (the any-queue depth alarm still covers every queue).'),
+    queues: z
+      .array(QueueSchema)
+      .optional()
+      .describe('Named queues with their own alarms. Default: none (the any-queue depth alarm still covers every queue).'),
     deadLetterQueues: z
       .array(DeadLetterQueueSchema)
       .optional()
@@ -252,7 +291,9 @@ export const AllowReplacementSchema = z
     broker: z
       .string()
       .optional()
-      .describe('Short name of a broker of this environment (as in brokers[].name): its broker, key and secrets may be replaced or removed.'),
+      .describe(
+        'Short name of a broker of this environment (as in brokers[].name): its broker, key and secrets may be replaced or removed.',
+      ),
     logicalId: z
       .string()
       .optional()
@@ -260,16 +301,24 @@ export const AllowReplacementSchema = z
     property: z
       .string()
       .optional()
-      .describe('The property whose change it allows (for example "DeploymentMode" or "GenerateSecretString"), or "removal" for a removed resource, as the review names it. Default: every guarded change of that one resource.'),
-    reason: z.string().describe('Why losing the resource (or locking its clients out) is acceptable; shown in the review. At least 10 characters.'),
+      .describe(
+        'The property whose change it allows (for example "DeploymentMode" or "GenerateSecretString"), or "removal" for a removed resource, as the review names it. Default: every guarded change of that one resource.',
+      ),
+    reason: z
+      .string()
+      .describe('Why losing the resource (or locking its clients out) is acceptable; shown in the review. At least 10 characters.'),
   })
-  .describe('Allows one change that replaces, removes or locks clients out of ONE resource of a protected environment: exactly one of broker (its broker resource) or logicalId.');
+  .describe(
+    'Allows one change that replaces, removes or locks clients out of ONE resource of a protected environment: exactly one of broker (its broker resource) or logicalId.',
+  );
 
 export const UnlockSchema = z
   .strictObject({
     change: z
       .enum(['protection', 'environment-name', 'snapshots'])
-      .describe('What may disarm the protected environment: "protection" (protected true → false), "environment-name" (a rename), "snapshots" (its test/snapshots folder removed).'),
+      .describe(
+        'What may disarm the protected environment: "protection" (protected true → false), "environment-name" (a rename), "snapshots" (its test/snapshots folder removed).',
+      ),
     reason: z.string().describe('Why this environment may lose its protection; shown in the review. At least 10 characters.'),
   })
   .describe('Unlocks one change that lowers the protection of an environment whose committed baseline is protected.');
@@ -291,10 +340,7 @@ export const ConfigSchema = z
       .string()
       .optional()
       .describe('AWS account id (12 digits) to pin the stacks to. Default: the account of the deploying credentials.'),
-    protected: z
-      .boolean()
-      .optional()
-      .describe('A production environment: termination protection on every stack. Default: false.'),
+    protected: z.boolean().optional().describe('A production environment: termination protection on every stack. Default: false.'),
     allowReplacement: z
       .array(AllowReplacementSchema)
       .optional()
@@ -304,18 +350,24 @@ export const ConfigSchema = z
     unlock: z
       .array(UnlockSchema)
       .optional()
-      .describe('Changes that lower the protection of an environment whose committed snapshots are protected, each with a reason; synth refuses them otherwise. Remove an entry once the change is deployed. Default: none.'),
+      .describe(
+        'Changes that lower the protection of an environment whose committed snapshots are protected, each with a reason; synth refuses them otherwise. Remove an entry once the change is deployed. Default: none.',
+      ),
     tags: tags.optional(),
     compliance: z
       .strictObject({
         requiredTagKeys: z
           .array(z.string())
           .optional()
-          .describe('Tag keys every broker must carry (Security Hub MQ.4), from the environment or broker tags. Default: at least one tag.'),
+          .describe(
+            'Tag keys every broker must carry (Security Hub MQ.4), from the environment or broker tags. Default: at least one tag.',
+          ),
         acknowledge: z
           .array(AcknowledgeSchema)
           .optional()
-          .describe('Compliance findings this environment accepts, each for the config field that causes it and with a reason (shown in the compliance report). Default: none.'),
+          .describe(
+            'Compliance findings this environment accepts, each for the config field that causes it and with a reason (shown in the compliance report). Default: none.',
+          ),
       })
       .optional()
       .describe('Compliance settings of the Amazon MQ rule pack.'),

@@ -12,7 +12,9 @@ export class ConfigValidationError extends Error {
     public readonly source: string,
     public readonly problems: readonly Problem[],
   ) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    super(
+      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`,
+    );
     this.name = 'ConfigValidationError';
   }
 }
@@ -61,7 +63,9 @@ export function validateConfig(raw: unknown): ValidationResult {
   let drafts: Array<BrokerDraft | undefined> = [];
   if (partial && typeof partial === 'object') {
     // Brokers keep their index (paths) even when one did not parse at all.
-    const brokers = rawBrokers.map((b, i) => (parsed.success ? parsed.data.brokers[i] : (salvage(BrokerSchema as unknown as SchemaNode, b) as BrokerConfig | undefined)));
+    const brokers = rawBrokers.map((b, i) =>
+      parsed.success ? parsed.data.brokers[i] : (salvage(BrokerSchema as unknown as SchemaNode, b) as BrokerConfig | undefined),
+    );
     const config = { ...partial, brokers: brokers as BrokerConfig[] } as MqPlatformConfig;
     const frequency = config.rotation?.frequency;
     drafts = brokers.map((b) => {
@@ -80,7 +84,8 @@ export function validateConfig(raw: unknown): ValidationResult {
       for (const rule of ALL_BROKER_RULES) run(() => rule.check(b, { config, index, resolved }));
     });
   }
-  const covered = (path: string) => structure.some((s) => path === s.path || path.startsWith(`${s.path}.`) || path.startsWith(`${s.path}[`));
+  const covered = (path: string) =>
+    structure.some((s) => path === s.path || path.startsWith(`${s.path}.`) || path.startsWith(`${s.path}[`));
   const fromRules = findings.filter((f) => !covered(f.path));
   const problems = sortProblems([...structure, ...fromRules.filter((f) => f.severity !== 'warning')]);
   const warnings = sortProblems(fromRules.filter((f) => f.severity === 'warning'));
@@ -91,7 +96,13 @@ export function validateConfig(raw: unknown): ValidationResult {
   drafts.forEach((d, index) => {
     const b = d && completeBroker(d);
     if (b) planned.push(b);
-    else problems.push({ rule: 'plan', path: at('brokers', index), value: parsed.data.brokers[index]?.name, message: 'cannot be planned: no rotation window, or a client without cidr or securityGroupId' });
+    else
+      problems.push({
+        rule: 'plan',
+        path: at('brokers', index),
+        value: parsed.data.brokers[index]?.name,
+        message: 'cannot be planned: no rotation window, or a client without cidr or securityGroupId',
+      });
   });
   if (problems.length > 0) return { problems: sortProblems(problems), warnings };
   return { config: parsed.data, plan: resolveConfig(parsed.data, planned, warnings.map(formatProblem)), problems, warnings };
@@ -169,7 +180,12 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 /** The parts of a zod 4 schema object that knownKeys walks (zod exposes them untyped). */
 interface SchemaNode {
   readonly safeParse?: (value: unknown) => { readonly success: boolean; readonly data?: unknown };
-  readonly def?: { readonly type?: string; readonly innerType?: SchemaNode; readonly discriminator?: string; readonly values?: readonly unknown[] };
+  readonly def?: {
+    readonly type?: string;
+    readonly innerType?: SchemaNode;
+    readonly discriminator?: string;
+    readonly values?: readonly unknown[];
+  };
   readonly options?: readonly SchemaNode[];
   readonly element?: SchemaNode;
   readonly shape?: Readonly<Record<string, SchemaNode>>;

@@ -8,7 +8,14 @@ export type RotationEvent = SecretsManagerRotationEvent;
 
 import type { BrokerTarget, CredentialTarget } from '../contract/rotation';
 
-export { BROKERS_ENV, PARTNER_SUFFIX, partnerUsername, REBOOT_LEASE_TAG, type BrokerTarget, type CredentialTarget } from '../contract/rotation';
+export {
+  BROKERS_ENV,
+  PARTNER_SUFFIX,
+  partnerUsername,
+  REBOOT_LEASE_TAG,
+  type BrokerTarget,
+  type CredentialTarget,
+} from '../contract/rotation';
 
 /** The JSON of every broker user secret: `{"username", "password", ...}`; other keys are kept as they are. */
 export interface Credentials {

@@ -28,7 +28,9 @@ export class BrokerAlarmsStack extends Stack {
     // Hundreds of alarms: unindented JSON keeps the template well under CloudFormation's 1 MB.
     super(scope, id, { suppressTemplateIndentation: true, ...props });
     const { monitoring, broker } = props;
-    const extraTopics = monitoring.alarmTopicArns.map((arn, i) => new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(this, `ExtraTopic${i}`, arn)));
+    const extraTopics = monitoring.alarmTopicArns.map(
+      (arn, i) => new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(this, `ExtraTopic${i}`, arn)),
+    );
     this.alarms = new BrokerAlarms(this, 'Alarms', {
       metrics: new BrokerMetrics(broker),
       alarms: broker.alarms,

@@ -58,7 +58,11 @@ export class BrokersStack extends Stack {
       vpc,
       apiEndpointSecurityGroups: props.apiEndpointSecurityGroups,
       alarmAction: props.alarmAction ?? alarmTopicAction(this, 'AlarmTopic', props.alarmTopicName),
-      failedRotationTopic: sns.Topic.fromTopicArn(this, 'AlarmTopicForEvents', this.formatArn({ service: 'sns', resource: props.alarmTopicName })),
+      failedRotationTopic: sns.Topic.fromTopicArn(
+        this,
+        'AlarmTopicForEvents',
+        this.formatArn({ service: 'sns', resource: props.alarmTopicName }),
+      ),
       secretNamePrefix: environmentSecretNamePrefix(props.environment),
       removalPolicy,
     });
@@ -121,7 +125,8 @@ export class BrokersStack extends Stack {
  * (production) environments, and other environments run single instances on purpose.
  */
 function acknowledgeSingleInstance(broker: MqBroker): void {
-  const reason = 'Non-production environment (protected: false): a single-instance broker by design; MQ.5/MQ.6 require multi-AZ in protected environments';
+  const reason =
+    'Non-production environment (protected: false): a single-instance broker by design; MQ.5/MQ.6 require multi-AZ in protected environments';
   const rule = broker.engine === 'ACTIVEMQ' ? 'mq_active_deployment_mode_check' : 'mq_rabbit_deployment_mode_check';
   Validations.of(broker.resource).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
 }
@@ -156,11 +161,25 @@ function addOutputs(stack: Stack, b: ResolvedBroker, broker: MqBroker): void {
   out('BrokerId', broker.brokerId, `Amazon MQ broker id of ${b.brokerName}`);
   out('BrokerArn', broker.brokerArn, `Amazon MQ broker ARN of ${b.brokerName}`);
   for (const protocol of b.protocols.filter((p) => p !== 'CONSOLE')) {
-    out(`${PROTOCOL_ATTRIBUTE_NAMES[protocol]}Endpoints`, Fn.join(',', broker.endpoints(protocol)), `${PROTOCOL_LABELS[protocol]} endpoints of ${b.brokerName}, comma-separated`);
+    out(
+      `${PROTOCOL_ATTRIBUTE_NAMES[protocol]}Endpoints`,
+      Fn.join(',', broker.endpoints(protocol)),
+      `${PROTOCOL_LABELS[protocol]} endpoints of ${b.brokerName}, comma-separated`,
+    );
   }
   out('ConsoleUrl', Fn.join(',', broker.endpoints('CONSOLE')), `Web console URL(s) of ${b.brokerName}`);
   const first = broker.credentials[0];
-  if (first) out('SecretArn', first.secret.secretArn, `Secrets Manager secret of application credential ${first.username} on ${b.brokerName} (names its current user)`);
+  if (first)
+    out(
+      'SecretArn',
+      first.secret.secretArn,
+      `Secrets Manager secret of application credential ${first.username} on ${b.brokerName} (names its current user)`,
+    );
   const admin = broker.administratorCredentials;
-  if (admin) out('AdministratorSecretArn', admin.secret.secretArn, `Secrets Manager secret of administrator ${admin.username} on ${b.brokerName} (platform only)`);
+  if (admin)
+    out(
+      'AdministratorSecretArn',
+      admin.secret.secretArn,
+      `Secrets Manager secret of administrator ${admin.username} on ${b.brokerName} (platform only)`,
+    );
 }

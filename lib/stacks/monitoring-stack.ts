@@ -34,7 +34,10 @@ export class MonitoringStack extends Stack {
     if (monitoring.dashboard) {
       this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
         dashboardName: names.dashboard,
-        brokers: props.brokers.map((b) => ({ metrics: new BrokerMetrics(b), alarmNames: b.alarms.filter((a) => a.brokerLevel).map((a) => a.alarmName) })),
+        brokers: props.brokers.map((b) => ({
+          metrics: new BrokerMetrics(b),
+          alarmNames: b.alarms.filter((a) => a.brokerLevel).map((a) => a.alarmName),
+        })),
       });
     }
   }

@@ -14,7 +14,13 @@ export function generateConfig(count: number, queuesPerBroker = 0): MqPlatformCo
       name: `bench${String(i).padStart(2, '0')}`,
       engine: activeMq ? 'ACTIVEMQ' : 'RABBITMQ',
       engineVersion: activeMq ? '5.19' : queuesPerBroker > 0 ? '3.13' : '4.2',
-      deploymentMode: activeMq ? (multiAz ? 'ACTIVE_STANDBY_MULTI_AZ' : 'SINGLE_INSTANCE') : multiAz ? 'CLUSTER_MULTI_AZ' : 'SINGLE_INSTANCE',
+      deploymentMode: activeMq
+        ? multiAz
+          ? 'ACTIVE_STANDBY_MULTI_AZ'
+          : 'SINGLE_INSTANCE'
+        : multiAz
+          ? 'CLUSTER_MULTI_AZ'
+          : 'SINGLE_INSTANCE',
       instanceType: activeMq ? 'mq.m5.large' : 'mq.m7g.large',
       clients: [
         { name: 'apps', cidr: `10.${100 + i}.0.0/16` },
@@ -27,7 +33,9 @@ export function generateConfig(count: number, queuesPerBroker = 0): MqPlatformCo
       ...(activeMq ? {} : { administrator: { username: 'admin' } }),
       // Credential rotation reboots a single-instance ActiveMQ broker: it must be accepted explicitly.
       ...(activeMq && !multiAz ? { rotation: { acceptRebootDowntime: true } } : {}),
-      ...(queuesPerBroker > 0 ? { queues: Array.from({ length: queuesPerBroker }, (_, q) => ({ name: `orders.${String(q).padStart(3, '0')}` })) } : {}),
+      ...(queuesPerBroker > 0
+        ? { queues: Array.from({ length: queuesPerBroker }, (_, q) => ({ name: `orders.${String(q).padStart(3, '0')}` })) }
+        : {}),
     });
   }
   return {

@@ -26,7 +26,10 @@ const synth = (stage: FixtureName, c: ReturnType<typeof config>) => environmentT
 function reviewOf(stage: FixtureName, edit: (c: Mutable) => void): string {
   const c = config(stage, edit);
   const diff = diffEnvironment(baseline(stage), environmentTemplates(c, { baseline: false }));
-  return renderReview([{ environment: stage, protected: c.protected, base: 'HEAD', diff, guard: checkReplacements(diff, c.allowReplacement) }], 'text');
+  return renderReview(
+    [{ environment: stage, protected: c.protected, base: 'HEAD', diff, guard: checkReplacements(diff, c.allowReplacement) }],
+    'text',
+  );
 }
 
 /** Lines that differ between two texts (added plus removed), as `git diff --numstat` counts them. */
@@ -34,12 +37,14 @@ function changedLines(a: string, b: string): number {
   const x = a.split('\n');
   const y = b.split('\n');
   const lcs: number[][] = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
-  for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  for (let i = x.length - 1; i >= 0; i--)
+    for (let j = y.length - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   return x.length + y.length - 2 * lcs[0][0];
 }
 
 // A single-instance ActiveMQ broker must also accept reboot downtime for credential rotation.
-const toSingleInstance = (c: Mutable) => Object.assign(c.brokers[0], { deploymentMode: 'SINGLE_INSTANCE', rotation: { acceptRebootDowntime: true } });
+const toSingleInstance = (c: Mutable) =>
+  Object.assign(c.brokers[0], { deploymentMode: 'SINGLE_INSTANCE', rotation: { acceptRebootDowntime: true } });
 
 describe('the replacement guard at synth (prod is protected)', () => {
   test('changing a prod broker deployment mode fails synth, naming the broker, the property and how to allow it', () => {
@@ -57,7 +62,8 @@ describe('the replacement guard at synth (prod is protected)', () => {
   });
 
   test('the same change in dev (not protected) synthesizes, and the review marks it as a replacement', () => {
-    const toActiveStandby = (c: Mutable) => Object.assign(c.brokers[0], { deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', instanceType: 'mq.m5.large' });
+    const toActiveStandby = (c: Mutable) =>
+      Object.assign(c.brokers[0], { deploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', instanceType: 'mq.m5.large' });
     expect(() => synth('dev', config('dev', toActiveStandby))).not.toThrow();
     const text = reviewOf('dev', toActiveStandby);
     expect(text).toContain('!! REPLACE broker orders-dev (orders46FA7C19) will be deleted and recreated: messages on it are lost');
@@ -76,21 +82,30 @@ describe('the replacement guard at synth (prod is protected)', () => {
     expect(text).toContain('Against HEAD: resources 0 replaced, 3 updated, 0 added, 0 removed.');
     expect(text).toContain('   UPDATE in place AWS::CloudWatch::Alarm AlarmsConnections7A8792DF [MqPlatform-production-Alarms-events]');
     expect(text).toContain('      Threshold: 12000 → 24000');
-    expect(text).toContain('   UPDATE in place security group of broker orders (ordersSecurityGroupE4C1FAB8) [MqPlatform-production-Brokers]');
+    expect(text).toContain(
+      '   UPDATE in place security group of broker orders (ordersSecurityGroupE4C1FAB8) [MqPlatform-production-Brokers]',
+    );
     expect(text).toContain('      SecurityGroupIngress:\n        + {"CidrIp":"10.50.0.0/16","Description":"reporting OpenWire"');
-    expect(text).toContain('   UPDATE in place broker events-production (events26E65764) [MqPlatform-production-Brokers]\n      HostInstanceType: "mq.m7g.large" → "mq.m7g.xlarge"');
+    expect(text).toContain(
+      '   UPDATE in place broker events-production (events26E65764) [MqPlatform-production-Brokers]\n      HostInstanceType: "mq.m7g.large" → "mq.m7g.xlarge"',
+    );
     expect(text).not.toContain('!!');
   });
 
   test('an unused allowance is pointed out as stale (synth refuses it)', () => {
     const text = reviewOf('production', (c) => (c.allowReplacement = [{ broker: 'orders', reason: 'deployed last week; left over' }]));
-    expect(text).toContain('STALE: allowReplacement[0] (broker orders) allows nothing in this change: production is protected and a stale allowance would let a later change through; remove it');
+    expect(text).toContain(
+      'STALE: allowReplacement[0] (broker orders) allows nothing in this change: production is protected and a stale allowance would let a later change through; remove it',
+    );
   });
 });
 
 describe('reviewable snapshots', () => {
   test('one more client CIDR on one broker changes at most 15 snapshot lines', () => {
-    const head = synth('production', config('production', (c) => c.brokers[0].clients.push({ name: 'reporting', cidr: '10.50.0.0/16' })));
+    const head = synth(
+      'production',
+      config('production', (c) => c.brokers[0].clients.push({ name: 'reporting', cidr: '10.50.0.0/16' })),
+    );
     let changed = 0;
     for (const [stack, template] of Object.entries(head)) {
       changed += changedLines(renderSnapshot(baseline('production')[stack]), renderSnapshot(template));

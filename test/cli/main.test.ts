@@ -21,7 +21,16 @@ interface Run {
   clients: InMemoryClient[];
 }
 
-async function run(args: string[], opts: { tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; setup?: (c: InMemoryClient) => void; directory?: CliDeps['directory'] } = {}): Promise<Run> {
+async function run(
+  args: string[],
+  opts: {
+    tty?: boolean;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    setup?: (c: InMemoryClient) => void;
+    directory?: CliDeps['directory'];
+  } = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const clients: InMemoryClient[] = [];
@@ -147,7 +156,9 @@ describe('errors map to exit codes with one line and no stack unless --debug', (
   test('broker not found -> 3', async () => {
     const r = await run(['endpoints', 'nope', '--env', 'dev', '--region', 'eu-west-1']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('mq-platform: error: broker "nope-dev" not found in eu-west-1 (run `mq-platform list --env dev` to see the brokers; check --env and --region)\n');
+    expect(r.stderr).toBe(
+      'mq-platform: error: broker "nope-dev" not found in eu-west-1 (run `mq-platform list --env dev` to see the brokers; check --env and --region)\n',
+    );
   });
 
   test('--debug adds the stack', async () => {
@@ -196,7 +207,9 @@ describe('connect-info', () => {
   test('ActiveMQ: STOMP endpoints and JMS failover URL for the chosen user', async () => {
     const r = await run(['connect-info', 'orders-dev', '--user', 'app', '--region', 'eu-west-1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`failover:(ssl://${ACTIVE_ID}-1.mq.eu-west-1.amazonaws.com:61617,ssl://${ACTIVE_ID}-2.mq.eu-west-1.amazonaws.com:61617)`);
+    expect(r.stdout).toContain(
+      `failover:(ssl://${ACTIVE_ID}-1.mq.eu-west-1.amazonaws.com:61617,ssl://${ACTIVE_ID}-2.mq.eu-west-1.amazonaws.com:61617)`,
+    );
     expect(r.stdout).toContain('(try in order)');
     expect(r.stdout).not.toContain(FAKE_PASSWORD);
     expect(sm.commandCalls(GetSecretValueCommand)[0].args[0].input).toEqual({ SecretId: 'mq-platform/dev/orders/app' });
@@ -210,7 +223,9 @@ describe('check', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^OK orders-dev: round trip [\d.]+ ms via stomp\+ssl:\/\/.*-2\.mq.*:61614 \(instance 2 of 2 answered\) \[InMemory\/1\.0\]\n$/);
+    expect(r.stdout).toMatch(
+      /^OK orders-dev: round trip [\d.]+ ms via stomp\+ssl:\/\/.*-2\.mq.*:61614 \(instance 2 of 2 answered\) \[InMemory\/1\.0\]\n$/,
+    );
     expect(r.clients[0].engine).toBe('ACTIVEMQ');
   });
 
@@ -221,7 +236,13 @@ describe('check', () => {
     const r = await run(['check', 'local', '--endpoint', 'amqps://127.0.0.1:5671', '--secret-json-file', file, '--json']);
     fs.rmSync(dir, { recursive: true });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, broker: 'local', engine: 'RABBITMQ', endpoint: 'amqps://127.0.0.1:5671', instanceIndex: 0 });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      broker: 'local',
+      engine: 'RABBITMQ',
+      endpoint: 'amqps://127.0.0.1:5671',
+      instanceIndex: 0,
+    });
     expect(mq.calls()).toHaveLength(0);
     expect(sm.calls()).toHaveLength(0);
     expect(r.stdout + r.stderr).not.toContain(FAKE_PASSWORD);
@@ -238,10 +259,16 @@ describe('check', () => {
 
   test('broker auth failure -> 4, unreachable -> 5', async () => {
     const env = { MQ_PLATFORM_USERNAME: 'u', MQ_PLATFORM_PASSWORD: FAKE_PASSWORD };
-    const auth = await run(['check', 'x', '--endpoint', 'amqps://127.0.0.1:5671'], { env, setup: (c) => c.authFail.add('amqps://127.0.0.1:5671') });
+    const auth = await run(['check', 'x', '--endpoint', 'amqps://127.0.0.1:5671'], {
+      env,
+      setup: (c) => c.authFail.add('amqps://127.0.0.1:5671'),
+    });
     expect(auth.code).toBe(4);
     expect(auth.stderr).not.toContain(FAKE_PASSWORD);
-    const down = await run(['check', 'x', '--endpoint', 'amqps://127.0.0.1:5671'], { env, setup: (c) => c.down.add('amqps://127.0.0.1:5671') });
+    const down = await run(['check', 'x', '--endpoint', 'amqps://127.0.0.1:5671'], {
+      env,
+      setup: (c) => c.down.add('amqps://127.0.0.1:5671'),
+    });
     expect(down.code).toBe(5);
   });
 

@@ -12,7 +12,10 @@ beforeEach(() => {
   mq.reset();
   sm.reset();
   // Two pages, to prove pagination is followed.
-  mq.on(ListBrokersCommand, { MaxResults: 100, NextToken: undefined }).resolves({ BrokerSummaries: [summary(orders), summary(impostor)], NextToken: 'p2' });
+  mq.on(ListBrokersCommand, { MaxResults: 100, NextToken: undefined }).resolves({
+    BrokerSummaries: [summary(orders), summary(impostor)],
+    NextToken: 'p2',
+  });
   mq.on(ListBrokersCommand, { MaxResults: 100, NextToken: 'p2' }).resolves({ BrokerSummaries: [summary(events)] });
   mq.on(DescribeBrokerCommand, { BrokerId: ACTIVE_ID }).resolves(orders);
   mq.on(DescribeBrokerCommand, { BrokerId: RABBIT_ID }).resolves(events);
@@ -108,7 +111,10 @@ describe('credentials', () => {
     sm.on(GetSecretValueCommand, { SecretId: 'mq-platform/dev/events/app' }).resolves({ SecretString: secret('app') });
     const b = await dir().describe(RABBIT_ID);
     expect(await dir().credentials(b)).toEqual({ username: 'app', password: FAKE_PASSWORD, source: 'mq-platform/dev/events/app' });
-    expect(sm.commandCalls(ListSecretsCommand)[0].args[0].input).toEqual({ Filters: [{ Key: 'name', Values: ['mq-platform/dev/events/'] }], NextToken: undefined });
+    expect(sm.commandCalls(ListSecretsCommand)[0].args[0].input).toEqual({
+      Filters: [{ Key: 'name', Values: ['mq-platform/dev/events/'] }],
+      NextToken: undefined,
+    });
   });
 
   test('asks for --user when a broker has several users', async () => {

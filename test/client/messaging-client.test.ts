@@ -6,7 +6,13 @@ const A = 'stomp+ssl://a.example:61614';
 const B = 'stomp+ssl://b.example:61614';
 
 function client(autoReconnect = true): InMemoryClient {
-  return new InMemoryClient('ACTIVEMQ', { endpoints: [A, B], username: 'app', password: randomUUID(), backoff: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 }, autoReconnect });
+  return new InMemoryClient('ACTIVEMQ', {
+    endpoints: [A, B],
+    username: 'app',
+    password: randomUUID(),
+    backoff: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 },
+    autoReconnect,
+  });
 }
 
 test('connects to the first endpoint that answers, in order', async () => {

@@ -2,12 +2,12 @@ import { StompFrameParser, encodeFrame } from '../../lib/client/stomp-frame';
 
 describe('STOMP frames', () => {
   test('encodes SEND with escaped headers and content-length', () => {
-    const buf = encodeFrame('SEND', { 'destination': '/queue/a', 'x:key': 'line1\nline2\\' }, 'hi');
+    const buf = encodeFrame('SEND', { destination: '/queue/a', 'x:key': 'line1\nline2\\' }, 'hi');
     expect(buf.toString('utf8')).toBe('SEND\ndestination:/queue/a\nx\\ckey:line1\\nline2\\\\\ncontent-length:2\n\nhi\0');
   });
 
   test('does not escape CONNECT headers', () => {
-    const buf = encodeFrame('CONNECT', { 'accept-version': '1.2', 'passcode': 'a:b' });
+    const buf = encodeFrame('CONNECT', { 'accept-version': '1.2', passcode: 'a:b' });
     expect(buf.toString('utf8')).toBe('CONNECT\naccept-version:1.2\npasscode:a:b\n\n\0');
   });
 
@@ -20,7 +20,9 @@ describe('STOMP frames', () => {
 
   test('parses frames split across chunks, skips heart-beat EOLs, handles CRLF', () => {
     const p = new StompFrameParser();
-    const wire = Buffer.from('\n\r\nMESSAGE\r\nsubscription:sub-1\r\nmessage-id:m\\c1\r\nmessage-id:ignored\r\n\r\nbody\0\nRECEIPT\nreceipt-id:r-1\n\n\0');
+    const wire = Buffer.from(
+      '\n\r\nMESSAGE\r\nsubscription:sub-1\r\nmessage-id:m\\c1\r\nmessage-id:ignored\r\n\r\nbody\0\nRECEIPT\nreceipt-id:r-1\n\n\0',
+    );
     const frames = [];
     for (let i = 0; i < wire.length; i += 3) frames.push(...p.push(wire.subarray(i, i + 3)));
     expect(frames.map((f) => f.command)).toEqual(['MESSAGE', 'RECEIPT']);

@@ -51,7 +51,8 @@ describe.each(FIXTURES)('test/fixtures/%s.json with every pack', (stage) => {
 
   test('the markdown report lists every pack', () => {
     const md = renderMarkdown([result]);
-    for (const pack of ['AmazonMQ', 'AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'cdk-validator-cfnguard']) expect(md).toContain(`| ${pack} |`);
+    for (const pack of ['AmazonMQ', 'AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'cdk-validator-cfnguard'])
+      expect(md).toContain(`| ${pack} |`);
   });
 });
 
@@ -104,9 +105,21 @@ describe('findings name the config field, and the config can accept them with a 
   const singleRabbit = (c: Mutable) => (c.brokers[1].deploymentMode = 'SINGLE_INSTANCE');
 
   test.each([
-    ['a single-instance RabbitMQ broker', singleRabbit, 'MQ.6 (CT.MQ.PR.2): the production RabbitMQ broker is not CLUSTER_MULTI_AZ. Config: brokers[1].deploymentMode (or accept it in compliance.acknowledge with a reason).'],
-    ['an ActiveMQ broker without audit logs', (c: Mutable) => (c.brokers[0].logs = { audit: false }), 'MQ.2: the ActiveMQ broker does not stream audit logs to CloudWatch. Config: brokers[0].logs.audit (or accept it in compliance.acknowledge with a reason).'],
-    ['a missing required tag', (c: Mutable) => c.compliance.requiredTagKeys.push('cost-center'), 'MQ.4: the broker lacks required tags (owner, project, data-classification, cost-center). Config: brokers[0].tags or tags (or accept it in compliance.acknowledge with a reason).'],
+    [
+      'a single-instance RabbitMQ broker',
+      singleRabbit,
+      'MQ.6 (CT.MQ.PR.2): the production RabbitMQ broker is not CLUSTER_MULTI_AZ. Config: brokers[1].deploymentMode (or accept it in compliance.acknowledge with a reason).',
+    ],
+    [
+      'an ActiveMQ broker without audit logs',
+      (c: Mutable) => (c.brokers[0].logs = { audit: false }),
+      'MQ.2: the ActiveMQ broker does not stream audit logs to CloudWatch. Config: brokers[0].logs.audit (or accept it in compliance.acknowledge with a reason).',
+    ],
+    [
+      'a missing required tag',
+      (c: Mutable) => c.compliance.requiredTagKeys.push('cost-center'),
+      'MQ.4: the broker lacks required tags (owner, project, data-classification, cost-center). Config: brokers[0].tags or tags (or accept it in compliance.acknowledge with a reason).',
+    ],
   ])('%s', (_name, edit, message) => {
     expect(mqPackError(prodWith(edit))).toContain(message);
   });
@@ -114,7 +127,13 @@ describe('findings name the config field, and the config can accept them with a 
   test('an acknowledgement of that field lets synth pass, and the report shows its reason', () => {
     const config = prodWith((c) => {
       singleRabbit(c);
-      c.compliance.acknowledge = [{ rule: 'AmazonMQ-MQ.6', path: 'brokers[1].deploymentMode', reason: 'event replay tolerates a zone outage; cost matters more here' }];
+      c.compliance.acknowledge = [
+        {
+          rule: 'AmazonMQ-MQ.6',
+          path: 'brokers[1].deploymentMode',
+          reason: 'event replay tolerates a zone outage; cost matters more here',
+        },
+      ];
     });
     expect(mqPackError(config)).toBe('');
   });

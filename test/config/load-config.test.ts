@@ -24,7 +24,10 @@ describe('loadConfigFile', () => {
 
   test.each([
     ['staging', '-c stage=staging: there is no config/staging.json; allowed: dev, prod (config/<stage>.json), or -c config=<path>'],
-    ['prod.json', '-c stage=prod.json: is not a stage name (without ".json": -c stage=prod); allowed: dev, prod (config/<stage>.json), or -c config=<path>'],
+    [
+      'prod.json',
+      '-c stage=prod.json: is not a stage name (without ".json": -c stage=prod); allowed: dev, prod (config/<stage>.json), or -c config=<path>',
+    ],
     ['../etc', '-c stage=../etc: is not a stage name; allowed: dev, prod (config/<stage>.json), or -c config=<path>'],
   ])('-c stage=%s names the stages there are', (stage, message) => {
     expect(() => configPathForStage(stage, stages)).toThrow(new Error(message));
@@ -44,17 +47,29 @@ describe('loadConfigFile', () => {
   });
 
   test('names a missing file and says how to pick one', () => {
-    expect(() => loadConfigFile(path.join(dir, 'nope.json'))).toThrow(/nope\.json: cannot read the config file; pass -c stage=<name> for config\/<name>\.json or -c config=<path>/);
+    expect(() => loadConfigFile(path.join(dir, 'nope.json'))).toThrow(
+      /nope\.json: cannot read the config file; pass -c stage=<name> for config\/<name>\.json or -c config=<path>/,
+    );
   });
 
   test.each([
     ['truncated', '{ "environment": ', 'bad.json:1:18: a value is expected (no trailing comma before "]" or "}")'],
-    ['trailing comma', '{\n  "environment": "dev",\n}', 'bad.json:3:1: a quoted property name is expected (no trailing comma before "}") near "}"'],
+    [
+      'trailing comma',
+      '{\n  "environment": "dev",\n}',
+      'bad.json:3:1: a quoted property name is expected (no trailing comma before "}") near "}"',
+    ],
     ['single quotes', "{\n  'environment': 'dev'\n}", `bad.json:2:3: this is not JSON (strings take double quotes) near "'environment'"`],
-    ['missing comma', '{\n  "environment": "dev"\n  "region": "eu-west-1"\n}', 'bad.json:3:3: a comma is expected between entries near "\\"region\\""'],
+    [
+      'missing comma',
+      '{\n  "environment": "dev"\n  "region": "eu-west-1"\n}',
+      'bad.json:3:3: a comma is expected between entries near "\\"region\\""',
+    ],
   ])('a syntax error (%s) is named with its line and column', (_name, text, where) => {
     const file = write('bad.json', text);
-    expect(() => loadConfigFile(file)).toThrow(new Error(`${file}: is not valid JSON (comments are allowed):\n  - ${path.dirname(file)}/${where}`));
+    expect(() => loadConfigFile(file)).toThrow(
+      new Error(`${file}: is not valid JSON (comments are allowed):\n  - ${path.dirname(file)}/${where}`),
+    );
   });
 
   test('JSON with comments (JSONC, as in the docs) is accepted', () => {

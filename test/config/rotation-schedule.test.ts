@@ -9,7 +9,11 @@ describe('rotation window from the maintenance window', () => {
     ['MONDAY', '01:00', 'Europe/Berlin', 'MONTHLY', 'cron(0 0 ? * MON#1 *)', 'MON 00:00-01:00 UTC'],
     ['SATURDAY', '23:00', 'UTC-05:00', 'WEEKLY', 'cron(0 4 ? * SUN *)', 'SUN 04:00-05:00 UTC'],
   ] as const)('%s %s %s %s gives %s', (dayOfWeek, timeOfDay, timeZone, frequency, expression, description) => {
-    expect(rotationWindow({ dayOfWeek, timeOfDay, timeZone }, frequency)).toEqual({ scheduleExpression: expression, duration: '1h', description });
+    expect(rotationWindow({ dayOfWeek, timeOfDay, timeZone }, frequency)).toEqual({
+      scheduleExpression: expression,
+      duration: '1h',
+      description,
+    });
   });
 
   test('no whole hour fits a :30 start where daylight saving time shifts the window', () => {
@@ -31,7 +35,11 @@ describe('rotation window from the maintenance window', () => {
     ['SATURDAY', '23:30', 'America/Los_Angeles', 'WEEKLY', 'cron(0 20 ? * SUN *)', 'SUN 20:00-21:00 UTC'],
     ['SUNDAY', '18:00', 'UTC', 'QUARTERLY', 'cron(0 6 ? 1/3 MON#1 *)', 'MON 06:00-07:00 UTC'],
   ] as const)('out of the window: %s %s %s %s gives %s', (dayOfWeek, timeOfDay, timeZone, frequency, expression, description) => {
-    expect(offWindowRotation({ dayOfWeek, timeOfDay, timeZone }, frequency)).toEqual({ scheduleExpression: expression, duration: '1h', description });
+    expect(offWindowRotation({ dayOfWeek, timeOfDay, timeZone }, frequency)).toEqual({
+      scheduleExpression: expression,
+      duration: '1h',
+      description,
+    });
   });
 
   test('an unknown time zone gives no window out of it either', () => {
@@ -39,8 +47,16 @@ describe('rotation window from the maintenance window', () => {
   });
 
   test('shifting keeps the frequency and wraps the week', () => {
-    expect(shiftWindow({ scheduleExpression: 'cron(0 23 ? * SUN#1 *)', duration: '1h', description: '' }, 1)).toEqual({ scheduleExpression: 'cron(0 0 ? * MON#1 *)', duration: '1h', description: 'MON 00:00-01:00 UTC' });
-    expect(shiftWindow({ scheduleExpression: 'cron(0 3 ? 1/3 SUN#1 *)', duration: '1h', description: '' }, 12).scheduleExpression).toBe('cron(0 15 ? 1/3 SUN#1 *)');
-    expect(shiftWindow({ scheduleExpression: 'cron(0 3 ? * SUN *)', duration: '1h', description: '' }, 12).scheduleExpression).toBe('cron(0 15 ? * SUN *)');
+    expect(shiftWindow({ scheduleExpression: 'cron(0 23 ? * SUN#1 *)', duration: '1h', description: '' }, 1)).toEqual({
+      scheduleExpression: 'cron(0 0 ? * MON#1 *)',
+      duration: '1h',
+      description: 'MON 00:00-01:00 UTC',
+    });
+    expect(shiftWindow({ scheduleExpression: 'cron(0 3 ? 1/3 SUN#1 *)', duration: '1h', description: '' }, 12).scheduleExpression).toBe(
+      'cron(0 15 ? 1/3 SUN#1 *)',
+    );
+    expect(shiftWindow({ scheduleExpression: 'cron(0 3 ? * SUN *)', duration: '1h', description: '' }, 12).scheduleExpression).toBe(
+      'cron(0 15 ? * SUN *)',
+    );
   });
 });

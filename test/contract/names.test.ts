@@ -28,6 +28,11 @@ describe('names every tool reads', () => {
   });
 
   test('tag keys', () => {
-    expect(TAG_KEYS).toEqual({ environment: 'mq-platform:environment', broker: 'mq-platform:broker', username: 'mq-platform:username', secretKind: 'mq-platform:secret-kind' });
+    expect(TAG_KEYS).toEqual({
+      environment: 'mq-platform:environment',
+      broker: 'mq-platform:broker',
+      username: 'mq-platform:username',
+      secretKind: 'mq-platform:secret-kind',
+    });
   });
 });

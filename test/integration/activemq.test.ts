@@ -121,7 +121,16 @@ test('closed port gives a network error', async () => {
 describe('CLI check through the endpoint override', () => {
   test('round trip on the first instance', async () => {
     const secretFile = writeSecretFile(dir, first.username, first.password);
-    const r = await runCli(['check', 'local-amq', '--endpoint', `stomp+ssl://127.0.0.1:${first.port}`, '--ca-file', ca.caFile, '--secret-json-file', secretFile]);
+    const r = await runCli([
+      'check',
+      'local-amq',
+      '--endpoint',
+      `stomp+ssl://127.0.0.1:${first.port}`,
+      '--ca-file',
+      ca.caFile,
+      '--secret-json-file',
+      secretFile,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^OK local-amq: round trip [\d.]+ ms via stomp\+ssl:\/\/127\.0\.0\.1:\d+ \[ActiveMQ\/5\./);
@@ -131,11 +140,26 @@ describe('CLI check through the endpoint override', () => {
   test('reports the second instance when the first is stopped', async () => {
     await first.stop();
     const r = await runCli(
-      ['check', 'local-amq', '--json', '--endpoint', `stomp+ssl://127.0.0.1:${first.port}`, '--endpoint', `stomp+ssl://127.0.0.1:${second.port}`, '--ca-file', ca.caFile],
+      [
+        'check',
+        'local-amq',
+        '--json',
+        '--endpoint',
+        `stomp+ssl://127.0.0.1:${first.port}`,
+        '--endpoint',
+        `stomp+ssl://127.0.0.1:${second.port}`,
+        '--ca-file',
+        ca.caFile,
+      ],
       { MQ_PLATFORM_USERNAME: first.username, MQ_PLATFORM_PASSWORD: first.password },
     );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, engine: 'ACTIVEMQ', instanceIndex: 1, endpoint: `stomp+ssl://127.0.0.1:${second.port}` });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      engine: 'ACTIVEMQ',
+      instanceIndex: 1,
+      endpoint: `stomp+ssl://127.0.0.1:${second.port}`,
+    });
   });
 
   test('wrong password: exit 4', async () => {

@@ -80,10 +80,21 @@ test('closed port gives a network error', async () => {
 describe('CLI check through the endpoint override', () => {
   test('round trip succeeds, prints the latency, never the password', async () => {
     const secretFile = writeSecretFile(dir, broker.username, broker.password);
-    const r = await runCli(['check', 'local-rabbit', '--endpoint', `amqps://127.0.0.1:${broker.port}`, '--ca-file', ca.caFile, '--secret-json-file', secretFile]);
+    const r = await runCli([
+      'check',
+      'local-rabbit',
+      '--endpoint',
+      `amqps://127.0.0.1:${broker.port}`,
+      '--ca-file',
+      ca.caFile,
+      '--secret-json-file',
+      secretFile,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^OK local-rabbit: round trip [\\d.]+ ms via amqps://127\\.0\\.0\\.1:${broker.port} \\[RabbitMQ/3\\.`));
+    expect(r.stdout).toMatch(
+      new RegExp(`^OK local-rabbit: round trip [\\d.]+ ms via amqps://127\\.0\\.0\\.1:${broker.port} \\[RabbitMQ/3\\.`),
+    );
     expect(r.stdout).not.toContain(broker.password);
   });
 

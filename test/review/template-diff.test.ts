@@ -19,7 +19,11 @@ function edited(edit: (t: Record<string, Mutable>) => void): Record<string, CfnT
 const orders = (t: Record<string, Mutable>) => t[BROKERS].Resources[ORDERS].Properties;
 const review = (head: StackTemplates, allow: Mutable[] = []) => {
   const diff = diffEnvironment(base, head);
-  return { diff, guard: checkReplacements(diff, allow), text: renderReview([{ environment: 'production', protected: true, base: 'HEAD', diff, guard: checkReplacements(diff, allow) }], 'md') };
+  return {
+    diff,
+    guard: checkReplacements(diff, allow),
+    text: renderReview([{ environment: 'production', protected: true, base: 'HEAD', diff, guard: checkReplacements(diff, allow) }], 'md'),
+  };
 };
 
 describe('a change of each replacing property of a broker', () => {
@@ -46,14 +50,20 @@ describe('a change of each replacing property of a broker', () => {
   });
 
   test.each(edits)('%s: allowReplacement for the broker lets it through and the review shows the reason', (_property, edit) => {
-    const { guard, text } = review(edited((t) => edit(orders(t))), [{ broker: 'orders', reason: 'moving to a cheaper single instance, queues drained first' }]);
+    const { guard, text } = review(
+      edited((t) => edit(orders(t))),
+      [{ broker: 'orders', reason: 'moving to a cheaper single instance, queues drained first' }],
+    );
     expect(guard.blocked).toEqual([]);
     expect(guard.guarded).toHaveLength(1);
     expect(text).toContain('allowed by allowReplacement[0]: "moving to a cheaper single instance, queues drained first"');
   });
 
   test('an allowance for another property of the same broker does not let it through', () => {
-    const { guard } = review(edited((t) => (orders(t).DeploymentMode = 'SINGLE_INSTANCE')), [{ broker: 'orders', property: 'StorageType', reason: 'moving to EBS, queues drained first' }]);
+    const { guard } = review(
+      edited((t) => (orders(t).DeploymentMode = 'SINGLE_INSTANCE')),
+      [{ broker: 'orders', property: 'StorageType', reason: 'moving to EBS, queues drained first' }],
+    );
     expect(guard.blocked.map((b) => b.uncovered)).toEqual([['DeploymentMode']]);
     expect(guard.unused.map((u) => u.index)).toEqual([0]);
   });
@@ -65,11 +75,16 @@ describe('a change of each replacing property of a broker', () => {
     });
     const { guard } = review(head, [{ broker: 'orders', reason: 'retiring the orders broker' }]);
     expect(guard.blocked.map((b) => b.change.logicalId)).toEqual(['ordersCredentialsordersadmin1F8ACBDD']);
-    expect(formatBlocked('prod', guard.blocked)).toContain('"allowReplacement": [{ "logicalId": "ordersCredentialsordersadmin1F8ACBDD", "property": "removal", "reason": ');
+    expect(formatBlocked('prod', guard.blocked)).toContain(
+      '"allowReplacement": [{ "logicalId": "ordersCredentialsordersadmin1F8ACBDD", "property": "removal", "reason": ',
+    );
   });
 
   test('an allowance for another broker does not let it through', () => {
-    const { guard } = review(edited((t) => (orders(t).DeploymentMode = 'SINGLE_INSTANCE')), [{ broker: 'events', reason: 'an unrelated migration' }]);
+    const { guard } = review(
+      edited((t) => (orders(t).DeploymentMode = 'SINGLE_INSTANCE')),
+      [{ broker: 'events', reason: 'an unrelated migration' }],
+    );
     expect(guard.blocked).toHaveLength(1);
     expect(guard.unused.map((u) => u.allowance.broker)).toEqual(['events']);
   });
@@ -77,7 +92,9 @@ describe('a change of each replacing property of a broker', () => {
 
 describe('changes that replace through references and logical ids', () => {
   test('a subnet moved to another zone replaces it and, through the stack output, every broker in it', () => {
-    const { diff, guard } = review(edited((t) => (t[NETWORK].Resources.NetworkVpcBrokersSubnet2Subnet9256E58D.Properties.AvailabilityZone = 'eu-west-1c')));
+    const { diff, guard } = review(
+      edited((t) => (t[NETWORK].Resources.NetworkVpcBrokersSubnet2Subnet9256E58D.Properties.AvailabilityZone = 'eu-west-1c')),
+    );
     const replaced = diff.changes.filter((c) => c.kind === 'replaced').map((c) => c.logicalId);
     expect(replaced).toEqual(expect.arrayContaining(['NetworkVpcBrokersSubnet2Subnet9256E58D', ORDERS, 'events26E65764']));
     const broker = guard.blocked.find((b) => b.change.logicalId === ORDERS)!;
@@ -96,24 +113,32 @@ describe('changes that replace through references and logical ids', () => {
       ['removed', ORDERS],
     ]);
     expect(guard.blocked.map((b) => b.change.movedTo)).toEqual(['ordersRenamed12345678']);
-    expect(text).toContain(`**REMOVE broker orders-production (${ORDERS}) will be deleted and recreated as ordersRenamed12345678 (its logical id changes)`);
+    expect(text).toContain(
+      `**REMOVE broker orders-production (${ORDERS}) will be deleted and recreated as ordersRenamed12345678 (its logical id changes)`,
+    );
   });
 
   test('a removed secret is guarded; with DeletionPolicy Retain the review says it is orphaned', () => {
     const { guard, text } = review(edited((t) => delete t[BROKERS].Resources.ordersCredentialsordersadmin1F8ACBDD));
-    expect(guard.blocked.map((b) => b.change.label)).toEqual(['secret mq-platform/production/orders/orders-admin (ordersCredentialsordersadmin1F8ACBDD)']);
+    expect(guard.blocked.map((b) => b.change.label)).toEqual([
+      'secret mq-platform/production/orders/orders-admin (ordersCredentialsordersadmin1F8ACBDD)',
+    ]);
     expect(text).toContain('DeletionPolicy Retain keeps the secret in the account, orphaned');
   });
 
   test('a renamed secret (Name) is replaced and guarded under its broker', () => {
-    const { guard } = review(edited((t) => (t[BROKERS].Resources.ordersCredentialsordersapp4D6CDD0A.Properties.Name = 'mq-platform/production/orders/renamed')));
+    const { guard } = review(
+      edited((t) => (t[BROKERS].Resources.ordersCredentialsordersapp4D6CDD0A.Properties.Name = 'mq-platform/production/orders/renamed')),
+    );
     expect(guard.blocked.map((b) => [b.change.broker, b.change.kind])).toEqual([['orders', 'replaced']]);
   });
 
   test('a changed VPC CIDR is allowed only by its logical id', () => {
     const head = edited((t) => (t[NETWORK].Resources.NetworkVpc7FB7348F.Properties.CidrBlock = '10.31.0.0/16'));
     expect(review(head).guard.blocked.map((b) => b.change.logicalId)).toContain('NetworkVpc7FB7348F');
-    expect(review(head, [{ logicalId: 'NetworkVpc7FB7348F', reason: 'test' }]).guard.blocked.map((b) => b.change.logicalId)).not.toContain('NetworkVpc7FB7348F');
+    expect(review(head, [{ logicalId: 'NetworkVpc7FB7348F', reason: 'test' }]).guard.blocked.map((b) => b.change.logicalId)).not.toContain(
+      'NetworkVpc7FB7348F',
+    );
   });
 });
 
@@ -122,14 +147,57 @@ describe('lock-out changes: in place, but clients are refused', () => {
   const secret = (t: Record<string, Mutable>) => t[BROKERS].Resources[APP].Properties;
   const key = (t: Record<string, Mutable>) => t[BROKERS].Resources.ordersKey8C30302D.Properties;
   const rows: Array<[string, string, (t: Record<string, Mutable>) => void, RegExp]> = [
-    ['password length', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.PasswordLength = 40), /CloudFormation generates a new secret value while the broker keeps the old password: every client of broker orders is refused/],
-    ['excluded characters', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.ExcludeCharacters = '"@/'), /generates a new secret value/],
-    ['secret template', 'GenerateSecretString', (t) => (secret(t).GenerateSecretString.SecretStringTemplate = '{"username":"other"}'), /generates a new secret value/],
-    ['secret key', 'KmsKeyId', (t) => (secret(t).KmsKeyId = 'alias/other'), /re-encrypted under another key: every reader without kms:Decrypt on the new key \(clients of broker orders/],
-    ['key disabled', 'Enabled', (t) => (key(t).Enabled = false), /the key is disabled: nothing encrypted with it can be decrypted; every client of broker orders/],
+    [
+      'password length',
+      'GenerateSecretString',
+      (t) => (secret(t).GenerateSecretString.PasswordLength = 40),
+      /CloudFormation generates a new secret value while the broker keeps the old password: every client of broker orders is refused/,
+    ],
+    [
+      'excluded characters',
+      'GenerateSecretString',
+      (t) => (secret(t).GenerateSecretString.ExcludeCharacters = '"@/'),
+      /generates a new secret value/,
+    ],
+    [
+      'secret template',
+      'GenerateSecretString',
+      (t) => (secret(t).GenerateSecretString.SecretStringTemplate = '{"username":"other"}'),
+      /generates a new secret value/,
+    ],
+    [
+      'secret key',
+      'KmsKeyId',
+      (t) => (secret(t).KmsKeyId = 'alias/other'),
+      /re-encrypted under another key: every reader without kms:Decrypt on the new key \(clients of broker orders/,
+    ],
+    [
+      'key disabled',
+      'Enabled',
+      (t) => (key(t).Enabled = false),
+      /the key is disabled: nothing encrypted with it can be decrypted; every client of broker orders/,
+    ],
     ['key deletion window', 'PendingWindowInDays', (t) => (key(t).PendingWindowInDays = 7), /how soon a deleted key is gone/],
-    ['LDAP settings', 'LdapServerMetadata', (t) => (orders(t).LdapServerMetadata = { Hosts: ['ldap.example.com'], RoleBase: 'ou=roles', RoleSearchMatching: '(member={0})', ServiceAccountUsername: 'svc', UserBase: 'ou=users', UserSearchMatching: '(uid={0})' }), /authenticates against another LDAP setup: every client of broker orders/],
-    ['broker user password', 'Users', (t) => (orders(t).Users[0].Password = 'x'.repeat(12)), /a broker user is removed or gets another password: its clients of broker orders are refused until they re-read their secret \(orders-app\)/],
+    [
+      'LDAP settings',
+      'LdapServerMetadata',
+      (t) =>
+        (orders(t).LdapServerMetadata = {
+          Hosts: ['ldap.example.com'],
+          RoleBase: 'ou=roles',
+          RoleSearchMatching: '(member={0})',
+          ServiceAccountUsername: 'svc',
+          UserBase: 'ou=users',
+          UserSearchMatching: '(uid={0})',
+        }),
+      /authenticates against another LDAP setup: every client of broker orders/,
+    ],
+    [
+      'broker user password',
+      'Users',
+      (t) => (orders(t).Users[0].Password = 'x'.repeat(12)),
+      /a broker user is removed or gets another password: its clients of broker orders are refused until they re-read their secret \(orders-app\)/,
+    ],
   ];
 
   test.each(rows)('%s (%s): blocked and named, allowed only for that resource and property', (_name, property, edit, effect) => {
@@ -143,7 +211,9 @@ describe('lock-out changes: in place, but clients are refused', () => {
     const logicalId = guard.blocked[0].change.logicalId;
     const who = logicalId === ORDERS ? { broker: 'orders' } : { logicalId };
     expect(review(edited(edit), [{ ...who, property, reason: 'clients re-read after the maintenance window' }]).guard.blocked).toEqual([]);
-    expect(review(edited(edit), [{ ...who, property: 'Description', reason: 'clients re-read after the maintenance window' }]).guard.blocked).toHaveLength(1);
+    expect(
+      review(edited(edit), [{ ...who, property: 'Description', reason: 'clients re-read after the maintenance window' }]).guard.blocked,
+    ).toHaveLength(1);
   });
 
   test('a key enabled again, a new user and an instance size lock nobody out', () => {
@@ -161,7 +231,13 @@ describe('changes that do not replace', () => {
   test('a new ingress rule and an instance type are in-place updates that pass', () => {
     const { diff, guard, text } = review(
       edited((t) => {
-        t[BROKERS].Resources.ordersSecurityGroupE4C1FAB8.Properties.SecurityGroupIngress.push({ CidrIp: '10.50.0.0/16', Description: 'reporting OpenWire', FromPort: 61617, IpProtocol: 'tcp', ToPort: 61617 });
+        t[BROKERS].Resources.ordersSecurityGroupE4C1FAB8.Properties.SecurityGroupIngress.push({
+          CidrIp: '10.50.0.0/16',
+          Description: 'reporting OpenWire',
+          FromPort: 61617,
+          IpProtocol: 'tcp',
+          ToPort: 61617,
+        });
         orders(t).HostInstanceType = 'mq.m5.xlarge';
       }),
     );
@@ -172,7 +248,9 @@ describe('changes that do not replace', () => {
     ]);
     expect(text).toContain('- UPDATE in place broker orders-production (orders46FA7C19)');
     expect(text).toContain('  - HostInstanceType: "mq.m5.large" → "mq.m5.xlarge"');
-    expect(text).toContain('  - SecurityGroupIngress: + {"CidrIp":"10.50.0.0/16","Description":"reporting OpenWire","FromPort":61617,"IpProtocol":"tcp","ToPort":61617}');
+    expect(text).toContain(
+      '  - SecurityGroupIngress: + {"CidrIp":"10.50.0.0/16","Description":"reporting OpenWire","FromPort":61617,"IpProtocol":"tcp","ToPort":61617}',
+    );
   });
 
   test('identical templates give no changes', () => {
@@ -201,7 +279,11 @@ describe('the review of the protection itself', () => {
     expect(blocked.protected).toBe(true);
     expect(hasBlocked([blocked])).toBe(true);
     expect(renderReview([blocked], 'md')).toContain('- **PROTECTION protected: lowers the protection of production');
-    const unlocked = reviewEnvironment({ ...config, unlock: [{ change: 'protection' as const, reason: 'retiring prod after the move' }] }, baseline, base);
+    const unlocked = reviewEnvironment(
+      { ...config, unlock: [{ change: 'protection' as const, reason: 'retiring prod after the move' }] },
+      baseline,
+      base,
+    );
     expect(unlocked.protected).toBe(false);
     expect(hasBlocked([unlocked])).toBe(false);
     expect(renderReview([unlocked], 'text')).toContain('unlocked by unlock[0]: "retiring prod after the move"');

@@ -16,12 +16,20 @@ describe('20 brokers x 200 queues', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-scale-'));
   const { app } = synthEnvironment(config, outdir);
   const assembly = app.synth();
-  const sizes = assembly.stacks.map((s) => ({ stack: s.stackName, resources: Object.keys(s.template.Resources ?? {}).length, bytes: fs.statSync(s.templateFullPath).size }));
+  const sizes = assembly.stacks.map((s) => ({
+    stack: s.stackName,
+    resources: Object.keys(s.template.Resources ?? {}).length,
+    bytes: fs.statSync(s.templateFullPath).size,
+  }));
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('every template stays under 500 resources and 1 MB', () => {
     for (const s of sizes) {
-      expect({ stack: s.stack, underResourceLimit: s.resources < 500, underSizeLimit: s.bytes < 1_000_000 }).toEqual({ stack: s.stack, underResourceLimit: true, underSizeLimit: true });
+      expect({ stack: s.stack, underResourceLimit: s.resources < 500, underSizeLimit: s.bytes < 1_000_000 }).toEqual({
+        stack: s.stack,
+        underResourceLimit: true,
+        underSizeLimit: true,
+      });
     }
   });
 
@@ -34,7 +42,10 @@ describe('20 brokers x 200 queues', () => {
   test("the plan's size estimate is an upper bound of every alarm template (the size rule relies on it)", () => {
     config.brokers.forEach((b) => {
       const actual = sizes.find((s) => s.stack === `MqPlatform-bench-Alarms-${b.name}`)!.bytes;
-      expect({ broker: b.name, estimateCovers: planBrokerAlarms(b).estimatedBytes >= actual }).toEqual({ broker: b.name, estimateCovers: true });
+      expect({ broker: b.name, estimateCovers: planBrokerAlarms(b).estimatedBytes >= actual }).toEqual({
+        broker: b.name,
+        estimateCovers: true,
+      });
     });
   });
 });

@@ -21,18 +21,40 @@ describe('BrokersStack', () => {
       'ordersCredentialsordersadmin1F8ACBDD',
       'ordersCredentialsordersapp4D6CDD0A',
     ]);
-    expect(Object.keys(devTemplate.findResources('AWS::KMS::Key')).sort()).toEqual(['CredentialRotationLogKeyCE549C9D', 'eventsKey0F66D8AC', 'ordersKey8C30302D']);
+    expect(Object.keys(devTemplate.findResources('AWS::KMS::Key')).sort()).toEqual([
+      'CredentialRotationLogKeyCE549C9D',
+      'eventsKey0F66D8AC',
+      'ordersKey8C30302D',
+    ]);
     expect(Object.keys(devTemplate.findResources('AWS::Logs::LogGroup')).sort()).toEqual(['CredentialRotationLogGroup1D3C9732']);
   });
 
   test('dev: single-instance ActiveMQ and RabbitMQ on small instances', () => {
-    devTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: 'orders-dev', EngineType: 'ACTIVEMQ', DeploymentMode: 'SINGLE_INSTANCE', HostInstanceType: 'mq.t3.micro' });
-    devTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: 'events-dev', EngineType: 'RABBITMQ', DeploymentMode: 'SINGLE_INSTANCE', HostInstanceType: 'mq.m7g.medium' });
+    devTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', {
+      BrokerName: 'orders-dev',
+      EngineType: 'ACTIVEMQ',
+      DeploymentMode: 'SINGLE_INSTANCE',
+      HostInstanceType: 'mq.t3.micro',
+    });
+    devTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', {
+      BrokerName: 'events-dev',
+      EngineType: 'RABBITMQ',
+      DeploymentMode: 'SINGLE_INSTANCE',
+      HostInstanceType: 'mq.m7g.medium',
+    });
   });
 
   test('prod: ActiveMQ active/standby and RabbitMQ cluster on production instances', () => {
-    prodTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: 'orders-production', DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', HostInstanceType: 'mq.m5.large' });
-    prodTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: 'events-production', DeploymentMode: 'CLUSTER_MULTI_AZ', HostInstanceType: 'mq.m7g.large' });
+    prodTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', {
+      BrokerName: 'orders-production',
+      DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
+      HostInstanceType: 'mq.m5.large',
+    });
+    prodTemplate.hasResourceProperties('AWS::AmazonMQ::Broker', {
+      BrokerName: 'events-production',
+      DeploymentMode: 'CLUSTER_MULTI_AZ',
+      HostInstanceType: 'mq.m7g.large',
+    });
   });
 
   test('prod stacks have termination protection and retain stateful resources; dev does not', () => {
@@ -50,7 +72,8 @@ describe('BrokersStack', () => {
     expect(policy).toContain('\\"Action\\":[\\"logs:CreateLogStream\\",\\"logs:PutLogEvents\\"]');
     expect(policy).toContain(':log-group:/aws/amazonmq/*');
     // (and, ActiveMQ, after the seeds of its broker-user secrets: test/constructs/rotation/alternating-users.test.ts)
-    for (const b of Object.values(devTemplate.findResources('AWS::AmazonMQ::Broker'))) expect(b.DependsOn).toContainEqual(expect.stringMatching(/^AmazonMqLogPolicy/));
+    for (const b of Object.values(devTemplate.findResources('AWS::AmazonMQ::Broker')))
+      expect(b.DependsOn).toContainEqual(expect.stringMatching(/^AmazonMqLogPolicy/));
   });
 
   test('outputs each enabled protocol endpoint, the console URL and the secret ARN per broker', () => {
@@ -70,7 +93,9 @@ describe('BrokersStack', () => {
       'OrdersSecretArn',
       'OrdersStompEndpoints',
     ]);
-    devTemplate.hasOutput('OrdersOpenWireEndpoints', { Value: { 'Fn::Join': [',', { 'Fn::GetAtt': ['orders46FA7C19', 'OpenWireEndpoints'] }] } });
+    devTemplate.hasOutput('OrdersOpenWireEndpoints', {
+      Value: { 'Fn::Join': [',', { 'Fn::GetAtt': ['orders46FA7C19', 'OpenWireEndpoints'] }] },
+    });
   });
 
   test('tags brokers and secrets so that tools can find them', () => {
@@ -121,7 +146,13 @@ describe('BrokersStack', () => {
   test('imports an existing VPC by id, without a network stack or lookups', () => {
     const config = parseConfig({
       ...minimalConfig(),
-      network: { mode: 'import', vpcId: 'vpc-0a1b2c3d4e5f67890', cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'] },
+      network: {
+        mode: 'import',
+        vpcId: 'vpc-0a1b2c3d4e5f67890',
+        cidr: '10.0.0.0/16',
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+        subnetIds: ['subnet-0a1b2c3d', 'subnet-1a2b3c4d'],
+      },
     });
     const { app, stacks } = synthEnvironment(config);
     expect(stacks.network).toBeUndefined();

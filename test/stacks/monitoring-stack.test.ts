@@ -6,34 +6,51 @@ import { fixtureConfig, minimalConfig } from '../support/configs';
 describe('MonitoringStack', () => {
   const raw: any = minimalConfig();
   raw.monitoring = {
-    subscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }, { protocol: 'https', endpoint: 'https://hooks.example.com/mq' }],
+    subscriptions: [
+      { protocol: 'email', endpoint: 'oncall@example.com' },
+      { protocol: 'https', endpoint: 'https://hooks.example.com/mq' },
+    ],
     alarmTopicArns: ['arn:aws:sns:eu-west-1:123456789012:chatops'],
   };
   const { stacks } = synthEnvironment(parseConfig(raw));
   const template = Template.fromStack(stacks.monitoring);
 
   test('the alarm topic is encrypted with its own customer-managed key', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'mq-platform-test-alarms', KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmTopicKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'mq-platform-test-alarms',
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmTopicKey'), 'Arn'] },
+    });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
         ]),
       },
     });
   });
 
-  test('the topic policy denies publishing without TLS and lets only this environment\'s alarms publish', () => {
+  test("the topic policy denies publishing without TLS and lets only this environment's alarms publish", () => {
     const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0].Properties.PolicyDocument.Statement;
     expect(policy).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Action: 'sns:Publish', Principal: '*' }),
+        expect.objectContaining({
+          Effect: 'Deny',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          Action: 'sns:Publish',
+          Principal: '*',
+        }),
         expect.objectContaining({
           Effect: 'Allow',
           Action: 'sns:Publish',
           Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Condition: expect.objectContaining({ ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', expect.arrayContaining([':alarm:mq-platform-test-*'])] } } }),
+          Condition: expect.objectContaining({
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', expect.arrayContaining([':alarm:mq-platform-test-*'])] } },
+          }),
         }),
       ]),
     );
@@ -63,8 +80,17 @@ describe('dashboard', () => {
   const body = JSON.stringify(Template.fromStack(prod.monitoring).findResources('AWS::CloudWatch::Dashboard'));
 
   test('shows depth, throughput, connections, CPU, memory and storage per broker, and the alarm status', () => {
-    for (const text of ['QueueSize', 'EnqueueCount', 'CurrentConnectionsCount', 'CpuUtilization', 'HeapUsage', 'StorePercentUsage']) expect(body).toContain(text);
-    for (const text of ['MessageReadyCount', 'PublishRate', 'ConnectionCount', 'SystemCpuUtilization', 'RabbitMQMemUsed', 'RabbitMQDiskFree']) expect(body).toContain(text);
+    for (const text of ['QueueSize', 'EnqueueCount', 'CurrentConnectionsCount', 'CpuUtilization', 'HeapUsage', 'StorePercentUsage'])
+      expect(body).toContain(text);
+    for (const text of [
+      'MessageReadyCount',
+      'PublishRate',
+      'ConnectionCount',
+      'SystemCpuUtilization',
+      'RabbitMQMemUsed',
+      'RabbitMQDiskFree',
+    ])
+      expect(body).toContain(text);
     expect(body).toContain('orders-production-2');
     expect(body).toContain('mq-platform-production-orders-cpu');
     expect(body).toContain('\\"type\\":\\"alarm\\"');

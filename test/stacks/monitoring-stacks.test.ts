@@ -22,7 +22,8 @@ describe.each(FIXTURES)('test/fixtures/%s.json alarms', (stage) => {
       const published = PUBLISHED_DIMENSION_SETS[broker.engine].map((d) => d.join(','));
       const own = broker.engine === 'RABBITMQ' ? [broker.brokerName] : [`${broker.brokerName}-1`, `${broker.brokerName}-2`];
       for (const alarm of alarmsOf(template)) {
-        for (const set of alarm.dimensionSets) expect({ alarm: alarm.name, published: published.includes(set.join(',')) }).toEqual({ alarm: alarm.name, published: true });
+        for (const set of alarm.dimensionSets)
+          expect({ alarm: alarm.name, published: published.includes(set.join(',')) }).toEqual({ alarm: alarm.name, published: true });
         for (const b of alarm.brokers) expect(own).toContain(b);
         if (broker.engine === 'RABBITMQ' && broker.engineVersion.startsWith('4.')) {
           expect(alarm.dimensionSets.flat()).not.toContain('Queue'); // RabbitMQ 4.x publishes no queue metrics
@@ -34,9 +35,17 @@ describe.each(FIXTURES)('test/fixtures/%s.json alarms', (stage) => {
   test('every alarm has ALARM and OK actions on the environment topic, and a description', () => {
     for (const { template } of perBroker) {
       for (const { name, properties: p } of alarmsOf(template)) {
-        const topic = { 'Fn::Join': ['', [Match.stringLikeRegexp('^arn:aws:sns:'), { Ref: 'AWS::AccountId' }, `:mq-platform-${config.environment}-alarms`]] };
+        const topic = {
+          'Fn::Join': [
+            '',
+            [Match.stringLikeRegexp('^arn:aws:sns:'), { Ref: 'AWS::AccountId' }, `:mq-platform-${config.environment}-alarms`],
+          ],
+        };
         expect({ name, actions: p.AlarmActions }).toEqual({ name, actions: [expect.anything()] });
-        Template.fromJSON({ Resources: { A: { Type: 'T', Properties: p } } }).hasResourceProperties('T', { AlarmActions: [topic], OKActions: [topic] });
+        Template.fromJSON({ Resources: { A: { Type: 'T', Properties: p } } }).hasResourceProperties('T', {
+          AlarmActions: [topic],
+          OKActions: [topic],
+        });
         expect(p.AlarmDescription).toMatch(/First: /);
         expect(p.AlarmName).toMatch(new RegExp(`^mq-platform-${config.environment}-[a-z0-9_-]+-`));
       }
@@ -75,27 +84,52 @@ describe('prod alarms', () => {
 
   test('ActiveMQ dead letters: ActiveMQ.DLQ not empty, on Broker + Queue of both instances', () => {
     const dlq = byName(orders, 'mq-platform-production-orders-dead-letters-ActiveMQ.DLQ');
-    expect(dlq.dimensionSets).toEqual([['Broker', 'Queue'], ['Broker', 'Queue']]);
+    expect(dlq.dimensionSets).toEqual([
+      ['Broker', 'Queue'],
+      ['Broker', 'Queue'],
+    ]);
     expect(dlq.properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   });
 
   test('RabbitMQ 4.2 cluster: depth from broker-level ready/unacked counts, CPU per node through Metrics Insights', () => {
-    expect(byName(events, 'mq-platform-production-events-ready-messages').properties).toMatchObject({ MetricName: 'MessageReadyCount', Dimensions: [{ Name: 'Broker', Value: 'events-production' }] });
-    expect(byName(events, 'mq-platform-production-events-unacknowledged-messages').properties).toMatchObject({ MetricName: 'MessageUnacknowledgedCount' });
-    expect(byName(events, 'mq-platform-production-events-cpu').queries).toEqual([`SELECT MAX(SystemCpuUtilization) FROM SCHEMA("AWS/AmazonMQ", Broker, Node) WHERE Broker = 'events-production'`]);
+    expect(byName(events, 'mq-platform-production-events-ready-messages').properties).toMatchObject({
+      MetricName: 'MessageReadyCount',
+      Dimensions: [{ Name: 'Broker', Value: 'events-production' }],
+    });
+    expect(byName(events, 'mq-platform-production-events-unacknowledged-messages').properties).toMatchObject({
+      MetricName: 'MessageUnacknowledgedCount',
+    });
+    expect(byName(events, 'mq-platform-production-events-cpu').queries).toEqual([
+      `SELECT MAX(SystemCpuUtilization) FROM SCHEMA("AWS/AmazonMQ", Broker, Node) WHERE Broker = 'events-production'`,
+    ]);
     // ConnectionCount of a cluster is the sum of three nodes: 80% of 3 x 5,000 (mq.m7g.large).
-    expect(byName(events, 'mq-platform-production-events-connections').properties).toMatchObject({ MetricName: 'ConnectionCount', Threshold: 12000 });
+    expect(byName(events, 'mq-platform-production-events-connections').properties).toMatchObject({
+      MetricName: 'ConnectionCount',
+      Threshold: 12000,
+    });
   });
 
   test('RabbitMQ memory and disk are read against their limits', () => {
-    expect(byName(events, 'mq-platform-production-events-memory').properties.Metrics[0]).toMatchObject({ Expression: '100 * used / limit' });
-    expect(byName(events, 'mq-platform-production-events-disk').properties).toMatchObject({ Threshold: 2, ComparisonOperator: 'LessThanThreshold' });
+    expect(byName(events, 'mq-platform-production-events-memory').properties.Metrics[0]).toMatchObject({
+      Expression: '100 * used / limit',
+    });
+    expect(byName(events, 'mq-platform-production-events-disk').properties).toMatchObject({
+      Threshold: 2,
+      ComparisonOperator: 'LessThanThreshold',
+    });
   });
 });
 
 describe('RabbitMQ 3.13 named queues', () => {
   const raw: any = minimalConfig();
-  Object.assign(raw.brokers[1], { engineVersion: '3.13', queues: [{ name: 'orders', virtualHost: 'shop', maxDepth: 50 }, { name: 'audit', alarmWithoutConsumers: false }], deadLetterQueues: [{ name: 'orders.dlq', virtualHost: 'shop' }] });
+  Object.assign(raw.brokers[1], {
+    engineVersion: '3.13',
+    queues: [
+      { name: 'orders', virtualHost: 'shop', maxDepth: 50 },
+      { name: 'audit', alarmWithoutConsumers: false },
+    ],
+    deadLetterQueues: [{ name: 'orders.dlq', virtualHost: 'shop' }],
+  });
   raw.monitoring = { alarms: { queueDepth: 10 } };
   const { perBroker } = alarmTemplates(parseConfig(raw));
   const alarms = alarmsOf(perBroker[1].template);
@@ -104,11 +138,27 @@ describe('RabbitMQ 3.13 named queues', () => {
   test('per-queue alarms use Broker + VirtualHost + Queue', () => {
     expect(byName('mq-platform-test-rmq-queue-depth-shop/orders').properties).toMatchObject({
       MetricName: 'MessageCount',
-      Dimensions: [{ Name: 'Broker', Value: 'rmq-test' }, { Name: 'Queue', Value: 'orders' }, { Name: 'VirtualHost', Value: 'shop' }],
+      Dimensions: [
+        { Name: 'Broker', Value: 'rmq-test' },
+        { Name: 'Queue', Value: 'orders' },
+        { Name: 'VirtualHost', Value: 'shop' },
+      ],
       Threshold: 50,
     });
-    expect(byName('mq-platform-test-rmq-queue-no-consumers-shop/orders').properties).toMatchObject({ MetricName: 'ConsumerCount', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
-    expect(byName('mq-platform-test-rmq-queue-depth-audit').properties).toMatchObject({ Dimensions: [{ Name: 'Broker', Value: 'rmq-test' }, { Name: 'Queue', Value: 'audit' }, { Name: 'VirtualHost', Value: '/' }], Threshold: 10 });
+    expect(byName('mq-platform-test-rmq-queue-no-consumers-shop/orders').properties).toMatchObject({
+      MetricName: 'ConsumerCount',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(byName('mq-platform-test-rmq-queue-depth-audit').properties).toMatchObject({
+      Dimensions: [
+        { Name: 'Broker', Value: 'rmq-test' },
+        { Name: 'Queue', Value: 'audit' },
+        { Name: 'VirtualHost', Value: '/' },
+      ],
+      Threshold: 10,
+    });
     expect(alarms.find((a) => a.name === 'mq-platform-test-rmq-queue-no-consumers-audit')).toBeUndefined();
   });
 

@@ -27,7 +27,14 @@ export function alarmsOf(template: Template): AlarmView[] {
       if (typeof q.Expression === 'string' && /^SELECT/.test(q.Expression)) {
         queries.push(q.Expression);
         const schema = /SCHEMA\("AWS\/AmazonMQ", ([^)]*)\)/.exec(q.Expression);
-        dimensionSets.push(schema ? schema[1].split(',').map((s) => s.trim()).sort() : ['(no SCHEMA)']);
+        dimensionSets.push(
+          schema
+            ? schema[1]
+                .split(',')
+                .map((s) => s.trim())
+                .sort()
+            : ['(no SCHEMA)'],
+        );
         for (const m of q.Expression.matchAll(/Broker = '([^']*)'/g)) brokers.push(m[1]);
       }
     }

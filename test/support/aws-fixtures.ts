@@ -43,7 +43,9 @@ export const events: DescribeBrokerResponse = {
   DeploymentMode: 'CLUSTER_MULTI_AZ',
   EngineType: 'RABBITMQ',
   EngineVersion: '3.13',
-  BrokerInstances: [{ ConsoleURL: `https://${RABBIT_ID}.mq.eu-west-1.amazonaws.com`, Endpoints: [`amqps://${RABBIT_ID}.mq.eu-west-1.amazonaws.com:5671`] }],
+  BrokerInstances: [
+    { ConsoleURL: `https://${RABBIT_ID}.mq.eu-west-1.amazonaws.com`, Endpoints: [`amqps://${RABBIT_ID}.mq.eu-west-1.amazonaws.com:5671`] },
+  ],
   Tags: { 'mq-platform:environment': 'dev', 'mq-platform:broker': 'events' },
   Users: [],
 };

@@ -42,31 +42,39 @@ export class FakeSecretsManager {
         ? this.versions.get(input.VersionId)
         : [...this.versions.values()].find((v) => v.stages.has(input.VersionStage ?? 'AWSCURRENT'));
       if (!entry || entry.value === undefined || (input.VersionStage && !entry.stages.has(input.VersionStage))) {
-        throw new ResourceNotFoundException({ message: 'Secrets Manager can\'t find the specified secret value', $metadata: {} });
+        throw new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value", $metadata: {} });
       }
       return { Name: this.name, SecretString: entry.value };
     });
-    this.mock.on(PutSecretValueCommand).callsFake((input: { ClientRequestToken: string; SecretString: string; VersionStages?: string[] }) => {
-      const existing = this.versions.get(input.ClientRequestToken);
-      if (existing?.value !== undefined) {
-        if (existing.value !== input.SecretString) throw new ResourceExistsException({ message: 'version exists with another value', $metadata: {} });
+    this.mock
+      .on(PutSecretValueCommand)
+      .callsFake((input: { ClientRequestToken: string; SecretString: string; VersionStages?: string[] }) => {
+        const existing = this.versions.get(input.ClientRequestToken);
+        if (existing?.value !== undefined) {
+          if (existing.value !== input.SecretString)
+            throw new ResourceExistsException({ message: 'version exists with another value', $metadata: {} });
+          return {};
+        }
+        const version = existing ?? { stages: new Set<string>() };
+        version.value = input.SecretString;
+        this.versions.set(input.ClientRequestToken, version);
+        for (const stage of input.VersionStages ?? ['AWSCURRENT']) this.label(stage, input.ClientRequestToken);
         return {};
-      }
-      const version = existing ?? { stages: new Set<string>() };
-      version.value = input.SecretString;
-      this.versions.set(input.ClientRequestToken, version);
-      for (const stage of input.VersionStages ?? ['AWSCURRENT']) this.label(stage, input.ClientRequestToken);
-      return {};
-    });
-    this.mock.on(UpdateSecretVersionStageCommand).callsFake((input: { VersionStage: string; MoveToVersionId?: string; RemoveFromVersionId?: string }) => {
-      const holder = this.holder(input.VersionStage);
-      if (holder && holder !== input.MoveToVersionId && holder !== input.RemoveFromVersionId) {
-        throw new InvalidRequestException({ message: `${input.VersionStage} is on ${holder}; name it in RemoveFromVersionId`, $metadata: {} });
-      }
-      if (input.VersionStage === 'AWSCURRENT' && holder && holder !== input.MoveToVersionId) this.label('AWSPREVIOUS', holder);
-      if (input.MoveToVersionId) this.label(input.VersionStage, input.MoveToVersionId);
-      return {};
-    });
+      });
+    this.mock
+      .on(UpdateSecretVersionStageCommand)
+      .callsFake((input: { VersionStage: string; MoveToVersionId?: string; RemoveFromVersionId?: string }) => {
+        const holder = this.holder(input.VersionStage);
+        if (holder && holder !== input.MoveToVersionId && holder !== input.RemoveFromVersionId) {
+          throw new InvalidRequestException({
+            message: `${input.VersionStage} is on ${holder}; name it in RemoveFromVersionId`,
+            $metadata: {},
+          });
+        }
+        if (input.VersionStage === 'AWSCURRENT' && holder && holder !== input.MoveToVersionId) this.label('AWSPREVIOUS', holder);
+        if (input.MoveToVersionId) this.label(input.VersionStage, input.MoveToVersionId);
+        return {};
+      });
   }
 
   /** What RotateSecret does before it calls the function: a new version id labelled AWSPENDING, without a value. */
@@ -78,7 +86,11 @@ export class FakeSecretsManager {
   }
 
   /** Runs the steps in order as Secrets Manager does; stops at the first failure (and rethrows it). */
-  async rotate(handler: (e: RotationEvent) => Promise<void>, token = this.startRotation(), steps: readonly RotationStep[] = ROTATION_STEPS): Promise<string> {
+  async rotate(
+    handler: (e: RotationEvent) => Promise<void>,
+    token = this.startRotation(),
+    steps: readonly RotationStep[] = ROTATION_STEPS,
+  ): Promise<string> {
     for (const step of steps) await handler({ SecretId: this.name, ClientRequestToken: token, Step: step });
     if (steps.includes('finishSecret')) this.versions.get(token)?.stages.delete('AWSPENDING');
     return token;

@@ -1,6 +1,14 @@
 import { Endpoint, formatEndpoint } from '../../lib/client/endpoint';
 import { MqPlatformError } from '../../lib/client/errors';
-import { ConsumeOptions, Engine, MessageHandler, MessagingClient, MessagingClientOptions, PublishOptions, Session } from '../../lib/client/messaging-client';
+import {
+  ConsumeOptions,
+  Engine,
+  MessageHandler,
+  MessagingClient,
+  MessagingClientOptions,
+  PublishOptions,
+  Session,
+} from '../../lib/client/messaging-client';
 
 /** A broker in memory: queues of messages, with ack/nack and redelivery. */
 export class InMemorySession implements Session {
@@ -15,7 +23,10 @@ export class InMemorySession implements Session {
   async publish(queue: string, body: Buffer, options: PublishOptions): Promise<void> {
     this.published.push({ queue, body, options });
     const h = this.consumers.get(queue);
-    if (h) setImmediate(() => void h({ body, headers: options.headers ?? {}, redelivered: false, ack: async () => undefined, nack: async () => undefined }));
+    if (h)
+      setImmediate(
+        () => void h({ body, headers: options.headers ?? {}, redelivered: false, ack: async () => undefined, nack: async () => undefined }),
+      );
   }
 
   async consume(queue: string, handler: MessageHandler, _options: ConsumeOptions): Promise<() => Promise<void>> {

@@ -48,17 +48,61 @@ export class AmazonMqChecks extends NagPack {
     this.packName = 'AmazonMQ';
     this.level = props.production ? NagMessageLevel.ERROR : NagMessageLevel.WARN;
     this.specs = [
-      { rule: mq2, info: 'MQ.2: the ActiveMQ broker does not stream audit logs to CloudWatch.', explanation: 'Audit logs record who changed what through JMX and the web console. Set logs.audit (default true).' },
-      { rule: mq3, info: 'MQ.3: the broker does not upgrade minor versions automatically.', explanation: 'Amazon MQ requires it for ActiveMQ 5.18+ and RabbitMQ 3.13+; it brings security patches.' },
-      { rule: mq4Tagged(props.requiredTagKeys ?? []), info: `MQ.4: the broker lacks required tags${props.requiredTagKeys?.length ? ` (${props.requiredTagKeys.join(', ')})` : ''}.`, explanation: 'Tags attribute cost and ownership. Add them to the environment or broker tags in the config.' },
-      { rule: mq5ActiveStandby(props.production ?? false), info: 'MQ.5 (CT.MQ.PR.1): the production ActiveMQ broker is not ACTIVE_STANDBY_MULTI_AZ.', explanation: 'A single instance is down during maintenance and lost with its availability zone.' },
-      { rule: mq6Cluster(props.production ?? false), info: 'MQ.6 (CT.MQ.PR.2): the production RabbitMQ broker is not CLUSTER_MULTI_AZ.', explanation: 'A single instance is down during maintenance and lost with its availability zone.' },
-      { rule: mqp1, info: 'MQP.1: the broker is publicly accessible.', explanation: 'Brokers belong in private subnets, reachable only from named clients.' },
-      { rule: mqp2, info: 'MQP.2: the broker is not encrypted with a customer-managed KMS key.', explanation: 'A customer-managed key lets you control, audit and revoke access to the data at rest.' },
-      { rule: mqp3, info: 'MQP.3: a broker user password is not a Secrets Manager dynamic reference.', explanation: 'A literal password ends up in the template, the stack and every snapshot.' },
-      { rule: mqp4, info: 'MQP.4: the broker does not stream general logs to CloudWatch.', explanation: 'General logs are the first thing to read when clients cannot connect.' },
-      { rule: mqp5, info: 'MQP.5: a security group opens an Amazon MQ port to 0.0.0.0/0 or ::/0.', explanation: 'Open broker ports invite credential stuffing; name the clients instead.' },
-      { rule: mqp6, info: 'MQP.6: the broker has no maintenance window.', explanation: 'Without one, Amazon MQ patches and reboots at a time of its choosing.' },
+      {
+        rule: mq2,
+        info: 'MQ.2: the ActiveMQ broker does not stream audit logs to CloudWatch.',
+        explanation: 'Audit logs record who changed what through JMX and the web console. Set logs.audit (default true).',
+      },
+      {
+        rule: mq3,
+        info: 'MQ.3: the broker does not upgrade minor versions automatically.',
+        explanation: 'Amazon MQ requires it for ActiveMQ 5.18+ and RabbitMQ 3.13+; it brings security patches.',
+      },
+      {
+        rule: mq4Tagged(props.requiredTagKeys ?? []),
+        info: `MQ.4: the broker lacks required tags${props.requiredTagKeys?.length ? ` (${props.requiredTagKeys.join(', ')})` : ''}.`,
+        explanation: 'Tags attribute cost and ownership. Add them to the environment or broker tags in the config.',
+      },
+      {
+        rule: mq5ActiveStandby(props.production ?? false),
+        info: 'MQ.5 (CT.MQ.PR.1): the production ActiveMQ broker is not ACTIVE_STANDBY_MULTI_AZ.',
+        explanation: 'A single instance is down during maintenance and lost with its availability zone.',
+      },
+      {
+        rule: mq6Cluster(props.production ?? false),
+        info: 'MQ.6 (CT.MQ.PR.2): the production RabbitMQ broker is not CLUSTER_MULTI_AZ.',
+        explanation: 'A single instance is down during maintenance and lost with its availability zone.',
+      },
+      {
+        rule: mqp1,
+        info: 'MQP.1: the broker is publicly accessible.',
+        explanation: 'Brokers belong in private subnets, reachable only from named clients.',
+      },
+      {
+        rule: mqp2,
+        info: 'MQP.2: the broker is not encrypted with a customer-managed KMS key.',
+        explanation: 'A customer-managed key lets you control, audit and revoke access to the data at rest.',
+      },
+      {
+        rule: mqp3,
+        info: 'MQP.3: a broker user password is not a Secrets Manager dynamic reference.',
+        explanation: 'A literal password ends up in the template, the stack and every snapshot.',
+      },
+      {
+        rule: mqp4,
+        info: 'MQP.4: the broker does not stream general logs to CloudWatch.',
+        explanation: 'General logs are the first thing to read when clients cannot connect.',
+      },
+      {
+        rule: mqp5,
+        info: 'MQP.5: a security group opens an Amazon MQ port to 0.0.0.0/0 or ::/0.',
+        explanation: 'Open broker ports invite credential stuffing; name the clients instead.',
+      },
+      {
+        rule: mqp6,
+        info: 'MQP.6: the broker has no maintenance window.',
+        explanation: 'Without one, Amazon MQ patches and reboots at a time of its choosing.',
+      },
     ];
   }
 

@@ -50,7 +50,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   brokerRule('broker-name', SOURCES.cfnBroker, (b, ctx, report) => {
     const full = brokerName(b, ctx.config.environment);
     if (b.name === '') {
-      report(p(ctx, 'name'), b.name, `is empty; allowed: 1 to ${49 - ctx.config.environment.length} letters, digits, "-" and "_" (the Amazon MQ name is the name plus "-${ctx.config.environment}")`);
+      report(
+        p(ctx, 'name'),
+        b.name,
+        `is empty; allowed: 1 to ${49 - ctx.config.environment.length} letters, digits, "-" and "_" (the Amazon MQ name is the name plus "-${ctx.config.environment}")`,
+      );
     } else if (!BROKER_NAME_PATTERN.test(full)) {
       report(
         p(ctx, 'name'),
@@ -63,7 +67,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   brokerRule('engine-version', SOURCES.activeMqVersions, (b, ctx, report) => {
     const allowed = ENGINE_VERSIONS[b.engine];
     if (!allowed.includes(b.engineVersion)) {
-      report(p(ctx, 'engineVersion'), b.engineVersion, `is not accepted for new ${b.engine} brokers; allowed: ${list(allowed)} (major.minor only; older versions are at or past end of support)`);
+      report(
+        p(ctx, 'engineVersion'),
+        b.engineVersion,
+        `is not accepted for new ${b.engine} brokers; allowed: ${list(allowed)} (major.minor only; older versions are at or past end of support)`,
+      );
     }
   }),
 
@@ -89,18 +97,30 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   brokerRule('storage-type', SOURCES.activeStandby, (b, ctx, report) => {
     const r = ctx.resolved;
     const byMode = STORAGE_BY_ENGINE_MODE[b.engine][b.deploymentMode] ?? ['EBS', 'EFS'];
-    const byInstance = INSTANCE_TYPE_RULES.find((i) => i.engine === b.engine && i.instanceTypes.includes(b.instanceType))?.storage ?? ['EBS', 'EFS'];
+    const byInstance = INSTANCE_TYPE_RULES.find((i) => i.engine === b.engine && i.instanceTypes.includes(b.instanceType))?.storage ?? [
+      'EBS',
+      'EFS',
+    ];
     const allowed = byMode.filter((s) => byInstance.includes(s));
     if (!allowed.includes(r.storageType)) {
-      report(p(ctx, 'storageType'), r.storageType, `is not supported by ${b.engine} ${b.deploymentMode} on ${b.instanceType}; allowed: ${list(allowed)}`);
+      report(
+        p(ctx, 'storageType'),
+        r.storageType,
+        `is not supported by ${b.engine} ${b.deploymentMode} on ${b.instanceType}; allowed: ${list(allowed)}`,
+      );
     }
   }),
 
   brokerRule('subnets', SOURCES.cfnBroker, (b, ctx, report) => {
     const need = SUBNETS_BY_MODE[b.deploymentMode].min;
     const have = availableSubnets(ctx);
-    if (have > 0 && have < need) { // no subnets at all is the network rule's finding
-      report(p(ctx, 'deploymentMode'), b.deploymentMode, `needs ${need} private subnets in different availability zones; the network has ${have}`);
+    if (have > 0 && have < need) {
+      // no subnets at all is the network rule's finding
+      report(
+        p(ctx, 'deploymentMode'),
+        b.deploymentMode,
+        `needs ${need} private subnets in different availability zones; the network has ${have}`,
+      );
     }
   }),
 
@@ -140,7 +160,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
       (u.readers ?? []).forEach((arn, j) => {
         const path = p(ctx, 'users', i, 'readers', j);
         if (!IAM_ROLE_ARN.test(arn)) {
-          report(path, arn, 'is not an IAM role ARN; allowed: arn:aws:iam::<12-digit account>:role/<optional path/><name of 1 to 64 letters, digits and +=,.@_->, no wildcards');
+          report(
+            path,
+            arn,
+            'is not an IAM role ARN; allowed: arn:aws:iam::<12-digit account>:role/<optional path/><name of 1 to 64 letters, digits and +=,.@_->, no wildcards',
+          );
         } else if (seen.has(arn)) {
           report(path, arn, 'is listed twice; allowed: each role once');
         }
@@ -149,7 +173,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
       // Each reader is named twice (allow and deny); the rest of the policy is under 1,500 characters.
       const size = 1500 + 2 * (u.readers ?? []).reduce((n, arn) => n + arn.length + 3, 0);
       if (size > SECRET_POLICY_MAX_LENGTH) {
-        report(p(ctx, 'users', i, 'readers'), `${u.readers?.length} readers`, `make the secret's resource policy about ${size} characters; allowed: at most ${SECRET_POLICY_MAX_LENGTH} (Secrets Manager PutResourcePolicy), so name fewer roles`);
+        report(
+          p(ctx, 'users', i, 'readers'),
+          `${u.readers?.length} readers`,
+          `make the secret's resource policy about ${size} characters; allowed: at most ${SECRET_POLICY_MAX_LENGTH} (Secrets Manager PutResourcePolicy), so name fewer roles`,
+        );
       }
     });
   }),
@@ -157,8 +185,10 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   brokerRule('activemq-only-user-fields', SOURCES.cfnUser, (b, ctx, report) => {
     b.users.forEach((u, i) => {
       if (b.engine === 'RABBITMQ') {
-        if (u.consoleAccess !== undefined) report(p(ctx, 'users', i, 'consoleAccess'), u.consoleAccess, 'does not apply to RabbitMQ users; allowed: remove the field');
-        if (u.groups !== undefined) report(p(ctx, 'users', i, 'groups'), u.groups, 'does not apply to RabbitMQ users; allowed: remove the field');
+        if (u.consoleAccess !== undefined)
+          report(p(ctx, 'users', i, 'consoleAccess'), u.consoleAccess, 'does not apply to RabbitMQ users; allowed: remove the field');
+        if (u.groups !== undefined)
+          report(p(ctx, 'users', i, 'groups'), u.groups, 'does not apply to RabbitMQ users; allowed: remove the field');
         return;
       }
       const groups = u.groups ?? [];
@@ -166,7 +196,8 @@ export const BROKER_RULES: readonly BrokerRule[] = [
         report(p(ctx, 'users', i, 'groups'), groups, `has ${groups.length} groups; allowed: at most ${MAX_GROUPS_PER_USER}`);
       }
       groups.forEach((g, j) => {
-        if (!GROUP_NAME_PATTERN.test(g)) report(p(ctx, 'users', i, 'groups', j), g, 'is not a valid group name; allowed: 2 to 100 letters, digits, "-", ".", "_" and "~"');
+        if (!GROUP_NAME_PATTERN.test(g))
+          report(p(ctx, 'users', i, 'groups', j), g, 'is not a valid group name; allowed: 2 to 100 letters, digits, "-", ".", "_" and "~"');
       });
     });
   }),
@@ -174,7 +205,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   // RabbitMQ has no audit log (the Audit key is ActiveMQ only); false says so and is never sent.
   brokerRule('audit-logs', SOURCES.cfnLogs, (b, ctx, report) => {
     if (b.engine === 'RABBITMQ' && b.logs?.audit === true) {
-      report(p(ctx, 'logs', 'audit'), b.logs.audit, 'does not apply to RabbitMQ brokers (Amazon MQ has audit logs for ActiveMQ only); allowed: false, or remove the field');
+      report(
+        p(ctx, 'logs', 'audit'),
+        b.logs.audit,
+        'does not apply to RabbitMQ brokers (Amazon MQ has audit logs for ActiveMQ only); allowed: false, or remove the field',
+      );
     }
   }),
 
@@ -199,7 +234,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
       report(p(ctx, 'maintenanceWindow', 'timeOfDay'), w.timeOfDay, 'is not a 24-hour time; allowed: "HH:MM" from "00:00" to "23:59"');
     }
     if (w.timeZone !== undefined && !TIME_ZONE_PATTERN.test(w.timeZone)) {
-      report(p(ctx, 'maintenanceWindow', 'timeZone'), w.timeZone, 'is not a time zone; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"');
+      report(
+        p(ctx, 'maintenanceWindow', 'timeZone'),
+        w.timeZone,
+        'is not a time zone; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"',
+      );
     }
   }),
 
@@ -209,7 +248,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     const single = b.engine === 'ACTIVEMQ' && b.deploymentMode === 'SINGLE_INSTANCE';
     const path = p(ctx, 'rotation', 'acceptRebootDowntime');
     if (single && optIn !== true) {
-      report(path, optIn, 'must be true for a single-instance ActiveMQ broker: each credential rotation reboots it (minutes of downtime) in its maintenance window; allowed: true, or deploymentMode ACTIVE_STANDBY_MULTI_AZ (see docs/rotation.md)');
+      report(
+        path,
+        optIn,
+        'must be true for a single-instance ActiveMQ broker: each credential rotation reboots it (minutes of downtime) in its maintenance window; allowed: true, or deploymentMode ACTIVE_STANDBY_MULTI_AZ (see docs/rotation.md)',
+      );
     } else if (b.engine === 'RABBITMQ' && optIn !== undefined) {
       report(path, optIn, 'does not apply to RabbitMQ brokers (their rotation never reboots them); allowed: remove the field');
     }
@@ -222,7 +265,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     if (!w || !TIME_OF_DAY_PATTERN.test(w.timeOfDay) || (w.timeZone !== undefined && !TIME_ZONE_PATTERN.test(w.timeZone))) return;
     const timeZone = w.timeZone ?? 'UTC';
     if (!utcOffsets(timeZone)) {
-      report(p(ctx, 'maintenanceWindow', 'timeZone'), timeZone, 'is not in the time zone database; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"');
+      report(
+        p(ctx, 'maintenanceWindow', 'timeZone'),
+        timeZone,
+        'is not in the time zone database; allowed: "UTC", a UTC offset such as "UTC+02:00", or an IANA name such as "Europe/Berlin"',
+      );
     } else if (!ctx.resolved.rotation.window) {
       report(
         p(ctx, 'maintenanceWindow', 'timeOfDay'),
@@ -238,16 +285,22 @@ export const BROKER_RULES: readonly BrokerRule[] = [
       (protocols ?? []).forEach((proto, i) => {
         if (!allowed.includes(proto)) report(at(path, i), proto, `is not a ${b.engine} protocol; allowed: ${list(allowed)}`);
       });
-      if (protocols && new Set(protocols).size !== protocols.length) report(path, protocols, 'lists a protocol twice; allowed: each protocol once');
+      if (protocols && new Set(protocols).size !== protocols.length)
+        report(path, protocols, 'lists a protocol twice; allowed: each protocol once');
     };
     check(p(ctx, 'protocols'), b.protocols);
-    if (b.protocols && b.protocols.length === 0) report(p(ctx, 'protocols'), b.protocols, `is empty; allowed: at least one of ${list(allowed)}`);
+    if (b.protocols && b.protocols.length === 0)
+      report(p(ctx, 'protocols'), b.protocols, `is empty; allowed: at least one of ${list(allowed)}`);
     const brokerProtocols = ctx.resolved.protocols;
     (b.clients ?? []).forEach((c, i) => {
       check(p(ctx, 'clients', i, 'protocols'), c.protocols);
       (c.protocols ?? []).forEach((proto, j) => {
         if (allowed.includes(proto) && !brokerProtocols.includes(proto)) {
-          report(p(ctx, 'clients', i, 'protocols', j), proto, `is not enabled on this broker; allowed: ${list(brokerProtocols)} (or add it to brokers[${ctx.index}].protocols)`);
+          report(
+            p(ctx, 'clients', i, 'protocols', j),
+            proto,
+            `is not enabled on this broker; allowed: ${list(brokerProtocols)} (or add it to brokers[${ctx.index}].protocols)`,
+          );
         }
       });
     });
@@ -257,7 +310,8 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     const names = new Set<string>();
     (b.clients ?? []).forEach((c, i) => {
       const path = p(ctx, 'clients', i);
-      if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(c.name)) report(at(path, 'name'), c.name, 'is not a client name; allowed: 1 to 64 letters, digits, spaces, ".", "_" and "-"');
+      if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(c.name))
+        report(at(path, 'name'), c.name, 'is not a client name; allowed: 1 to 64 letters, digits, spaces, ".", "_" and "-"');
       if (names.has(c.name)) report(at(path, 'name'), c.name, 'is a duplicate; allowed: each client name once per broker');
       names.add(c.name);
       if ((c.cidr === undefined) === (c.securityGroupId === undefined)) {
@@ -265,9 +319,19 @@ export const BROKER_RULES: readonly BrokerRule[] = [
       }
       if (c.cidr !== undefined) {
         const parsed = parseIpv4Cidr(c.cidr);
-        if (/\/0+$/.test(c.cidr)) report(at(path, 'cidr'), c.cidr, 'opens the broker to the world; allowed: the CIDR of a named client network (never 0.0.0.0/0 or ::/0)');
+        if (/\/0+$/.test(c.cidr))
+          report(
+            at(path, 'cidr'),
+            c.cidr,
+            'opens the broker to the world; allowed: the CIDR of a named client network (never 0.0.0.0/0 or ::/0)',
+          );
         else if (!parsed) report(at(path, 'cidr'), c.cidr, 'is not an IPv4 CIDR; allowed: "a.b.c.d/n", for example "10.20.0.0/16"');
-        else if (parsed.prefix < 8) report(at(path, 'cidr'), c.cidr, 'opens the broker to the world or a large part of it; allowed: a named client range with a prefix of /8 or longer (never 0.0.0.0/0)');
+        else if (parsed.prefix < 8)
+          report(
+            at(path, 'cidr'),
+            c.cidr,
+            'opens the broker to the world or a large part of it; allowed: a named client range with a prefix of /8 or longer (never 0.0.0.0/0)',
+          );
       }
       if (c.securityGroupId !== undefined && !/^sg-[0-9a-f]{8,17}$/.test(c.securityGroupId)) {
         report(at(path, 'securityGroupId'), c.securityGroupId, 'is not a security group id; allowed: "sg-" and 8 or 17 hex digits');
@@ -279,7 +343,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     const r = ctx.resolved;
     const rules = r.clients.reduce((n, c) => n + clientProtocols(r, c).length, 0);
     if (rules > MAX_INGRESS_RULES_PER_SECURITY_GROUP) {
-      report(p(ctx, 'clients'), `${r.clients.length} clients`, `need ${rules} inbound rules; allowed: at most ${MAX_INGRESS_RULES_PER_SECURITY_GROUP} per security group (fewer clients or protocols per client)`);
+      report(
+        p(ctx, 'clients'),
+        `${r.clients.length} clients`,
+        `need ${rules} inbound rules; allowed: at most ${MAX_INGRESS_RULES_PER_SECURITY_GROUP} per security group (fewer clients or protocols per client)`,
+      );
     }
   }),
 
@@ -291,7 +359,8 @@ export const BROKER_RULES: readonly BrokerRule[] = [
     // Ours: PLATFORM_TAGS_PER_SECRET on each secret, and every broker has one (users or administrator).
     const count = Object.keys(tags).length + PLATFORM_TAGS_PER_SECRET;
     const envOnly = Object.keys(ctx.config.tags ?? {}).length + PLATFORM_TAGS_PER_SECRET;
-    if (count > MAX_TAGS_PER_BROKER && envOnly <= MAX_TAGS_PER_BROKER) { // else the environment-tags rule reports it
+    if (count > MAX_TAGS_PER_BROKER && envOnly <= MAX_TAGS_PER_BROKER) {
+      // else the environment-tags rule reports it
       report(
         p(ctx, 'tags'),
         `${count} tags`,
@@ -307,7 +376,11 @@ export const BROKER_RULES: readonly BrokerRule[] = [
  * groups, VPC) are the tightest (SOURCES.ec2Tags, SOURCES.tagging); keys starting with "aws:" are
  * reserved for AWS and "mq-platform:" for the platform's own tags.
  */
-export function checkTags(path: string, tags: Readonly<Record<string, string>> | undefined, report: (path: string, value: unknown, message: string) => void): void {
+export function checkTags(
+  path: string,
+  tags: Readonly<Record<string, string>> | undefined,
+  report: (path: string, value: unknown, message: string) => void,
+): void {
   const { key: maxKey, value: maxValue } = TAG_LENGTHS.ec2;
   for (const [key, value] of Object.entries(tags ?? {})) {
     const keyPath = at(path, key);
@@ -319,13 +392,21 @@ export function checkTags(path: string, tags: Readonly<Record<string, string>> |
     } else if (!TAG_KEY_PATTERN.test(key)) {
       report(keyPath, key, 'is not a tag key; allowed: 1 to 127 letters, digits, spaces and _ . : / = + - @');
     } else if ([...key].length > maxKey) {
-      report(keyPath, key, `is ${[...key].length} characters long; allowed: at most ${maxKey} (the limit of EC2 security groups and VPCs, which receive it)`);
+      report(
+        keyPath,
+        key,
+        `is ${[...key].length} characters long; allowed: at most ${maxKey} (the limit of EC2 security groups and VPCs, which receive it)`,
+      );
     }
     if (typeof value !== 'string') continue;
     if (!TAG_VALUE_PATTERN.test(value)) {
       report(keyPath, value, 'is not a tag value; allowed: letters, digits, spaces and _ . : / = + - @');
     } else if ([...value].length > maxValue) {
-      report(keyPath, value, `is ${[...value].length} characters long; allowed: at most ${maxValue} (the limit of EC2 security groups and VPCs, which receive it)`);
+      report(
+        keyPath,
+        value,
+        `is ${[...value].length} characters long; allowed: at most ${maxValue} (the limit of EC2 security groups and VPCs, which receive it)`,
+      );
     }
   }
 }

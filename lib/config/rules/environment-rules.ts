@@ -34,7 +34,9 @@ function checkAvailabilityZones(c: MqPlatformConfig, path: string, azs: readonly
  * pack's other rules check what the platform always does (private, encrypted, no plaintext
  * password, ...): no config field causes them, so none acknowledges them.
  */
-export const COMPLIANCE_CONFIG_FIELDS: Readonly<Record<string, { readonly field: string; readonly engine?: Engine; readonly environmentField?: string }>> = {
+export const COMPLIANCE_CONFIG_FIELDS: Readonly<
+  Record<string, { readonly field: string; readonly engine?: Engine; readonly environmentField?: string }>
+> = {
   'AmazonMQ-MQ.2': { field: 'logs.audit', engine: 'ACTIVEMQ' },
   'AmazonMQ-MQ.4': { field: 'tags', environmentField: 'tags' },
   'AmazonMQ-MQ.5': { field: 'deploymentMode', engine: 'ACTIVEMQ' },
@@ -53,7 +55,11 @@ export function complianceConfigPaths(c: Pick<MqPlatformConfig, 'brokers'>, rule
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentRule('environment-name', SOURCES.cfnBroker, (c, report) => {
     if (!/^[a-z][a-z0-9-]{0,19}$/.test(c.environment)) {
-      report('environment', c.environment, 'is not an environment name; allowed: 1 to 20 lower-case letters, digits and "-", starting with a letter');
+      report(
+        'environment',
+        c.environment,
+        'is not an environment name; allowed: 1 to 20 lower-case letters, digits and "-", starting with a letter',
+      );
     }
   }),
 
@@ -66,13 +72,18 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     // A secret carries the most of ours: mq-platform:environment, :broker, :username and :secret-kind.
     const count = Object.keys(c.tags ?? {}).length + PLATFORM_TAGS_PER_SECRET;
     if (count > MAX_TAGS_PER_RESOURCE) {
-      report('tags', `${count} tags`, `is too many with the platform's own (mq-platform:environment, mq-platform:broker, mq-platform:username, mq-platform:secret-kind on each secret); allowed: at most ${MAX_TAGS_PER_RESOURCE} per resource`);
+      report(
+        'tags',
+        `${count} tags`,
+        `is too many with the platform's own (mq-platform:environment, mq-platform:broker, mq-platform:username, mq-platform:secret-kind on each secret); allowed: at most ${MAX_TAGS_PER_RESOURCE} per resource`,
+      );
     }
     checkTags('tags', c.tags, report);
   }),
 
   environmentRule('account', 'https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html', (c, report) => {
-    if (c.account !== undefined && !/^\d{12}$/.test(c.account)) report('account', c.account, 'is not an AWS account id; allowed: 12 digits');
+    if (c.account !== undefined && !/^\d{12}$/.test(c.account))
+      report('account', c.account, 'is not an AWS account id; allowed: 12 digits');
   }),
 
   environmentRule('network-created-vpc', SOURCES.vpcSizing, (c, report) => {
@@ -83,17 +94,29 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       report('network.cidr', n.cidr, 'is not a VPC CIDR; allowed: an IPv4 block from /16 to /28, for example "10.20.0.0/16"');
     }
     if (n.availabilityZones.length < 1 || n.availabilityZones.length > 6) {
-      report('network.availabilityZones', n.availabilityZones, 'has the wrong number of zones; allowed: 1 to 6 (2 or 3 for multi-AZ brokers)');
+      report(
+        'network.availabilityZones',
+        n.availabilityZones,
+        'has the wrong number of zones; allowed: 1 to 6 (2 or 3 for multi-AZ brokers)',
+      );
     }
     checkAvailabilityZones(c, 'network.availabilityZones', n.availabilityZones, report);
     const mask = n.subnetCidrMask ?? 24;
     if (vpc && (mask < vpc.prefix || mask > 28 || 2 ** (mask - vpc.prefix) < n.availabilityZones.length)) {
-      report('network.subnetCidrMask', mask, `does not fit ${n.availabilityZones.length} subnets in ${n.cidr}; allowed: ${vpc.prefix + Math.ceil(Math.log2(Math.max(1, n.availabilityZones.length)))} to 28`);
+      report(
+        'network.subnetCidrMask',
+        mask,
+        `does not fit ${n.availabilityZones.length} subnets in ${n.cidr}; allowed: ${vpc.prefix + Math.ceil(Math.log2(Math.max(1, n.availabilityZones.length)))} to 28`,
+      );
     }
     // Control Tower CT.CLOUDWATCH.PR.2 wants log groups kept for at least a year.
     const retentions = LOG_RETENTION_DAYS.filter((d) => d >= 365);
     if (n.flowLogRetentionDays !== undefined && !retentions.includes(n.flowLogRetentionDays)) {
-      report('network.flowLogRetentionDays', n.flowLogRetentionDays, `is not a CloudWatch Logs retention of a year or more (Control Tower CT.CLOUDWATCH.PR.2); allowed: ${list(retentions)}`);
+      report(
+        'network.flowLogRetentionDays',
+        n.flowLogRetentionDays,
+        `is not a CloudWatch Logs retention of a year or more (Control Tower CT.CLOUDWATCH.PR.2); allowed: ${list(retentions)}`,
+      );
     }
   }),
 
@@ -103,10 +126,15 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     if (!/^vpc-[0-9a-f]{8,17}$/.test(n.vpcId)) report('network.vpcId', n.vpcId, 'is not a VPC id; allowed: "vpc-" and 8 or 17 hex digits');
     if (!parseIpv4Cidr(n.cidr)) report('network.cidr', n.cidr, 'is not an IPv4 CIDR; allowed: "a.b.c.d/n"');
     n.subnetIds.forEach((id, i) => {
-      if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) report(at('network.subnetIds', i), id, 'is not a subnet id; allowed: "subnet-" and 8 or 17 hex digits');
+      if (!/^subnet-[0-9a-f]{8,17}$/.test(id))
+        report(at('network.subnetIds', i), id, 'is not a subnet id; allowed: "subnet-" and 8 or 17 hex digits');
     });
     if (n.subnetIds.length !== n.availabilityZones.length || n.subnetIds.length === 0) {
-      report('network.subnetIds', n.subnetIds, `must list one subnet per availability zone, in the same order (${n.availabilityZones.length} zones given)`);
+      report(
+        'network.subnetIds',
+        n.subnetIds,
+        `must list one subnet per availability zone, in the same order (${n.availabilityZones.length} zones given)`,
+      );
     }
     checkAvailabilityZones(c, 'network.availabilityZones', n.availabilityZones, report);
   }),
@@ -116,7 +144,11 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     keys.forEach((key, i) => {
       // A key the tags rules would refuse could never be carried (EC2's 127 characters included).
       if (!TAG_KEY_PATTERN.test(key) || [...key].length > 127 || /^(aws|mq-platform):/i.test(key)) {
-        report(at('compliance.requiredTagKeys', i), key, 'is not a tag key; allowed: 1 to 127 letters, digits, spaces and _ . : / = + - @, not starting with "aws:" or "mq-platform:"');
+        report(
+          at('compliance.requiredTagKeys', i),
+          key,
+          'is not a tag key; allowed: 1 to 127 letters, digits, spaces and _ . : / = + - @, not starting with "aws:" or "mq-platform:"',
+        );
       }
     });
     if (new Set(keys).size !== keys.length) report('compliance.requiredTagKeys', keys, 'lists a key twice; allowed: each key once');
@@ -128,12 +160,22 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     (c.compliance?.acknowledge ?? []).forEach((a, i) => {
       const path = at('compliance.acknowledge', i);
       if (!COMPLIANCE_CONFIG_FIELDS[a.rule]) {
-        report(at(path, 'rule'), a.rule, `is not a finding that a config field causes; allowed: ${list(Object.keys(COMPLIANCE_CONFIG_FIELDS))} (the pack's other rules check what the platform always does)`);
+        report(
+          at(path, 'rule'),
+          a.rule,
+          `is not a finding that a config field causes; allowed: ${list(Object.keys(COMPLIANCE_CONFIG_FIELDS))} (the pack's other rules check what the platform always does)`,
+        );
       } else {
         const paths = complianceConfigPaths(c, a.rule);
-        if (!paths.includes(a.path)) report(at(path, 'path'), a.path, `is not a config field that causes ${a.rule} here; allowed: ${list(paths)}`);
+        if (!paths.includes(a.path))
+          report(at(path, 'path'), a.path, `is not a config field that causes ${a.rule} here; allowed: ${list(paths)}`);
       }
-      if (a.reason.trim().length < 10) report(at(path, 'reason'), a.reason, 'does not say why; allowed: a reason of at least 10 characters, shown in the compliance report');
+      if (a.reason.trim().length < 10)
+        report(
+          at(path, 'reason'),
+          a.reason,
+          'does not say why; allowed: a reason of at least 10 characters, shown in the compliance report',
+        );
       const key = `${a.rule} ${a.path}`;
       if (seen.has(key)) report(path, key, 'acknowledges the same finding twice; allowed: one entry per rule and path');
       seen.add(key);
@@ -149,23 +191,40 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
         report(path, { broker: a.broker, logicalId: a.logicalId }, 'must name exactly one of broker or logicalId');
       }
       if (a.broker !== undefined && !/^[0-9A-Za-z_-]{1,50}$/.test(a.broker)) {
-        report(at(path, 'broker'), a.broker, 'is not a broker name; allowed: the name of a broker as in brokers[].name (it may be one this change removes)');
+        report(
+          at(path, 'broker'),
+          a.broker,
+          'is not a broker name; allowed: the name of a broker as in brokers[].name (it may be one this change removes)',
+        );
       }
       if (a.logicalId !== undefined && !/^[A-Za-z0-9]{1,255}$/.test(a.logicalId)) {
-        report(at(path, 'logicalId'), a.logicalId, 'is not a CloudFormation logical id; allowed: letters and digits, as `npm run review` prints it');
+        report(
+          at(path, 'logicalId'),
+          a.logicalId,
+          'is not a CloudFormation logical id; allowed: letters and digits, as `npm run review` prints it',
+        );
       }
       if (a.reason.trim().length < 10) {
         report(at(path, 'reason'), a.reason, 'does not say why; allowed: a reason of at least 10 characters, shown in the review');
       }
       if (a.property !== undefined && !/^([A-Z][A-Za-z0-9]{0,127}|removal)$/.test(a.property)) {
-        report(at(path, 'property'), a.property, 'is not a CloudFormation property name; allowed: a property as `npm run review` prints it (for example "DeploymentMode"), or "removal"');
+        report(
+          at(path, 'property'),
+          a.property,
+          'is not a CloudFormation property name; allowed: a property as `npm run review` prints it (for example "DeploymentMode"), or "removal"',
+        );
       }
       const key = `${a.broker !== undefined ? `broker:${a.broker}` : `logicalId:${a.logicalId}`}/${a.property ?? '*'}`;
-      if (seen.has(key)) report(path, a.broker ?? a.logicalId, 'allows the same resource and property twice; allowed: one entry per resource and property');
+      if (seen.has(key))
+        report(path, a.broker ?? a.logicalId, 'allows the same resource and property twice; allowed: one entry per resource and property');
       seen.add(key);
     });
     if (c.allowReplacement?.length && !c.protected) {
-      report('allowReplacement', c.allowReplacement.map((a) => a.broker ?? a.logicalId), 'has no effect: the environment is not protected; allowed: remove it, or set "protected": true');
+      report(
+        'allowReplacement',
+        c.allowReplacement.map((a) => a.broker ?? a.logicalId),
+        'has no effect: the environment is not protected; allowed: remove it, or set "protected": true',
+      );
     }
   }),
 
@@ -206,20 +265,26 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
 
   // Brokers become construct ids, CloudFormation output ids and alarm stack names; a clash there
   // would end synth in a construct error instead of a message.
-  environmentRule('broker-derived-names', 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html', (c, report) => {
-    const seen: Array<{ index: number; name: string; ids: ReturnType<typeof derivedIds> }> = [];
-    c.brokers.forEach((b, i) => {
-      if (!b || typeof b.name !== 'string' || b.name === '') return;
-      const ids = derivedIds(b.name);
-      const clash = seen.find((s) => s.name !== b.name && (s.ids.outputPrefix === ids.outputPrefix || s.ids.alarmsStack === ids.alarmsStack));
-      if (clash) {
-        report(
-          at('brokers', i, 'name'),
-          b.name,
-          `gives the same stack output ids ("${ids.outputPrefix}BrokerId") or alarms stack name as brokers[${clash.index}].name "${clash.name}"; allowed: broker names that differ in more than upper/lower case, "-" and "_"`,
+  environmentRule(
+    'broker-derived-names',
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html',
+    (c, report) => {
+      const seen: Array<{ index: number; name: string; ids: ReturnType<typeof derivedIds> }> = [];
+      c.brokers.forEach((b, i) => {
+        if (!b || typeof b.name !== 'string' || b.name === '') return;
+        const ids = derivedIds(b.name);
+        const clash = seen.find(
+          (s) => s.name !== b.name && (s.ids.outputPrefix === ids.outputPrefix || s.ids.alarmsStack === ids.alarmsStack),
         );
-      }
-      seen.push({ index: i, name: b.name, ids });
-    });
-  }),
+        if (clash) {
+          report(
+            at('brokers', i, 'name'),
+            b.name,
+            `gives the same stack output ids ("${ids.outputPrefix}BrokerId") or alarms stack name as brokers[${clash.index}].name "${clash.name}"; allowed: broker names that differ in more than upper/lower case, "-" and "_"`,
+          );
+        }
+        seen.push({ index: i, name: b.name, ids });
+      });
+    },
+  ),
 ];

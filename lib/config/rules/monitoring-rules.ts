@@ -1,5 +1,11 @@
 import { publishesQueueMetrics } from '../../amazonmq/metrics';
-import { MAX_ALARM_TEMPLATE_BYTES, MAX_ALARMS_PER_BROKER, MAX_EXTRA_ALARM_TOPICS, MAX_METRICS_INSIGHTS_ALARMS, planBrokerAlarms } from '../alarm-plan';
+import {
+  MAX_ALARM_TEMPLATE_BYTES,
+  MAX_ALARMS_PER_BROKER,
+  MAX_EXTRA_ALARM_TOPICS,
+  MAX_METRICS_INSIGHTS_ALARMS,
+  planBrokerAlarms,
+} from '../alarm-plan';
 import { resolveAlarmSettings } from '../resolve-monitoring';
 import type { AlarmSettingsConfig, BrokerConfig } from '../schema';
 import { at, list } from './problem';
@@ -24,7 +30,12 @@ export const ALARM_PERIOD_MINUTES = [1, 5, 10, 15, 30, 60];
 const MAX_INSIGHTS_WINDOW_MINUTES = 180;
 
 /** Checks the fields set in one alarm settings object; combinations are checked on the merged result. */
-function checkAlarmSettings(path: string, own: AlarmSettingsConfig | undefined, merged: ReturnType<typeof resolveAlarmSettings>, report: Report): void {
+function checkAlarmSettings(
+  path: string,
+  own: AlarmSettingsConfig | undefined,
+  merged: ReturnType<typeof resolveAlarmSettings>,
+  report: Report,
+): void {
   if (!own) return;
   for (const key of ['cpuPercent', 'memoryPercent', 'storagePercent', 'connectionsPercent'] as const) {
     const v = own[key];
@@ -35,12 +46,17 @@ function checkAlarmSettings(path: string, own: AlarmSettingsConfig | undefined, 
     if (v !== undefined && v < 0) report(at(path, key), v, 'is negative; allowed: 0 (alarm on any message) or more');
   }
   if (own.diskFreeLimitFactor !== undefined && !(own.diskFreeLimitFactor >= 1 && own.diskFreeLimitFactor <= 100)) {
-    report(at(path, 'diskFreeLimitFactor'), own.diskFreeLimitFactor, 'would not warn before RabbitMQ blocks publishers; allowed: 1 to 100 (times the free-disk limit)');
+    report(
+      at(path, 'diskFreeLimitFactor'),
+      own.diskFreeLimitFactor,
+      'would not warn before RabbitMQ blocks publishers; allowed: 1 to 100 (times the free-disk limit)',
+    );
   }
   if (own.periodMinutes !== undefined && !ALARM_PERIOD_MINUTES.includes(own.periodMinutes)) {
     report(at(path, 'periodMinutes'), own.periodMinutes, `is not an alarm period; allowed: ${list(ALARM_PERIOD_MINUTES)}`);
   }
-  if (own.evaluationPeriods !== undefined && own.evaluationPeriods < 1) report(at(path, 'evaluationPeriods'), own.evaluationPeriods, 'is less than 1; allowed: 1 or more');
+  if (own.evaluationPeriods !== undefined && own.evaluationPeriods < 1)
+    report(at(path, 'evaluationPeriods'), own.evaluationPeriods, 'is less than 1; allowed: 1 or more');
   const setsTiming = own.periodMinutes !== undefined || own.evaluationPeriods !== undefined;
   if (setsTiming && merged.evaluationPeriods >= 1 && merged.periodMinutes * merged.evaluationPeriods > MAX_INSIGHTS_WINDOW_MINUTES) {
     report(
@@ -50,8 +66,16 @@ function checkAlarmSettings(path: string, own: AlarmSettingsConfig | undefined, 
     );
   }
   // With evaluationPeriods below 1 (reported above) there is no range to check against.
-  if ((own.datapointsToAlarm !== undefined || setsTiming) && merged.evaluationPeriods >= 1 && (merged.datapointsToAlarm < 1 || merged.datapointsToAlarm > merged.evaluationPeriods)) {
-    report(at(path, 'datapointsToAlarm'), merged.datapointsToAlarm, `is not between 1 and evaluationPeriods; allowed: 1 to ${merged.evaluationPeriods}`);
+  if (
+    (own.datapointsToAlarm !== undefined || setsTiming) &&
+    merged.evaluationPeriods >= 1 &&
+    (merged.datapointsToAlarm < 1 || merged.datapointsToAlarm > merged.evaluationPeriods)
+  ) {
+    report(
+      at(path, 'datapointsToAlarm'),
+      merged.datapointsToAlarm,
+      `is not between 1 and evaluationPeriods; allowed: 1 to ${merged.evaluationPeriods}`,
+    );
   }
 }
 
@@ -67,8 +91,10 @@ export const MONITORING_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     const seen = new Set<string>();
     (c.monitoring?.subscriptions ?? []).forEach((s, i) => {
       const path = at('monitoring.subscriptions', i, 'endpoint');
-      if (s.protocol === 'email' && !EMAIL.test(s.endpoint)) report(path, s.endpoint, 'is not an email address; allowed: "name@example.com"');
-      if (s.protocol === 'https' && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(s.endpoint)) report(path, s.endpoint, 'is not an https URL; allowed: "https://host/path" (plain http is not accepted)');
+      if (s.protocol === 'email' && !EMAIL.test(s.endpoint))
+        report(path, s.endpoint, 'is not an email address; allowed: "name@example.com"');
+      if (s.protocol === 'https' && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(s.endpoint))
+        report(path, s.endpoint, 'is not an https URL; allowed: "https://host/path" (plain http is not accepted)');
       const key = `${s.protocol}:${s.endpoint}`;
       if (seen.has(key)) report(path, s.endpoint, 'is a duplicate; allowed: each endpoint once');
       seen.add(key);
@@ -78,10 +104,15 @@ export const MONITORING_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentRule('alarm-topic-arns', SOURCES.putMetricAlarm, (c, report) => {
     const arns = c.monitoring?.alarmTopicArns ?? [];
     if (arns.length > MAX_EXTRA_ALARM_TOPICS) {
-      report('monitoring.alarmTopicArns', arns, `has ${arns.length} topics; allowed: at most ${MAX_EXTRA_ALARM_TOPICS} (an alarm takes 5 actions per state, one is the environment's alarm topic)`);
+      report(
+        'monitoring.alarmTopicArns',
+        arns,
+        `has ${arns.length} topics; allowed: at most ${MAX_EXTRA_ALARM_TOPICS} (an alarm takes 5 actions per state, one is the environment's alarm topic)`,
+      );
     }
     arns.forEach((arn, i) => {
-      if (!SNS_TOPIC_ARN.test(arn)) report(at('monitoring.alarmTopicArns', i), arn, 'is not an SNS topic ARN; allowed: "arn:aws:sns:<region>:<account>:<topic>"');
+      if (!SNS_TOPIC_ARN.test(arn))
+        report(at('monitoring.alarmTopicArns', i), arn, 'is not an SNS topic ARN; allowed: "arn:aws:sns:<region>:<account>:<topic>"');
       else if (arns.indexOf(arn) !== i) report(at('monitoring.alarmTopicArns', i), arn, 'is a duplicate; allowed: each topic once');
     });
   }),
@@ -90,7 +121,11 @@ export const MONITORING_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     // Brokers that did not parse are reported elsewhere and counted here as none.
     const count = ctx.brokers.reduce((n, b) => (b ? n + planBrokerAlarms(b).metricsInsights : n), 0);
     if (count > MAX_METRICS_INSIGHTS_ALARMS) {
-      report('brokers', `${count} Metrics Insights alarms`, `is more than CloudWatch allows; allowed: at most ${MAX_METRICS_INSIGHTS_ALARMS} per account and region (fewer brokers, or ask AWS for a higher quota first)`);
+      report(
+        'brokers',
+        `${count} Metrics Insights alarms`,
+        `is more than CloudWatch allows; allowed: at most ${MAX_METRICS_INSIGHTS_ALARMS} per account and region (fewer brokers, or ask AWS for a higher quota first)`,
+      );
     }
   }),
 ];
@@ -100,12 +135,21 @@ function checkQueueRefs(b: BrokerConfig, ctx: BrokerRuleContext, field: 'queues'
   const seen = new Set<string>();
   (b[field] ?? []).forEach((q, i) => {
     const path = p(ctx, field, i);
-    if (q.name.length < 1 || q.name.length > 255) report(at(path, 'name'), q.name, 'is not a queue name CloudWatch can carry; allowed: 1 to 255 characters');
-    if (b.engine === 'ACTIVEMQ' && q.virtualHost !== undefined) report(at(path, 'virtualHost'), q.virtualHost, 'does not apply to ActiveMQ queues; allowed: remove the field');
+    if (q.name.length < 1 || q.name.length > 255)
+      report(at(path, 'name'), q.name, 'is not a queue name CloudWatch can carry; allowed: 1 to 255 characters');
+    if (b.engine === 'ACTIVEMQ' && q.virtualHost !== undefined)
+      report(at(path, 'virtualHost'), q.virtualHost, 'does not apply to ActiveMQ queues; allowed: remove the field');
     if (b.engine === 'RABBITMQ') {
-      for (const [key, value] of [['name', q.name], ['virtualHost', q.virtualHost]] as const) {
+      for (const [key, value] of [
+        ['name', q.name],
+        ['virtualHost', q.virtualHost],
+      ] as const) {
         if (value !== undefined && !/^[\x21-\x7e]+$/.test(value)) {
-          report(at(path, key), value, 'has a space, tab or non-ASCII character, and Amazon MQ publishes no metrics for such names; allowed: printable ASCII without spaces');
+          report(
+            at(path, key),
+            value,
+            'has a space, tab or non-ASCII character, and Amazon MQ publishes no metrics for such names; allowed: printable ASCII without spaces',
+          );
         }
       }
     }
@@ -124,7 +168,8 @@ export const MONITORING_BROKER_RULES: readonly BrokerRule[] = [
     checkQueueRefs(b, ctx, 'queues', report);
     checkQueueRefs(b, ctx, 'deadLetterQueues', report);
     (b.queues ?? []).forEach((q, i) => {
-      if (q.maxDepth !== undefined && q.maxDepth < 0) report(p(ctx, 'queues', i, 'maxDepth'), q.maxDepth, 'is negative; allowed: 0 (alarm on any message) or more');
+      if (q.maxDepth !== undefined && q.maxDepth < 0)
+        report(p(ctx, 'queues', i, 'maxDepth'), q.maxDepth, 'is negative; allowed: 0 (alarm on any message) or more');
     });
   }),
 

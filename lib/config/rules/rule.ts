@@ -34,26 +34,41 @@ export interface EnvironmentRule {
 }
 
 /** Builds a broker rule whose findings all carry its id. */
-export function brokerRule(id: string, source: string, check: (b: BrokerConfig, ctx: BrokerRuleContext, report: Report) => void): BrokerRule {
+export function brokerRule(
+  id: string,
+  source: string,
+  check: (b: BrokerConfig, ctx: BrokerRuleContext, report: Report) => void,
+): BrokerRule {
   return {
     id,
     source,
     check(b, ctx) {
       const problems: Problem[] = [];
-      check(b, ctx, (path, value, message, severity) => problems.push({ path, value, message, rule: id, ...(severity === 'warning' ? { severity } : {}) }));
+      check(b, ctx, (path, value, message, severity) =>
+        problems.push({ path, value, message, rule: id, ...(severity === 'warning' ? { severity } : {}) }),
+      );
       return problems;
     },
   };
 }
 
 /** Builds an environment rule whose findings all carry its id. */
-export function environmentRule(id: string, source: string, check: (c: MqPlatformConfig, report: Report, ctx: EnvironmentRuleContext) => void): EnvironmentRule {
+export function environmentRule(
+  id: string,
+  source: string,
+  check: (c: MqPlatformConfig, report: Report, ctx: EnvironmentRuleContext) => void,
+): EnvironmentRule {
   return {
     id,
     source,
     check(c, ctx) {
       const problems: Problem[] = [];
-      check(c, (path, value, message, severity) => problems.push({ path, value, message, rule: id, ...(severity === 'warning' ? { severity } : {}) }), ctx);
+      check(
+        c,
+        (path, value, message, severity) =>
+          problems.push({ path, value, message, rule: id, ...(severity === 'warning' ? { severity } : {}) }),
+        ctx,
+      );
       return problems;
     },
   };

@@ -27,10 +27,24 @@ export class AmazonMqLogPolicy extends Construct {
           sid: 'AmazonMqWritesBrokerLogs',
           principals: [new iam.ServicePrincipal('mq.amazonaws.com')],
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/amazonmq/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+          resources: [
+            stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '/aws/amazonmq/*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
           conditions: {
             StringEquals: { 'aws:SourceAccount': stack.account },
-            ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'mq', resource: 'broker', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+            ArnLike: {
+              'aws:SourceArn': stack.formatArn({
+                service: 'mq',
+                resource: 'broker',
+                resourceName: '*',
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
           },
         }),
       ],

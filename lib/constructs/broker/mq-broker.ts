@@ -6,7 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE, INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR, SUBNETS_BY_MODE } from '../../amazonmq/catalog';
+import {
+  DEFAULT_MAINTENANCE_WINDOW,
+  DEFAULT_PROTOCOLS,
+  DEFAULT_STORAGE_TYPE,
+  INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR,
+  SUBNETS_BY_MODE,
+} from '../../amazonmq/catalog';
 import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazonmq/engines';
 import { keyAlias, PLATFORM } from '../../contract/names';
 import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encryption/customer-managed-key';
@@ -40,7 +46,12 @@ export interface MqBrokerUser {
   /** RabbitMQ only: user tags, set through the management API. @default - none */
   readonly tags?: readonly string[];
   /** RabbitMQ only: permissions per virtual host, set through the management API. @default - none */
-  readonly permissions?: ReadonlyArray<{ readonly vhost: string; readonly configure: string; readonly write: string; readonly read: string }>;
+  readonly permissions?: ReadonlyArray<{
+    readonly vhost: string;
+    readonly configure: string;
+    readonly write: string;
+    readonly read: string;
+  }>;
   /** IAM role ARNs (for example an application's role) that may read this user's secret. @default - none */
   readonly readers?: readonly string[];
 }
@@ -265,7 +276,12 @@ export class MqBroker extends MqBrokerBase {
       public readonly brokerId = attrs.brokerId;
       public readonly brokerArn =
         attrs.brokerArn ??
-        Stack.of(scope).formatArn({ service: 'mq', resource: 'broker', resourceName: `${attrs.brokerName}:${attrs.brokerId}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+        Stack.of(scope).formatArn({
+          service: 'mq',
+          resource: 'broker',
+          resourceName: `${attrs.brokerName}:${attrs.brokerId}`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
       public readonly engine = attrs.engine;
       public readonly engineVersion = attrs.engineVersion;
       public readonly deploymentMode = attrs.deploymentMode;
@@ -349,11 +365,15 @@ export class MqBroker extends MqBrokerBase {
     const secret = (id: string, username: string, secretName: string) =>
       new BrokerCredentials(this, id, { username, secretName, encryptionKey: this.encryptionKey, removalPolicy });
     if (isActiveMq === (props.administrator !== undefined)) {
-      throw new Error(`${props.brokerName}: ${isActiveMq ? 'an ActiveMQ broker takes no administrator' : 'a RabbitMQ broker needs its administrator'}`);
+      throw new Error(
+        `${props.brokerName}: ${isActiveMq ? 'an ActiveMQ broker takes no administrator' : 'a RabbitMQ broker needs its administrator'}`,
+      );
     }
     this.users = props.users;
     // Construct ids and names of these secrets are a contract: a change regenerates the password.
-    this.credentials = props.users.map((user) => secret(`Credentials-${user.username}`, user.username, `${secretNamePrefix}${user.username}`));
+    this.credentials = props.users.map((user) =>
+      secret(`Credentials-${user.username}`, user.username, `${secretNamePrefix}${user.username}`),
+    );
     if (props.administrator) {
       const admin = props.administrator.username;
       this.administratorCredentials = secret(`Credentials-${admin}`, admin, `${secretNamePrefix}${admin}`);
@@ -372,7 +392,11 @@ export class MqBroker extends MqBrokerBase {
     // CloudFormation resolves passwords (Users below); the platform's roles and each user's readers read
     // the client secrets; the administrator's and the broker-user secrets are the platform's only.
     const restrict = (c: BrokerCredentials, readers: readonly string[] = []) =>
-      restrictSecretReads(c.secret, { readers: [...(props.credentialReaders ?? []), ...readers], readByCloudFormation: true, encryptionKey: this.encryptionKey });
+      restrictSecretReads(c.secret, {
+        readers: [...(props.credentialReaders ?? []), ...readers],
+        readByCloudFormation: true,
+        encryptionKey: this.encryptionKey,
+      });
     this.secretReaders = this.credentials.map((c, i) => restrict(c, props.users[i].readers));
     if (this.administratorCredentials) restrict(this.administratorCredentials);
     for (const c of Object.values(brokerUserSecrets)) restrict(c);
@@ -399,10 +423,10 @@ export class MqBroker extends MqBrokerBase {
         timeZone: props.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
       },
       // RabbitMQ rejects the Audit key altogether, even when false.
-      logs: isActiveMq
-        ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true }
-        : { general: props.generalLogs ?? true },
-      users: isActiveMq ? this.activeMqUsers() : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
+      logs: isActiveMq ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true } : { general: props.generalLogs ?? true },
+      users: isActiveMq
+        ? this.activeMqUsers()
+        : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
     });
     this.resource.applyRemovalPolicy(removalPolicy);
     if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
@@ -484,7 +508,12 @@ export class MqBroker extends MqBrokerBase {
   public grantRotateSecrets(grantee: iam.IGrantable, secrets: readonly secretsmanager.ISecret[]): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
       grantee,
-      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      actions: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
       resourceArns: secrets.map((s) => s.secretArn),
     });
     return grant.combine(this.grantKeyForSecrets(grantee, secrets, 'kms:Decrypt', 'kms:GenerateDataKey'));

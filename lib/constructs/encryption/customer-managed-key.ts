@@ -107,7 +107,8 @@ export function allowCloudWatchLogs(key: kms.IKey, logGroups: readonly logs.LogG
 function logGroupArnPatterns(group: logs.LogGroup): string[] {
   const stack = Stack.of(group);
   const cfn = group.node.defaultChild as logs.CfnLogGroup;
-  const arn = (name: string) => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const arn = (name: string) =>
+    stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   const name: unknown = stack.resolve(cfn.logGroupName);
   if (typeof name === 'string') return [arn(name)];
   const logicalId = stack.resolve(cfn.logicalId) as string;
@@ -150,7 +151,12 @@ export function allowSecretsManager(key: kms.IKey, secretNamePattern: string): v
 /** The ARN of a secret whose name matches a pattern; Secrets Manager appends `-` and 6 random characters. */
 export function secretArnPattern(stack: Stack, namePattern: string): string {
   const suffix = namePattern.endsWith('*') ? '' : '-??????';
-  return stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${namePattern}${suffix}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return stack.formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${namePattern}${suffix}`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /**

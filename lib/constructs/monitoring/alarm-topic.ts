@@ -71,13 +71,24 @@ export class AlarmTopic extends Construct {
         resources: [this.topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${props.alarmNamePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${props.alarmNamePrefix}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );
     if (props.eventRuleNamePrefix !== undefined) this.allowEventRules(props.eventRuleNamePrefix);
     for (const s of props.subscriptions ?? []) {
-      this.topic.addSubscription(s.protocol === 'email' ? new subscriptions.EmailSubscription(s.endpoint) : new subscriptions.UrlSubscription(s.endpoint, { protocol: sns.SubscriptionProtocol.HTTPS }));
+      this.topic.addSubscription(
+        s.protocol === 'email'
+          ? new subscriptions.EmailSubscription(s.endpoint)
+          : new subscriptions.UrlSubscription(s.endpoint, { protocol: sns.SubscriptionProtocol.HTTPS }),
+      );
     }
   }
 

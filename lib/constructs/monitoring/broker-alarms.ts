@@ -38,7 +38,11 @@ export class BrokerAlarms extends Construct {
   constructor(scope: Construct, id: string, props: BrokerAlarmsProps) {
     super(scope, id);
     const t = props.timing;
-    const timing: AlarmTiming = { period: Duration.minutes(t.periodMinutes), evaluationPeriods: t.evaluationPeriods, datapointsToAlarm: t.datapointsToAlarm };
+    const timing: AlarmTiming = {
+      period: Duration.minutes(t.periodMinutes),
+      evaluationPeriods: t.evaluationPeriods,
+      datapointsToAlarm: t.datapointsToAlarm,
+    };
     for (const a of props.alarms) {
       const spec = {
         alarmName: a.alarmName,
@@ -65,7 +69,9 @@ export function alarmMetric(m: BrokerMetrics, watch: AlarmWatch): cloudwatch.IMe
     case 'memory':
       return isActiveMq ? m.metricHeapUsage() : percentOf(m.metricRabbitMQMemUsed(), m.metricRabbitMQMemLimit(), 'Memory used %');
     case 'storage':
-      return isActiveMq ? m.metricStorePercentUsage() : ratioOf(m.metricRabbitMQDiskFree(), m.metricRabbitMQDiskFreeLimit(), 'Free disk / limit');
+      return isActiveMq
+        ? m.metricStorePercentUsage()
+        : ratioOf(m.metricRabbitMQDiskFree(), m.metricRabbitMQDiskFreeLimit(), 'Free disk / limit');
     case 'connections':
       return isActiveMq ? m.metricCurrentConnectionsCount() : m.metricConnectionCount();
     case 'any-queue-depth': {

@@ -35,16 +35,36 @@ export class MonitoringDashboard extends Construct {
       const depth = m.hasQueueMetrics
         ? m.anyQueueDepthQueries({ groupByQueue: true }).map((q) => query(q.query, q.broker))
         : [m.metricMessageReadyCount(), m.metricMessageUnacknowledgedCount(), m.metricMessageCount()];
-      const throughput = isActiveMq ? m.enqueueRateQueries().map((q) => query(q.query, `EnqueueCount ${q.broker}`)) : [m.metricPublishRate()];
+      const throughput = isActiveMq
+        ? m.enqueueRateQueries().map((q) => query(q.query, `EnqueueCount ${q.broker}`))
+        : [m.metricPublishRate()];
       const connections = isActiveMq ? [m.metricCurrentConnectionsCount()] : [m.metricConnectionCount()];
-      const cpu = isActiveMq || m.deploymentMode !== 'CLUSTER_MULTI_AZ' ? [m.metricCpuUtilization()] : [query(`${m.rabbitMqMaxNodeCpuQuery()}`, 'Max node SystemCpuUtilization')];
-      const memory = isActiveMq ? [m.metricHeapUsage()] : [percentOf(m.metricRabbitMQMemUsed(), m.metricRabbitMQMemLimit(), 'RabbitMQMemUsed % of limit')];
+      const cpu =
+        isActiveMq || m.deploymentMode !== 'CLUSTER_MULTI_AZ'
+          ? [m.metricCpuUtilization()]
+          : [query(`${m.rabbitMqMaxNodeCpuQuery()}`, 'Max node SystemCpuUtilization')];
+      const memory = isActiveMq
+        ? [m.metricHeapUsage()]
+        : [percentOf(m.metricRabbitMQMemUsed(), m.metricRabbitMQMemLimit(), 'RabbitMQMemUsed % of limit')];
       const storage = isActiveMq ? [m.metricStorePercentUsage()] : [m.metricRabbitMQDiskFree(), m.metricRabbitMQDiskFreeLimit()];
       const alarms = b.alarmNames.map((n, j) => cloudwatch.Alarm.fromAlarmName(this, `Alarm${i}-${j}`, n));
 
-      this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## ${m.brokerName} (${m.engine} ${m.engineVersion}, ${m.deploymentMode})`, width: 24, height: 1 }));
       this.dashboard.addWidgets(
-        graph(isActiveMq ? 'Depth: QueueSize, top 10 queues' : m.hasQueueMetrics ? 'Depth: MessageCount, top 10 queues' : 'Depth: ready / unacked / total', depth),
+        new cloudwatch.TextWidget({
+          markdown: `## ${m.brokerName} (${m.engine} ${m.engineVersion}, ${m.deploymentMode})`,
+          width: 24,
+          height: 1,
+        }),
+      );
+      this.dashboard.addWidgets(
+        graph(
+          isActiveMq
+            ? 'Depth: QueueSize, top 10 queues'
+            : m.hasQueueMetrics
+              ? 'Depth: MessageCount, top 10 queues'
+              : 'Depth: ready / unacked / total',
+          depth,
+        ),
         graph(isActiveMq ? 'Throughput: EnqueueCount / min' : 'Throughput: PublishRate / s', throughput),
         graph(isActiveMq ? 'CurrentConnectionsCount' : 'ConnectionCount', connections),
         graph('CPU %', cpu),

@@ -48,8 +48,20 @@ export interface MqNetworkProps {
  * Manager steps, and its ActiveMQ user updates, reboots and (issue 10) reboot-lease tags.
  * Endpoint policies: https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
  */
-export const SECRETS_MANAGER_ENDPOINT_ACTIONS = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'] as const;
-export const MQ_API_ENDPOINT_ACTIONS = ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker', 'mq:CreateTags', 'mq:ListTags'] as const;
+export const SECRETS_MANAGER_ENDPOINT_ACTIONS = [
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+] as const;
+export const MQ_API_ENDPOINT_ACTIONS = [
+  'mq:DescribeBroker',
+  'mq:DescribeUser',
+  'mq:UpdateUser',
+  'mq:RebootBroker',
+  'mq:CreateTags',
+  'mq:ListTags',
+] as const;
 
 /**
  * A VPC for brokers: private isolated subnets only (no internet gateway, no NAT), flow logs to an
@@ -75,9 +87,7 @@ export class MqNetwork extends Construct {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       availabilityZones: [...props.availabilityZones],
       natGateways: 0,
-      subnetConfiguration: [
-        { name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: props.subnetCidrMask ?? 24 },
-      ],
+      subnetConfiguration: [{ name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: props.subnetCidrMask ?? 24 }],
       restrictDefaultSecurityGroup: true,
     });
     const restrictProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
@@ -89,7 +99,11 @@ export class MqNetwork extends Construct {
       });
     }
 
-    const key = customerManagedKey(this, 'FlowLogKey', { description: 'Encrypts the VPC flow logs of mq-platform', removalPolicy, serviceUseOnly: true });
+    const key = customerManagedKey(this, 'FlowLogKey', {
+      description: 'Encrypts the VPC flow logs of mq-platform',
+      removalPolicy,
+      serviceUseOnly: true,
+    });
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,
@@ -155,14 +169,24 @@ export class MqNetwork extends Construct {
           principals: [new iam.AnyPrincipal()],
           actions: [...MQ_API_ENDPOINT_ACTIONS],
           resources: (props.brokerNames ?? ['*']).map((name) =>
-            stack.formatArn({ service: 'mq', resource: 'broker', resourceName: name === '*' ? '*' : `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+            stack.formatArn({
+              service: 'mq',
+              resource: 'broker',
+              resourceName: name === '*' ? '*' : `${name}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
           ),
         }),
       );
       // ListBrokers names no broker (the Service Authorization Reference lists no resource type for
       // it); the rotation function finds its ActiveMQ brokers by name with it.
       this.mqApiEndpoint.addToPolicy(
-        new iam.PolicyStatement({ sid: 'ListBrokersNamesNoBroker', principals: [new iam.AnyPrincipal()], actions: ['mq:ListBrokers'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'ListBrokersNamesNoBroker',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['mq:ListBrokers'],
+          resources: ['*'],
+        }),
       );
     }
     if (props.s3Endpoint) {

@@ -92,7 +92,11 @@ export class MqCredentialRotation extends Construct {
     this.namePrefix = props.namePrefix;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    const key = customerManagedKey(this, 'LogKey', { description: `Encrypts the logs of ${props.namePrefix}-credential-rotation`, removalPolicy, serviceUseOnly: true });
+    const key = customerManagedKey(this, 'LogKey', {
+      description: `Encrypts the logs of ${props.namePrefix}-credential-rotation`,
+      removalPolicy,
+      serviceUseOnly: true,
+    });
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,
@@ -118,10 +122,16 @@ export class MqCredentialRotation extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.namePrefix} credential rotation function`,
     });
-    this.policy = new iam.ManagedPolicy(this, 'Policy', { description: `${props.namePrefix} credential rotation function`, roles: [this.role] });
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `${props.namePrefix} credential rotation function`,
+      roles: [this.role],
+    });
     const eniArn = ec2Arn(this, 'network-interface', '*');
     this.policy.addStatements(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:*`] }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:*`],
+      }),
       // Lambda manages the function's network interfaces with its role (configuration-vpc.html). New
       // interfaces only in the function's subnets with its security group; Describe* takes no resource.
       new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }),
@@ -129,11 +139,16 @@ export class MqCredentialRotation extends Construct {
         actions: ['ec2:CreateNetworkInterface'],
         resources: [
           eniArn,
-          ...props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds.map((id) => ec2Arn(this, 'subnet', id)),
+          ...props.vpc
+            .selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED })
+            .subnetIds.map((id) => ec2Arn(this, 'subnet', id)),
           ec2Arn(this, 'security-group', this.securityGroup.securityGroupId),
         ],
       }),
-      new iam.PolicyStatement({ actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], resources: [eniArn] }),
+      new iam.PolicyStatement({
+        actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        resources: [eniArn],
+      }),
     );
     Validations.of(this.policy).acknowledge(
       {
@@ -143,7 +158,8 @@ export class MqCredentialRotation extends Construct {
       },
       {
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${eniArnForNag(this)}]`,
-        reason: "The function's network interfaces, which Lambda creates at run time with ids nobody knows in advance (configuration-vpc.html: name the interface or all of them); CreateNetworkInterface is also bound to the function's subnets and security group",
+        reason:
+          "The function's network interfaces, which Lambda creates at run time with ids nobody knows in advance (configuration-vpc.html: name the interface or all of them); CreateNetworkInterface is also bound to the function's subnets and security group",
       },
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<CredentialRotationLogGroup1D3C9732.Arn>:*]',
@@ -174,13 +190,15 @@ export class MqCredentialRotation extends Construct {
 
     this.function.node.addDependency(this.policy);
     // Secrets Manager calls rotation functions synchronously and retries itself; failures raise the alarm.
-    const dlqReason = 'Secrets Manager invokes rotation functions synchronously, so a dead-letter queue (for failed asynchronous invocations) would never receive anything; failed rotations raise the rotation-failed alarm';
+    const dlqReason =
+      'Secrets Manager invokes rotation functions synchronously, so a dead-letter queue (for failed asynchronous invocations) would never receive anything; failed rotations raise the rotation-failed alarm';
     Validations.of(this.function).acknowledge(
       { id: 'HIPAA.Security::HIPAA.Security-LambdaDLQ', reason: dlqReason },
       { id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', reason: dlqReason },
       {
         id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-        reason: "The function runs in the brokers' isolated subnets, referenced from the network stack with Fn::GetStackOutput, which the guard rule cannot follow; a template test asserts its VpcConfig",
+        reason:
+          "The function runs in the brokers' isolated subnets, referenced from the network stack with Fn::GetStackOutput, which the guard rule cannot follow; a template test asserts its VpcConfig",
       },
     );
 
@@ -225,7 +243,12 @@ export class MqCredentialRotation extends Construct {
       // Secrets Manager records RotationFailed in CloudTrail, which EventBridge receives without a trail.
       // Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html
       const stack = Stack.of(this);
-      const secretArnPrefix = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: props.secretNamePrefix ?? '', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      const secretArnPrefix = stack.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: props.secretNamePrefix ?? '',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
       this.failedRotationRule = new events.Rule(this, 'RotationFailedRule', {
         ruleName: `${props.namePrefix}-credential-rotation-failed`,
         description: `Secrets Manager could not rotate a secret named ${props.secretNamePrefix ?? ''}*: see the log group of ${props.namePrefix}-credential-rotation and docs/rotation.md`,
@@ -284,7 +307,12 @@ export class MqCredentialRotation extends Construct {
     }
 
     // Login checks and the management API; RabbitMQ's AMQPS login check too.
-    const ports: Array<[number, string]> = isActiveMq ? [[PORTS.ACTIVEMQ, 'STOMP+SSL login check']] : [[PORTS.RABBITMQ, 'management API'], [PORTS.AMQPS, 'AMQPS login check']];
+    const ports: Array<[number, string]> = isActiveMq
+      ? [[PORTS.ACTIVEMQ, 'STOMP+SSL login check']]
+      : [
+          [PORTS.RABBITMQ, 'management API'],
+          [PORTS.AMQPS, 'AMQPS login check'],
+        ];
     for (const [port, what] of ports) {
       this.securityGroup.addEgressRule(broker.securityGroup, ec2.Port.tcp(port), `${broker.brokerName} ${what}`);
       broker.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(port), `credential rotation ${what}`);
@@ -297,7 +325,10 @@ export class MqCredentialRotation extends Construct {
         secretArn: c.secret.secretArn,
         username: user.username,
         partnerUsername: user.partnerUsername,
-        brokerUserSecretArns: isActiveMq && user.partnerUsername ? Object.fromEntries(names.map((n) => [n, broker.brokerUserSecrets[n].secret.secretArn])) : undefined,
+        brokerUserSecretArns:
+          isActiveMq && user.partnerUsername
+            ? Object.fromEntries(names.map((n) => [n, broker.brokerUserSecrets[n].secret.secretArn]))
+            : undefined,
       };
     });
     if (admin && schedules.administrator) credentials.push({ secretArn: admin.secret.secretArn, username: admin.username });
@@ -370,7 +401,12 @@ export class MqCredentialRotation extends Construct {
         const seed = new CustomResource(this, `Seed-${broker.node.id}-${user.username}`, {
           serviceToken: this.function.functionArn,
           resourceType: 'Custom::MqPlatformSeedBrokerUserSecret',
-          properties: { Kind: 'SeedBrokerUserSecret', SourceSecretArn: app.secret.secretArn, TargetSecretArn: broker.brokerUserSecrets[user.username].secret.secretArn, Username: user.username },
+          properties: {
+            Kind: 'SeedBrokerUserSecret',
+            SourceSecretArn: app.secret.secretArn,
+            TargetSecretArn: broker.brokerUserSecrets[user.username].secret.secretArn,
+            Username: user.username,
+          },
         });
         broker.resource.node.addDependency(seed);
         prerequisites.set(`broker-users-${user.username}`, seed);
@@ -487,4 +523,3 @@ function eniArnForNag(scope: Construct): string {
   const part = (v: string, pseudo: string) => (Token.isUnresolved(v) ? `<${pseudo}>` : v);
   return `arn:${part(stack.partition, 'AWS::Partition')}:ec2:${part(stack.region, 'AWS::Region')}:${part(stack.account, 'AWS::AccountId')}:network-interface/*`;
 }
-

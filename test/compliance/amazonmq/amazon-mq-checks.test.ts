@@ -14,11 +14,20 @@ const compliantBroker: amazonmq.CfnBrokerProps = {
   encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/example' },
   logs: { general: true, audit: true },
   maintenanceWindowStartTime: { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' },
-  users: [{ username: 'app', password: '{{resolve:secretsmanager:arn:aws:secretsmanager:eu-west-1:111122223333:secret:x:SecretString:password::}}' }],
+  users: [
+    {
+      username: 'app',
+      password: '{{resolve:secretsmanager:arn:aws:secretsmanager:eu-west-1:111122223333:secret:x:SecretString:password::}}',
+    },
+  ],
 };
 
 /** Rule ids the pack reports for one broker (and anything else `extra` adds), in a prod or dev setting. */
-function findings(edit: Partial<amazonmq.CfnBrokerProps>, props: AmazonMqChecksProps = { production: true, requiredTagKeys: ['owner'] }, extra?: (s: Stack) => void) {
+function findings(
+  edit: Partial<amazonmq.CfnBrokerProps>,
+  props: AmazonMqChecksProps = { production: true, requiredTagKeys: ['owner'] },
+  extra?: (s: Stack) => void,
+) {
   const stack = new Stack(new App(), 'Test');
   new amazonmq.CfnBroker(stack, 'Broker', { tags: [{ key: 'owner', value: 'team' }], ...compliantBroker, ...edit });
   extra?.(stack);
@@ -35,7 +44,17 @@ describe('AmazonMqChecks', () => {
     ['MQ.2 ActiveMQ without audit logs', { logs: { general: true, audit: false } }, 'AmazonMQ-MQ.2'],
     ['MQ.3 no automatic minor upgrades', { autoMinorVersionUpgrade: false }, 'AmazonMQ-MQ.3'],
     ['MQ.5 single-instance ActiveMQ in production', { deploymentMode: 'SINGLE_INSTANCE' }, 'AmazonMQ-MQ.5'],
-    ['MQ.6 single-instance RabbitMQ in production', { engineType: 'RABBITMQ', engineVersion: '4.2', hostInstanceType: 'mq.m7g.large', deploymentMode: 'SINGLE_INSTANCE', logs: { general: true } }, 'AmazonMQ-MQ.6'],
+    [
+      'MQ.6 single-instance RabbitMQ in production',
+      {
+        engineType: 'RABBITMQ',
+        engineVersion: '4.2',
+        hostInstanceType: 'mq.m7g.large',
+        deploymentMode: 'SINGLE_INSTANCE',
+        logs: { general: true },
+      },
+      'AmazonMQ-MQ.6',
+    ],
     ['MQP.1 public broker', { publiclyAccessible: true }, 'AmazonMQ-MQP.1'],
     ['MQP.2 AWS-owned key', { encryptionOptions: { useAwsOwnedKey: true } }, 'AmazonMQ-MQP.2'],
     ['MQP.3 literal password', { users: [{ username: 'app', password: 'not-a-real-password' }] }, 'AmazonMQ-MQP.3'],
@@ -47,9 +66,12 @@ describe('AmazonMqChecks', () => {
     expect(findings(edit)).toEqual([`${rule}:error`]);
   });
 
-  test.each(cases.filter(([, , rule]) => !['AmazonMQ-MQ.5', 'AmazonMQ-MQ.6'].includes(rule)))('%s is a warning elsewhere', (_name, edit, rule) => {
-    expect(findings(edit, { production: false, requiredTagKeys: ['owner'] })).toEqual([`${rule}:warning`]);
-  });
+  test.each(cases.filter(([, , rule]) => !['AmazonMQ-MQ.5', 'AmazonMQ-MQ.6'].includes(rule)))(
+    '%s is a warning elsewhere',
+    (_name, edit, rule) => {
+      expect(findings(edit, { production: false, requiredTagKeys: ['owner'] })).toEqual([`${rule}:warning`]);
+    },
+  );
 
   test('MQ.5 and MQ.6 do not apply outside production', () => {
     expect(findings({ deploymentMode: 'SINGLE_INSTANCE' }, { production: false })).toEqual([]);
@@ -63,16 +85,31 @@ describe('AmazonMqChecks', () => {
 
   test('MQP.5 flags a broker port open to the world, inline or as a separate rule', () => {
     const inline = findings({}, undefined, (s) => {
-      const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'a', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      const vpc = new ec2.Vpc(s, 'Vpc', {
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'a', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      });
       new ec2.SecurityGroup(s, 'Open', { vpc, allowAllOutbound: false }).addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(61617));
     });
     expect(inline).toContain('AmazonMQ-MQP.5:error');
     const separate = findings({}, undefined, (s) => {
-      new ec2.CfnSecurityGroupIngress(s, 'Rule', { groupId: 'sg-0123456789abcdef0', ipProtocol: 'tcp', fromPort: 5000, toPort: 6000, cidrIpv6: '::/0' });
+      new ec2.CfnSecurityGroupIngress(s, 'Rule', {
+        groupId: 'sg-0123456789abcdef0',
+        ipProtocol: 'tcp',
+        fromPort: 5000,
+        toPort: 6000,
+        cidrIpv6: '::/0',
+      });
     });
     expect(separate).toEqual(['AmazonMQ-MQP.5:error']);
     const otherPort = findings({}, undefined, (s) => {
-      new ec2.CfnSecurityGroupIngress(s, 'Rule', { groupId: 'sg-0123456789abcdef0', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '10.0.0.0/8' });
+      new ec2.CfnSecurityGroupIngress(s, 'Rule', {
+        groupId: 'sg-0123456789abcdef0',
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIp: '10.0.0.0/8',
+      });
     });
     expect(otherPort).toEqual([]);
   });

@@ -75,7 +75,12 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
         {
           Username: 'app',
           ConsoleAccess: false,
-          Password: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^BrokerCredentialsapp') }, ':SecretString:password::}}']] },
+          Password: {
+            'Fn::Join': [
+              '',
+              ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^BrokerCredentialsapp') }, ':SecretString:password::}}'],
+            ],
+          },
         },
         Match.objectLike({ Username: 'admin', ConsoleAccess: true, Groups: ['admins'] }),
       ],
@@ -100,7 +105,9 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
   });
 
   test('opens only the TLS ports of enabled protocols to named clients, and no egress', () => {
-    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('orders-test') } });
+    const groups = template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('orders-test') },
+    });
     const sg = Object.values(groups)[0].Properties;
     const ingress = sg.SecurityGroupIngress.map((r: Record<string, unknown>) => [r.CidrIp ?? 'sg', r.FromPort, r.Description]);
     expect(ingress).toEqual([
@@ -142,7 +149,14 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
     const statements: Array<{ Sid?: string; Effect: string; Action: string | string[]; Principal: unknown; Condition?: object }> =
       Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
     const sids = statements.map((s) => s.Sid);
-    expect(sids).toEqual(expect.arrayContaining(['AccountAdministersTheKey', 'AccountUsesTheKeyThroughAmazonMq', 'AccountUsesTheKeyThroughSecretsManager', 'OnlyTheseSecretsThroughSecretsManager']));
+    expect(sids).toEqual(
+      expect.arrayContaining([
+        'AccountAdministersTheKey',
+        'AccountUsesTheKeyThroughAmazonMq',
+        'AccountUsesTheKeyThroughSecretsManager',
+        'OnlyTheseSecretsThroughSecretsManager',
+      ]),
+    );
     // No statement lets the account use the key without naming the service it goes through.
     for (const s of statements.filter((x) => x.Effect === 'Allow')) {
       const crypto = [s.Action].flat().some((a) => /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt|\*)/.test(a));
@@ -150,7 +164,9 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
     }
     const onlyThese = statements.find((s) => s.Sid === 'OnlyTheseSecretsThroughSecretsManager');
     expect(onlyThese?.Effect).toBe('Deny');
-    expect(JSON.stringify(onlyThese?.Condition)).toContain('"ArnNotLike":{"kms:EncryptionContext:SecretARN":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":secretsmanager:eu-west-1:",{"Ref":"AWS::AccountId"},":secret:mq-platform/orders-test/*"]]}}');
+    expect(JSON.stringify(onlyThese?.Condition)).toContain(
+      '"ArnNotLike":{"kms:EncryptionContext:SecretARN":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":secretsmanager:eu-west-1:",{"Ref":"AWS::AccountId"},":secret:mq-platform/orders-test/*"]]}}',
+    );
   });
 
   test("every user's secret is readable only by CloudFormation (the password references) and the named readers", () => {
@@ -159,11 +175,21 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
       users: [{ username: 'app', readers: ['arn:aws:iam::123456789012:role/orders-service'] }, { username: 'admin' }],
     });
     const policies = Object.values(t.findResources('AWS::SecretsManager::ResourcePolicy')).map((p) => p.Properties);
-    const denied = (p: (typeof policies)[number]) => p.ResourcePolicy.Statement.find((s: { Sid: string }) => s.Sid === 'NobodyElseReadsTheValue').Condition.ArnNotEquals['aws:PrincipalArn'];
+    const denied = (p: (typeof policies)[number]) =>
+      p.ResourcePolicy.Statement.find((s: { Sid: string }) => s.Sid === 'NobodyElseReadsTheValue').Condition.ArnNotEquals[
+        'aws:PrincipalArn'
+      ];
     const bySecret = Object.fromEntries(policies.map((p) => [p.SecretId.Ref.replace(/[0-9A-F]{8}$/, ''), denied(p)]));
     expect(bySecret).toEqual({
-      BrokerCredentialsapp: ['arn:aws:iam::123456789012:role/rotation', 'arn:aws:iam::123456789012:role/orders-service', expect.objectContaining({ 'Fn::Sub': expect.stringContaining('cfn-exec-role') })],
-      BrokerCredentialsadmin: ['arn:aws:iam::123456789012:role/rotation', expect.objectContaining({ 'Fn::Sub': expect.stringContaining('cfn-exec-role') })],
+      BrokerCredentialsapp: [
+        'arn:aws:iam::123456789012:role/rotation',
+        'arn:aws:iam::123456789012:role/orders-service',
+        expect.objectContaining({ 'Fn::Sub': expect.stringContaining('cfn-exec-role') }),
+      ],
+      BrokerCredentialsadmin: [
+        'arn:aws:iam::123456789012:role/rotation',
+        expect.objectContaining({ 'Fn::Sub': expect.stringContaining('cfn-exec-role') }),
+      ],
     });
     expect(policies.every((p) => p.BlockPublicPolicy === true)).toBe(true);
   });
@@ -182,7 +208,10 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: [{ Ref: Match.anyValue() }, { Ref: Match.anyValue() }] }),
+          Match.objectLike({
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Resource: [{ Ref: Match.anyValue() }, { Ref: Match.anyValue() }],
+          }),
           Match.objectLike({ Action: 'kms:Decrypt' }),
           Match.objectLike({ Action: 'mq:DescribeBroker', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Broker'), 'Arn'] } }),
         ]),
@@ -192,7 +221,12 @@ describe('MqBroker (ActiveMQ active/standby)', () => {
 });
 
 describe('MqBroker users', () => {
-  const pairs = build({ users: [{ username: 'app', partnerUsername: 'app_clone' }, { username: 'ops', partnerUsername: 'ops_clone', consoleAccess: true, groups: ['admins'] }] });
+  const pairs = build({
+    users: [
+      { username: 'app', partnerUsername: 'app_clone' },
+      { username: 'ops', partnerUsername: 'ops_clone', consoleAccess: true, groups: ['admins'] },
+    ],
+  });
   const users = Object.values(pairs.template.findResources('AWS::AmazonMQ::Broker'))[0].Properties.Users;
   const secretRef = (u: any) => u.Password['Fn::Join'][1][1].Ref as string;
   const secrets = pairs.template.findResources('AWS::SecretsManager::Secret');
@@ -231,22 +265,35 @@ describe('MqBroker users', () => {
     expect(statements).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+          Action: [
+            'secretsmanager:DescribeSecret',
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:UpdateSecretVersionStage',
+          ],
           Resource: app,
         }),
         expect.objectContaining({
           Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
           Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BrokerKey/), 'Arn'] },
-          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:EncryptionContext:SecretARN': [app] } },
+          Condition: {
+            StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:EncryptionContext:SecretARN': [app] },
+          },
         }),
-        expect.objectContaining({ Action: ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Broker/), 'Arn'] } }),
+        expect.objectContaining({
+          Action: ['mq:DescribeBroker', 'mq:DescribeUser', 'mq:UpdateUser', 'mq:RebootBroker'],
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Broker/), 'Arn'] },
+        }),
       ]),
     );
   });
 });
 
-test('the key policy stays far below KMS\'s 32 KB with 200 users that each name readers', () => {
-  const users = Array.from({ length: 200 }, (_, i) => ({ username: `user-${i}`, readers: [`arn:aws:iam::123456789012:role/app-${i % 5}`, 'arn:aws:iam::123456789012:role/ops'] }));
+test("the key policy stays far below KMS's 32 KB with 200 users that each name readers", () => {
+  const users = Array.from({ length: 200 }, (_, i) => ({
+    username: `user-${i}`,
+    readers: [`arn:aws:iam::123456789012:role/app-${i % 5}`, 'arn:aws:iam::123456789012:role/ops'],
+  }));
   const { template: t } = build({ users, credentialReaders: ['arn:aws:iam::123456789012:role/rotation'] });
   const policy = Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy;
   // One statement names the readers given by literal ARN (5 apps, ops, rotation here) and the secrets' prefix.
@@ -257,7 +304,9 @@ test('the key policy stays far below KMS\'s 32 KB with 200 users that each name 
 });
 
 test('grantReadCredentials refuses a principal that is not a role (secrets name their readers by role ARN)', () => {
-  expect(() => build({}, (_stack, b) => b.grantReadCredentials(new iam.ServicePrincipal('lambda.amazonaws.com')))).toThrow(/grantReadCredentials needs an IAM role/);
+  expect(() => build({}, (_stack, b) => b.grantReadCredentials(new iam.ServicePrincipal('lambda.amazonaws.com')))).toThrow(
+    /grantReadCredentials needs an IAM role/,
+  );
 });
 
 describe('MqBroker (RabbitMQ cluster)', () => {
@@ -286,7 +335,10 @@ describe('MqBroker (RabbitMQ cluster)', () => {
 
   test('uses the broker name as the Broker dimension', () => {
     expect(broker.brokerDimensions()).toEqual(['events-test']);
-    expect(broker.metricCpuUtilization().toMetricConfig().metricStat).toMatchObject({ metricName: 'SystemCpuUtilization', dimensions: [{ name: 'Broker', value: 'events-test' }] });
+    expect(broker.metricCpuUtilization().toMetricConfig().metricStat).toMatchObject({
+      metricName: 'SystemCpuUtilization',
+      dimensions: [{ name: 'Broker', value: 'events-test' }],
+    });
   });
 
   test('acknowledges the validator only for m7g sizes its data lacks', () => {
@@ -314,26 +366,45 @@ describe('MqBroker.fromBrokerAttributes', () => {
 
   test('builds the broker ARN from its name and id', () => {
     expect(stack.resolve(broker.brokerArn)).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':mq:eu-west-1:111122223333:broker:orders-prod:b-1234a5b6-78cd-901e-2fab-3c45d6e178f9']],
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':mq:eu-west-1:111122223333:broker:orders-prod:b-1234a5b6-78cd-901e-2fab-3c45d6e178f9'],
+      ],
     });
   });
 
   test('has the metrics of a broker defined here', () => {
-    expect(broker.metric('TotalMessageCount').toMetricConfig().metricStat).toMatchObject({ metricName: 'TotalMessageCount', dimensions: [{ name: 'Broker', value: 'orders-prod-1' }] });
+    expect(broker.metric('TotalMessageCount').toMetricConfig().metricStat).toMatchObject({
+      metricName: 'TotalMessageCount',
+      dimensions: [{ name: 'Broker', value: 'orders-prod-1' }],
+    });
     expect(broker.metrics.brokerDimensions()).toEqual(['orders-prod-1', 'orders-prod-2']);
   });
 
   test.each([
-    ['grant', (b: typeof broker, r: iam.IGrantable) => b.grant(r, 'mq:DescribeUser', 'mq:UpdateUser'), ['mq:DescribeUser', 'mq:UpdateUser']],
+    [
+      'grant',
+      (b: typeof broker, r: iam.IGrantable) => b.grant(r, 'mq:DescribeUser', 'mq:UpdateUser'),
+      ['mq:DescribeUser', 'mq:UpdateUser'],
+    ],
     ['grantDescribe', (b: typeof broker, r: iam.IGrantable) => b.grantDescribe(r), 'mq:DescribeBroker'],
     ['grantReboot', (b: typeof broker, r: iam.IGrantable) => b.grantReboot(r), 'mq:RebootBroker'],
   ])('%s returns a Grant on the broker ARN', (_name, grant, actions) => {
     const s = new Stack(new App(), 'Grants', { env: { region: 'eu-west-1', account: '111122223333' } });
-    const b = MqBroker.fromBrokerAttributes(s, 'Orders', { brokerId: 'b-1', brokerName: 'orders-prod', brokerArn: 'arn:aws:mq:eu-west-1:111122223333:broker:orders-prod:b-1', engine: 'RABBITMQ', engineVersion: '3.13', deploymentMode: 'SINGLE_INSTANCE' });
+    const b = MqBroker.fromBrokerAttributes(s, 'Orders', {
+      brokerId: 'b-1',
+      brokerName: 'orders-prod',
+      brokerArn: 'arn:aws:mq:eu-west-1:111122223333:broker:orders-prod:b-1',
+      engine: 'RABBITMQ',
+      engineVersion: '3.13',
+      deploymentMode: 'SINGLE_INSTANCE',
+    });
     const role = new iam.Role(s, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(grant(b, role).success).toBe(true);
     Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Action: actions, Resource: 'arn:aws:mq:eu-west-1:111122223333:broker:orders-prod:b-1' })] },
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Action: actions, Resource: 'arn:aws:mq:eu-west-1:111122223333:broker:orders-prod:b-1' })],
+      },
     });
   });
 });

@@ -27,7 +27,9 @@ describe('MqNetwork', () => {
   test('logs all traffic to an encrypted log group, through a role with a managed policy only', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'] })] },
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'] })],
+      },
     });
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } });
@@ -61,7 +63,8 @@ describe('MqNetwork endpoint policies and flow log key', () => {
   });
   const template = Template.fromStack(stack);
   const endpointPolicy = (service: string) =>
-    Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: `com.amazonaws.eu-west-1.${service}` } }))[0].Properties.PolicyDocument;
+    Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: `com.amazonaws.eu-west-1.${service}` } }))[0]
+      .Properties.PolicyDocument;
 
   test("the Secrets Manager endpoint serves only the environment's secrets, with the actions rotation uses", () => {
     expect(endpointPolicy('secretsmanager').Statement).toEqual([
@@ -69,7 +72,12 @@ describe('MqNetwork endpoint policies and flow log key', () => {
         Sid: 'EnvironmentSecretsOnly',
         Effect: 'Allow',
         Principal: { AWS: '*' },
-        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+        Action: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
         Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:mq-platform/dev/*',
       },
     ]);
@@ -90,13 +98,20 @@ describe('MqNetwork endpoint policies and flow log key', () => {
   });
 
   test('the flow log key: administration for the account, encryption for CloudWatch Logs and its flow log group only', () => {
-    const statements: Array<{ Sid?: string; Effect: string; Action: string | string[]; Condition?: object }> =
-      Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    const statements: Array<{ Sid?: string; Effect: string; Action: string | string[]; Condition?: object }> = Object.values(
+      template.findResources('AWS::KMS::Key'),
+    )[0].Properties.KeyPolicy.Statement;
     const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
-    expect(statements.filter((s) => s.Effect === 'Allow').map((s) => s.Sid)).toEqual(['AccountAdministersTheKey', 'CloudWatchLogsEncryptsLogGroups']);
+    expect(statements.filter((s) => s.Effect === 'Allow').map((s) => s.Sid)).toEqual([
+      'AccountAdministersTheKey',
+      'CloudWatchLogsEncryptsLogGroups',
+    ]);
     expect(statements.find((s) => s.Sid === 'CloudWatchLogsEncryptsLogGroups')?.Condition).toEqual({
       ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': [`arn:aws:logs:eu-west-1:123456789012:log-group:Net-${logGroupId}-*`, `arn:aws:logs:eu-west-1:123456789012:log-group:${logGroupId}-*`],
+        'kms:EncryptionContext:aws:logs:arn': [
+          `arn:aws:logs:eu-west-1:123456789012:log-group:Net-${logGroupId}-*`,
+          `arn:aws:logs:eu-west-1:123456789012:log-group:${logGroupId}-*`,
+        ],
       },
     });
   });
@@ -105,6 +120,8 @@ describe('MqNetwork endpoint policies and flow log key', () => {
 test('MqNetwork without environment names limits its endpoints to the account and region', () => {
   const stack = new Stack(newApp(), 'Net', { env: { region: 'eu-west-1', account: '123456789012' } });
   new MqNetwork(stack, 'Network', { cidr: '10.20.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], mqApiEndpoint: true });
-  const resources = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map((e) => e.Properties.PolicyDocument.Statement[0].Resource);
+  const resources = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map(
+    (e) => e.Properties.PolicyDocument.Statement[0].Resource,
+  );
   expect(resources).toEqual(['arn:aws:secretsmanager:eu-west-1:123456789012:secret:*', 'arn:aws:mq:eu-west-1:123456789012:broker:*']);
 });

@@ -18,7 +18,9 @@ describe('credential rotation least privilege (prod)', () => {
     expect(conditions.length).toBeGreaterThan(0);
     for (const c of conditions) {
       expect(c.StringEquals['kms:ViaService']).toBe('secretsmanager.eu-west-1.amazonaws.com');
-      expect(c.StringEquals['kms:EncryptionContext:SecretARN']).toEqual(expect.arrayContaining([{ Ref: expect.stringMatching(/Credentials|BrokerUser/) }]));
+      expect(c.StringEquals['kms:EncryptionContext:SecretARN']).toEqual(
+        expect.arrayContaining([{ Ref: expect.stringMatching(/Credentials|BrokerUser/) }]),
+      );
     }
   });
 
@@ -31,7 +33,10 @@ describe('credential rotation least privilege (prod)', () => {
     for (const a of ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'])
       expect(byAction(a).map((s) => s.Resource)).toEqual([eni]);
     // and mq:ListBrokers, which has no resource type (issue 10: the function finds its ActiveMQ brokers by name)
-    expect(statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat())).toEqual(['ec2:DescribeNetworkInterfaces', 'mq:ListBrokers']);
+    expect(statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat())).toEqual([
+      'ec2:DescribeNetworkInterfaces',
+      'mq:ListBrokers',
+    ]);
   });
 
   test('its log key encrypts only its own log group', () => {

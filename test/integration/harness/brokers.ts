@@ -94,16 +94,74 @@ export async function makeCa(dir: string): Promise<TestCa> {
   fs.mkdirSync(dir, { recursive: true });
   const p = (f: string) => path.join(dir, f);
   const p12Password = secret();
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '2', '-subj', '/CN=mq-platform-test-ca']);
-  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=localhost']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=mq-platform-test-ca',
+  ]);
+  await run('openssl', [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    p('server.key'),
+    '-out',
+    p('server.csr'),
+    '-subj',
+    '/CN=localhost',
+  ]);
   fs.writeFileSync(
     p('ext.cnf'),
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
   );
-  await run('openssl', ['x509', '-req', '-in', p('server.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('server.crt'), '-days', '2', '-extfile', p('ext.cnf')]);
-  await run('openssl', ['pkcs12', '-export', '-in', p('server.crt'), '-inkey', p('server.key'), '-out', p('server.p12'), '-passout', 'env:P12_PASS', '-name', 'server'], {
-    env: { ...process.env, P12_PASS: p12Password },
-  });
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    p('server.csr'),
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    p('server.crt'),
+    '-days',
+    '2',
+    '-extfile',
+    p('ext.cnf'),
+  ]);
+  await run(
+    'openssl',
+    [
+      'pkcs12',
+      '-export',
+      '-in',
+      p('server.crt'),
+      '-inkey',
+      p('server.key'),
+      '-out',
+      p('server.p12'),
+      '-passout',
+      'env:P12_PASS',
+      '-name',
+      'server',
+    ],
+    {
+      env: { ...process.env, P12_PASS: p12Password },
+    },
+  );
   return { dir, caFile: p('ca.crt'), certFile: p('server.crt'), keyFile: p('server.key'), p12File: p('server.p12'), p12Password };
 }
 
@@ -182,7 +240,10 @@ export class RabbitBroker {
     }
     await run(path.join(RABBITMQ_BIN, 'rabbitmq-server'), ['-detached'], { env: this.env() });
     rabbitPidFiles.add(path.join(this.dir, 'rabbitmq.pid'));
-    await run(path.join(RABBITMQ_BIN, 'rabbitmqctl'), ['wait', path.join(this.dir, 'rabbitmq.pid'), '--timeout', '60'], { env: this.env(), timeout: 90000 });
+    await run(path.join(RABBITMQ_BIN, 'rabbitmqctl'), ['wait', path.join(this.dir, 'rabbitmq.pid'), '--timeout', '60'], {
+      env: this.env(),
+      timeout: 90000,
+    });
     await waitForPort(this.port);
     await waitForPort(this.managementPort); // the management listener comes up a moment after the node
   }
@@ -275,7 +336,9 @@ export class ActiveMqBroker {
     const child = await this.launch();
     await Promise.race([
       waitForPort(this.port),
-      new Promise((_r, reject) => child.once('exit', (code) => reject(new Error(`activemq ${this.name} exited with ${code}; see ${this.logFile}`)))),
+      new Promise((_r, reject) =>
+        child.once('exit', (code) => reject(new Error(`activemq ${this.name} exited with ${code}; see ${this.logFile}`))),
+      ),
     ]);
   }
 
@@ -289,7 +352,11 @@ export class ActiveMqBroker {
     if (!this.port) this.port = await freePort();
     fs.mkdirSync(path.join(d, 'conf'), { recursive: true });
     fs.mkdirSync(path.join(d, 'data'), { recursive: true });
-    fs.writeFileSync(path.join(d, 'conf', 'activemq.xml'), activeMqXml(this.name, d, this.port, this.ca, this.users, this.options.sharedKahaDbDir), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(d, 'conf', 'activemq.xml'),
+      activeMqXml(this.name, d, this.port, this.ca, this.users, this.options.sharedKahaDbDir),
+      { mode: 0o600 },
+    );
     // Broker log lines (startup, the shared-storage lock) go to activemq.out.
     const log4j = path.join(d, 'conf', 'log4j.properties');
     fs.writeFileSync(
@@ -364,7 +431,10 @@ function xmlAttr(v: string): string {
 
 function activeMqXml(name: string, d: string, port: number, ca: TestCa, users: readonly ActiveMqUser[], sharedKahaDbDir?: string): string {
   const userLines = users
-    .map((u) => `          <authenticationUser username="${xmlAttr(u.username)}" password="${xmlAttr(u.password)}" groups="${xmlAttr((u.groups ?? ['users']).join(',') || 'users')}"/>`)
+    .map(
+      (u) =>
+        `          <authenticationUser username="${xmlAttr(u.username)}" password="${xmlAttr(u.password)}" groups="${xmlAttr((u.groups ?? ['users']).join(',') || 'users')}"/>`,
+    )
     .join('\n');
   // A standby polls the shared lock every second (default 10 s) so a failover takes seconds.
   const kahaDb = sharedKahaDbDir

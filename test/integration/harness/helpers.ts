@@ -1,7 +1,11 @@
 import { MessagingClient, ReceivedMessage } from '../../../lib/client';
 
 /** Waits for the next message on a queue; rejects after timeoutMs so a broken broker fails the test instead of hanging it. */
-export function nextMessage(client: MessagingClient, queue: string, timeoutMs = 20000): Promise<{ message: ReceivedMessage; cancel: () => Promise<void> }> {
+export function nextMessage(
+  client: MessagingClient,
+  queue: string,
+  timeoutMs = 20000,
+): Promise<{ message: ReceivedMessage; cancel: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
     let cancel: (() => Promise<void>) | undefined;
     let done = false;

@@ -29,7 +29,11 @@ export async function expectRedeliveryAfterConsumerDies(client: ClientFactory, q
 }
 
 /** A persistent message on a durable queue is still there after the broker restarts. */
-export async function expectPersistentMessageSurvivesRestart(client: ClientFactory, queue: string, restart: () => Promise<void>): Promise<void> {
+export async function expectPersistentMessageSurvivesRestart(
+  client: ClientFactory,
+  queue: string,
+  restart: () => Promise<void>,
+): Promise<void> {
   const producer = client();
   await producer.connect();
   await producer.publish(queue, 'kept', { persistent: true });

@@ -28,7 +28,17 @@ export default namedRule('MQP.5', (node) => {
     return rules.some(opensBrokerPortToWorld) ? NON_COMPLIANT : COMPLIANT;
   }
   if (node instanceof CfnSecurityGroupIngress) {
-    return opensBrokerPortToWorld(resolved(node, { cidrIp: node.cidrIp, cidrIpv6: node.cidrIpv6, fromPort: node.fromPort, toPort: node.toPort, ipProtocol: node.ipProtocol })) ? NON_COMPLIANT : COMPLIANT;
+    return opensBrokerPortToWorld(
+      resolved(node, {
+        cidrIp: node.cidrIp,
+        cidrIpv6: node.cidrIpv6,
+        fromPort: node.fromPort,
+        toPort: node.toPort,
+        ipProtocol: node.ipProtocol,
+      }),
+    )
+      ? NON_COMPLIANT
+      : COMPLIANT;
   }
   return NOT_APPLICABLE;
 });
