@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -199,6 +199,27 @@ export class MqNetwork extends Construct {
         securityGroups: [endpointSecurityGroup],
         open: false,
       });
+      // Only the custom-resource responses pass: CloudFormation's response bucket of the region, whose
+      // name drops the region's dashes (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-vpce-bucketnames.html).
+      const regionWithoutDashes = Token.isUnresolved(stack.region)
+        ? Fn.join('', Fn.split('-', stack.region))
+        : stack.region.replace(/-/g, '');
+      this.s3Endpoint.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'CustomResourceResponsesOnly',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:PutObject'],
+          resources: [
+            stack.formatArn({
+              service: 's3',
+              region: '',
+              account: '',
+              resource: `cloudformation-custom-resource-response-${regionWithoutDashes}`,
+              resourceName: '*',
+            }),
+          ],
+        }),
+      );
     }
   }
 }

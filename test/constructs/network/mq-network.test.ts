@@ -58,6 +58,7 @@ describe('MqNetwork endpoint policies and flow log key', () => {
     cidr: '10.20.0.0/16',
     availabilityZones: ['eu-west-1a', 'eu-west-1b'],
     mqApiEndpoint: true,
+    s3Endpoint: true,
     secretNamePatterns: ['mq-platform/dev/*'],
     brokerNames: ['orders-dev', 'events-dev'],
   });
@@ -94,6 +95,18 @@ describe('MqNetwork endpoint policies and flow log key', () => {
       },
       // The one action that takes no broker: how the rotation function finds its brokers by name.
       { Sid: 'ListBrokersNamesNoBroker', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'mq:ListBrokers', Resource: '*' },
+    ]);
+  });
+
+  test("the S3 endpoint passes only custom-resource responses to CloudFormation's bucket of the region (no dashes)", () => {
+    expect(endpointPolicy('s3').Statement).toEqual([
+      {
+        Sid: 'CustomResourceResponsesOnly',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::cloudformation-custom-resource-response-euwest1/*',
+      },
     ]);
   });
 
