@@ -52,6 +52,18 @@ export function utcOffsets(timeZone: string): number[] | undefined {
 }
 
 /**
+ * When a maintenance window starts, in minutes since Monday 00:00 UTC, once per UTC offset its time
+ * zone has in a year (unwrapped, so the seasons compare on one line); undefined for an unknown zone.
+ */
+function utcStarts(window: { dayOfWeek: DayOfWeek; timeOfDay: string; timeZone: string }): number[] | undefined {
+  const offsets = utcOffsets(window.timeZone);
+  if (!offsets) return undefined;
+  const [hh, mm] = window.timeOfDay.split(':').map(Number);
+  const local = DAYS.indexOf(window.dayOfWeek) * 1440 + hh * 60 + mm;
+  return offsets.map((o) => local - o);
+}
+
+/**
  * The rotation window for a maintenance window, or undefined when no whole UTC hour lies inside
  * it in every season (a time zone with daylight saving time and a start that is not on the hour).
  */
@@ -59,12 +71,8 @@ export function rotationWindow(
   window: { dayOfWeek: DayOfWeek; timeOfDay: string; timeZone: string },
   frequency: RotationFrequency,
 ): RotationWindow | undefined {
-  const offsets = utcOffsets(window.timeZone);
-  if (!offsets) return undefined;
-  const [hh, mm] = window.timeOfDay.split(':').map(Number);
-  const local = DAYS.indexOf(window.dayOfWeek) * 1440 + hh * 60 + mm;
-  // Minutes since Monday 00:00 UTC, unwrapped so the seasons compare on one line.
-  const starts = offsets.map((o) => local - o);
+  const starts = utcStarts(window);
+  if (!starts) return undefined;
   const latest = Math.max(...starts);
   const earliestEnd = Math.min(...starts) + MAINTENANCE_WINDOW_MINUTES;
   const start = Math.ceil(latest / 60) * 60;
@@ -85,11 +93,9 @@ export function offWindowRotation(
   window: { dayOfWeek: DayOfWeek; timeOfDay: string; timeZone: string },
   frequency: RotationFrequency,
 ): RotationWindow | undefined {
-  const offsets = utcOffsets(window.timeZone);
-  if (!offsets) return undefined;
-  const [hh, mm] = window.timeOfDay.split(':').map(Number);
-  const local = DAYS.indexOf(window.dayOfWeek) * 1440 + hh * 60 + mm;
-  const latest = Math.max(...offsets.map((o) => local - o));
+  const starts = utcStarts(window);
+  if (!starts) return undefined;
+  const latest = Math.max(...starts);
   return windowAt(Math.ceil((latest + OFF_WINDOW_DELAY_MINUTES) / 60) * 60, frequency);
 }
 
