@@ -34,6 +34,17 @@ describe('MonitoringStack', () => {
     });
   });
 
+  test('the account administers the topic key but uses it for nothing: only the publishing services encrypt with it', () => {
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+    const statements: any[] = key.Properties.KeyPolicy.Statement;
+    const accountStatements = statements.filter((s) => s.Effect === 'Allow' && s.Principal?.AWS);
+    expect(accountStatements.map((s) => s.Sid)).toEqual(['AccountAdministersTheKey']);
+    const actions: string[] = accountStatements[0].Action;
+    expect(actions.filter((a) => ['kms:*', 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'].includes(a))).toEqual(
+      [],
+    );
+  });
+
   test("the topic policy denies publishing without TLS and lets only this environment's alarms publish", () => {
     const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0].Properties.PolicyDocument.Statement;
     expect(policy).toEqual(

@@ -45,6 +45,8 @@ export class AlarmTopic extends Construct {
       description: `Encrypts the mq-platform alarm topic ${props.topicName}`,
       alias: keyAlias(props.topicName),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // The account administers the key; only the services that publish alarms may use it (below).
+      serviceUseOnly: true,
     });
     // CloudWatch must encrypt what it publishes to the topic (SNS server-side encryption with a CMK).
     this.key.addToResourcePolicy(
