@@ -80,7 +80,10 @@ export const DefinitionPolicyDefinitionSchema = z
     'delivery-limit': z.number().int().optional().describe('Quorum queues: deliveries before a message is dead-lettered (or dropped).'),
     'queue-mode': z.string().optional().describe('Classic queues before 3.12 only; not on quorum queues.'),
     'ha-mode': z.string().optional().describe('Classic mirrored queues: RabbitMQ 3.x only, never with quorum queues.'),
-    'ha-params': z.union([z.number(), z.string(), z.array(z.string())]).optional().describe('Classic mirrored queues: RabbitMQ 3.x only.'),
+    'ha-params': z
+      .union([z.number(), z.string(), z.array(z.string())])
+      .optional()
+      .describe('Classic mirrored queues: RabbitMQ 3.x only.'),
     'ha-sync-mode': z.string().optional().describe('Classic mirrored queues: RabbitMQ 3.x only.'),
   })
   .describe('What the policy sets (RabbitMQ policy keys).');
@@ -102,7 +105,11 @@ export const DefinitionPolicySchema = z
 export const DefinitionLimitsSchema = z
   .strictObject({
     vhost: z.string().describe('Virtual host the limits apply to.'),
-    maxConnections: z.number().int().optional().describe('Most client connections to the virtual host; 0 refuses every one. Default: no limit.'),
+    maxConnections: z
+      .number()
+      .int()
+      .optional()
+      .describe('Most client connections to the virtual host; 0 refuses every one. Default: no limit.'),
     maxQueues: z.number().int().optional().describe('Most queues in the virtual host; 0 refuses every one. Default: no limit.'),
   })
   .describe('Per-vhost limits, updated in place.');

@@ -128,7 +128,9 @@ const bindingName = (b: BindingDefinition) =>
 const show = (v: unknown) => (typeof v === 'string' ? v : stableJson(v));
 
 function fieldDiffs(pairs: Array<[string, unknown, unknown]>): string[] {
-  return pairs.filter(([, live, want]) => stableJson(live) !== stableJson(want)).map(([f, live, want]) => `${f}: ${show(live)} -> ${show(want)}`);
+  return pairs
+    .filter(([, live, want]) => stableJson(live) !== stableJson(want))
+    .map(([f, live, want]) => `${f}: ${show(live)} -> ${show(want)}`);
 }
 
 function exchangeDiff(e: ExchangeDefinition, live: LiveExchange): string[] {
@@ -242,7 +244,8 @@ export function compareDefinitions(desired: RabbitMqDefinitions, live: LiveDefin
       out.push({ kind: 'policy', name: `${p.vhost}/${p.name}`, state: 'extra' });
   for (const [v, have] of live.limits)
     if (!limitVhosts.has(v))
-      for (const [name, value] of Object.entries(have)) out.push({ kind: 'limit', name: `${v}/${name}`, state: 'extra', detail: `${value}` });
+      for (const [name, value] of Object.entries(have))
+        out.push({ kind: 'limit', name: `${v}/${name}`, state: 'extra', detail: `${value}` });
   return out;
 }
 
@@ -299,7 +302,9 @@ export async function applyDefinitions(
     const have = live.limits.get(l.vhost) ?? {};
     for (const [name, value] of Object.entries(l.limits))
       if (have[name] !== value)
-        steps.push(async () => (await client.putVhostLimit(l.vhost, name, value), void changes.push(`set ${name}=${value} on vhost ${l.vhost}`)));
+        steps.push(
+          async () => (await client.putVhostLimit(l.vhost, name, value), void changes.push(`set ${name}=${value} on vhost ${l.vhost}`)),
+        );
   }
   for (const e of desired.exchanges) {
     const l = live.exchanges.get(keyOf.exchange(e));
@@ -349,7 +354,12 @@ export async function applyDefinitions(
     if (!l || policyDiff(p, l).length)
       steps.push(
         async () => (
-          await client.putPolicy(p.vhost, p.name, { pattern: p.pattern, 'apply-to': p.applyTo, priority: p.priority, definition: p.definition }),
+          await client.putPolicy(p.vhost, p.name, {
+            pattern: p.pattern,
+            'apply-to': p.applyTo,
+            priority: p.priority,
+            definition: p.definition,
+          }),
           void changes.push(`${l ? 'updated' : 'created'} policy ${p.vhost}/${p.name}`)
         ),
       );
@@ -393,7 +403,9 @@ export async function applyDefinitions(
         // if-empty: the broker refuses (400) a queue that got a message since the read.
         if (e instanceof ManagementApiError && e.status === 400)
           throw new DefinitionsRefusedError(
-            [`queue ${q.vhost}/${q.name} holds messages (the broker refused to delete it); drain it, or set deleteWithMessages on it, deploy, then remove it`],
+            [
+              `queue ${q.vhost}/${q.name} holds messages (the broker refused to delete it); drain it, or set deleteWithMessages on it, deploy, then remove it`,
+            ],
             'definitions partly applied',
           );
         throw e;

@@ -130,19 +130,27 @@ export class DefinitionsClient extends RabbitMqManagementClient {
     return this.write('DELETE', `/api/queues/${enc(vhost)}/${enc(name)}${ifEmpty ? '?if-empty=true' : ''}`);
   }
 
-  postBinding(vhost: string, source: string, destinationType: 'queue' | 'exchange', destination: string, routingKey: string, args: Arguments) {
-    return this.write('POST', `/api/bindings/${enc(vhost)}/e/${enc(source)}/${destinationType === 'queue' ? 'q' : 'e'}/${enc(destination)}`, {
-      routing_key: routingKey,
-      arguments: args,
-    });
+  postBinding(
+    vhost: string,
+    source: string,
+    destinationType: 'queue' | 'exchange',
+    destination: string,
+    routingKey: string,
+    args: Arguments,
+  ) {
+    return this.write(
+      'POST',
+      `/api/bindings/${enc(vhost)}/e/${enc(source)}/${destinationType === 'queue' ? 'q' : 'e'}/${enc(destination)}`,
+      {
+        routing_key: routingKey,
+        arguments: args,
+      },
+    );
   }
 
   deleteBinding(b: LiveBinding): Promise<void> {
     const kind = b.destination_type === 'queue' ? 'q' : 'e';
-    return this.write(
-      'DELETE',
-      `/api/bindings/${enc(b.vhost)}/e/${enc(b.source)}/${kind}/${enc(b.destination)}/${enc(b.properties_key)}`,
-    );
+    return this.write('DELETE', `/api/bindings/${enc(b.vhost)}/e/${enc(b.source)}/${kind}/${enc(b.destination)}/${enc(b.properties_key)}`);
   }
 
   putPolicy(vhost: string, name: string, body: { pattern: string; 'apply-to': string; priority: number; definition: unknown }) {
