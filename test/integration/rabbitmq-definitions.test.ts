@@ -232,12 +232,15 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     const run = async () => {
       let stdout = '';
       let stderr = '';
-      const code = await main(['drift', '--env', 'it', 'events', '--management-url', node.managementUrl, '--secret-json-file', secretFile], {
-        stdout: { write: (s: string) => ((stdout += s), true) } as never,
-        stderr: { write: (s: string) => ((stderr += s), true) } as never,
-        env: {},
-        cwd: cfgDir,
-      });
+      const code = await main(
+        ['drift', '--env', 'it', 'events', '--management-url', node.managementUrl, '--secret-json-file', secretFile],
+        {
+          stdout: { write: (s: string) => ((stdout += s), true) } as never,
+          stderr: { write: (s: string) => ((stderr += s), true) } as never,
+          env: {},
+          cwd: cfgDir,
+        },
+      );
       return { code, stdout, stderr };
     };
     const found = await run();
