@@ -33,7 +33,8 @@ export async function rabbitMqDefinitions(
     log('RabbitMqDefinitions delete: the definitions stay on the broker (retained)', { broker: p.BrokerId });
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const old = event.RequestType === 'Update' ? (event.OldResourceProperties as unknown as Partial<RabbitMqDefinitionsProperties>) : undefined;
+  const old =
+    event.RequestType === 'Update' ? (event.OldResourceProperties as unknown as Partial<RabbitMqDefinitionsProperties>) : undefined;
   // A replaced broker starts empty: nothing of the old document is on it.
   const previous = old && old.BrokerId === p.BrokerId ? parseDefinitions(old.Definitions) : undefined;
   const { credentials } = await administratorClient(
