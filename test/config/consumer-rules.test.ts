@@ -193,7 +193,23 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ],
 ];
 
+/** brokers[].authentication arrives with issue 15: the rule reads it when present, checked here on the parsed broker. */
+function authenticationProblems(strategy: string): string[] {
+  const config = withConsumers();
+  const plan = validateConfig(config).plan!;
+  const rule = CONSUMER_RULES.find((r) => r.id === 'consumer-authentication')!;
+  const broker = { ...config.brokers[0], authentication: { strategy } };
+  return rule.check(broker, { config, index: 0, resolved: plan.brokers[0] }).map(formatProblem);
+}
+
 describe('invalid consumers', () => {
+  test('consumer-authentication: a broker that does not use simple authentication', () => {
+    expect(authenticationProblems('ldap')).toEqual([
+      `brokers[0].consumers: "1 consumer(s)" cannot log in to a broker with ldap authentication; allowed: consumers only on brokers with simple authentication (Lambda logs in with a broker user's secret: ActiveMQ SimpleAuthenticationPlugin, RabbitMQ PLAIN)`,
+    ]);
+    expect(authenticationProblems('simple')).toEqual([]);
+  });
+
   test.each(cases)('%s', (_name, edit, expected) => {
     const config = withConsumers();
     const text = expected
@@ -241,6 +257,7 @@ describe('consumer warnings', () => {
       const r = resultOf(edit);
       for (const p of [...r.problems, ...r.warnings]) fired.add(p.rule);
     }
+    if (authenticationProblems('iam').length === 1) fired.add('consumer-authentication');
     expect(CONSUMER_RULES.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([]);
     for (const r of CONSUMER_RULES) expect(r.source).toMatch(/^https:\/\//);
   });

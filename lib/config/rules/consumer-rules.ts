@@ -245,6 +245,19 @@ export const CONSUMER_RULES: readonly BrokerRule[] = [
     });
   }),
 
+  // "For ActiveMQ, only the ActiveMQ SimpleAuthenticationPlugin is supported. For RabbitMQ, only the
+  // PLAIN authentication mechanism is supported" (with-mq.html): a broker that authenticates
+  // otherwise (LDAP, IAM, OAuth 2.0; brokers[].authentication, issue 15) cannot be consumed.
+  brokerRule('consumer-authentication', CONSUMER_SOURCES.withMq, (b, ctx, report) => {
+    const strategy = (b as { authentication?: { strategy?: unknown } }).authentication?.strategy;
+    if (strategy === undefined || strategy === 'simple' || consumersOf(b).length === 0) return;
+    report(
+      at('brokers', ctx.index, 'consumers'),
+      `${consumersOf(b).length} consumer(s)`,
+      `cannot log in to a broker with ${String(strategy)} authentication; allowed: consumers only on brokers with simple authentication (Lambda logs in with a broker user's secret: ActiveMQ SimpleAuthenticationPlugin, RabbitMQ PLAIN)`,
+    );
+  }),
+
   // basic.consume needs the read permission on the queue (RabbitMQ access control). Patterns are
   // regular expressions matched anywhere in the name, as RabbitMQ does; one JavaScript cannot read
   // is left to the broker.
