@@ -202,6 +202,25 @@ describe('broker.addConsumer (RabbitMQ)', () => {
   });
 });
 
+describe('broker.addConsumer with a function of the same app', () => {
+  test("its role (a token) reads the secret and gets the policy; the key's account statement covers the decrypt", () => {
+    const { template } = build(activeMq, (broker, _fn, stack) => {
+      const fn = new lambda.Function(stack, 'Notifier', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => undefined;'),
+      });
+      broker.addConsumer(fn, { queue: 'orders.created' });
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Notifier'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('^NotifierServiceRole') }] });
+    const policies = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy'));
+    expect(policies.filter((p) => JSON.stringify(p).includes('NotifierServiceRole'))).toHaveLength(1);
+  });
+});
+
 describe('a broker without consumers', () => {
   test('has no mapping, no consumer policy, no self-referencing rule and no egress', () => {
     const { template } = build(activeMq);
