@@ -21,6 +21,7 @@ import type {
   StorageType,
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
+import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
 import { normalizeDefinitions, type RabbitMqDefinitions } from '../rabbitmq/definitions';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
@@ -113,6 +114,8 @@ export interface BrokerDraft {
   readonly monitoring: ResolvedBrokerMonitoring;
   /** Every alarm of the broker: the alarm stack builds them, the dashboard shows them. */
   readonly alarms: readonly PlannedAlarm[];
+  /** Lambda functions consuming this broker's queues (event source mappings). */
+  readonly consumers: readonly ResolvedConsumer[];
   /** RabbitMQ: the definitions the platform applies, defaults applied; undefined without `definitions`. */
   readonly definitions?: RabbitMqDefinitions;
 }
@@ -227,6 +230,7 @@ export function resolveBroker(
     },
     tags: broker.tags ?? {},
     monitoring,
+    consumers: resolveConsumers(broker.engine, broker.consumers),
     ...(!isActiveMq && broker.definitions ? { definitions: normalizeDefinitions(broker.definitions, broker) } : {}),
   };
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
