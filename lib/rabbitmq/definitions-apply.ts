@@ -164,8 +164,9 @@ function policyDiff(p: PolicyDefinition, live: LivePolicy): string[] {
 /**
  * Differences between the document and the broker: what is missing or differs, and what the broker
  * holds in the document's vhosts that the document does not declare (extra), leaving out what the
- * broker and Amazon MQ own (the default and amq.* exchanges, AWS-DEFAULT policies, exclusive and
- * auto-delete queues).
+ * broker and Amazon MQ own (the default and amq.* exchanges, the AWS-DEFAULT-* policies and the
+ * limits of "/" that Amazon MQ creates, https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-defaults.html,
+ * exclusive and auto-delete queues).
  */
 export function compareDefinitions(desired: RabbitMqDefinitions, live: LiveDefinitions): DefinitionDifference[] {
   const out: DefinitionDifference[] = [];
@@ -242,8 +243,9 @@ export function compareDefinitions(desired: RabbitMqDefinitions, live: LiveDefin
   for (const [k, p] of live.policies)
     if (read.has(p.vhost) && !seen.policy.has(k) && !p.name.startsWith('AWS-DEFAULT'))
       out.push({ kind: 'policy', name: `${p.vhost}/${p.name}`, state: 'extra' });
+  // Amazon MQ sets its own limits on "/" (rabbitmq-defaults.html): drift only where limits are declared or the vhost is ours.
   for (const [v, have] of live.limits)
-    if (!limitVhosts.has(v))
+    if (!limitVhosts.has(v) && wanted.has(v))
       for (const [name, value] of Object.entries(have))
         out.push({ kind: 'limit', name: `${v}/${name}`, state: 'extra', detail: `${value}` });
   return out;

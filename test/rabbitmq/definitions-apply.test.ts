@@ -206,6 +206,24 @@ describe('compareDefinitions', () => {
   });
 });
 
+describe('compareDefinitions on "/"', () => {
+  test('the limits and AWS-DEFAULT policies Amazon MQ puts on "/" are not drift', async () => {
+    const { api, client } = setup();
+    const doc = normalizeDefinitions({ queues: [{ name: 'jobs' }] }, BROKER);
+    await applyDefinitions(client(), doc);
+    api.limits.set('/', { 'max-connections': 5000, 'max-queues': 5000 });
+    api.policies.set('/|AWS-DEFAULT-POLICY-CLUSTER', {
+      vhost: '/',
+      name: 'AWS-DEFAULT-POLICY-CLUSTER',
+      pattern: '.*',
+      'apply-to': 'all',
+      priority: 0,
+      definition: {},
+    });
+    expect(compareDefinitions(doc, await readLive(client(), vhostsOf(doc)))).toEqual([]);
+  });
+});
+
 describe('the custom resource', () => {
   const ADMIN = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/test/rmq/admin-AbC';
   function event(type: 'Create' | 'Update' | 'Delete', doc: unknown, old?: unknown, brokerId = 'b-1'): CloudFormationCustomResourceEvent {
