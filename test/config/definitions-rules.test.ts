@@ -256,6 +256,20 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     `${B}.policies[0].definition.overflow: (missing) must be "reject-publish" with dead-letter-strategy "at-least-once" (otherwise RabbitMQ falls back to at-most-once); allowed: reject-publish`,
   ],
   [
+    'a document too large for one custom resource event',
+    (c) => {
+      d(c).limits = [];
+      d(c).queues.push(
+        ...Array.from({ length: 2000 }, (_, i) => ({
+          vhost: 'orders',
+          name: `q${i}`,
+          arguments: { 'x-dead-letter-routing-key': 'r'.repeat(100) },
+        })),
+      );
+    },
+    `${B}: "473856 bytes" is too large for one custom resource event (its Update carries the old and the new document, 1 MB at most); allowed: at most 400000 bytes (split the broker's definitions, or shorten names)`,
+  ],
+  [
     'vhost limits below the declared queues',
     (c) => (d(c).limits[0].maxQueues = 1),
     `${B}.limits[0].maxQueues: 1 is below the 2 queues declared in vhost "orders"; allowed: 2 or more`,

@@ -30,6 +30,7 @@ export const DEFINITIONS_SOURCES = {
   deprecated: 'https://www.rabbitmq.com/release-information/deprecated-features-list',
   vhostLimits: `${RMQ}/vhosts#limits`,
   resourceLimits: `${MQ}/rabbitmq-resource-limits-configuration.html`,
+  lambdaInvoke: 'https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html',
   deadLettering: `${RMQ}/quorum-queues#dead-lettering`,
   ttl: `${RMQ}/ttl`,
   maxLength: `${RMQ}/maxlength`,
@@ -58,6 +59,8 @@ export function useDefinitionCountLimits(fn: DefinitionCountLimitsOf): void {
 /** Exchanges every vhost has: the default ("") and amq.direct, amq.fanout, amq.headers, amq.match, amq.topic, amq.rabbitmq.trace. */
 const BUILT_IN_EXCHANGES = ['', 'amq.direct', 'amq.fanout', 'amq.headers', 'amq.match', 'amq.topic', 'amq.rabbitmq.trace'];
 const MAX_NAME_BYTES = 255;
+/** The document as JSON: two copies and the event's other fields stay under Lambda's 1 MB asynchronous payload. */
+export const MAX_DOCUMENT_BYTES = 400_000;
 const ADVISED_NAME = /^[A-Za-z0-9\-_.:/]+$/;
 
 /** Queue arguments per type (quorum feature matrix, TTL and max-length pages). */
@@ -374,6 +377,21 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
           `is below the ${declared} queues declared in vhost "${l.vhost}"; allowed: ${declared} or more`,
         );
     });
+  }),
+
+  // The custom resource's Update event carries the old and the new document; CloudFormation invokes the
+  // function asynchronously (1 MB payload at most, API_Invoke). How CloudFormation invokes it is our
+  // reading of the custom-resource docs, which do not state the invocation type: the margin covers both.
+  brokerRule('definitions-size', DEFINITIONS_SOURCES.lambdaInvoke, (b, ctx, report) => {
+    const doc = docOf(b, ctx);
+    if (!doc) return;
+    const bytes = Buffer.byteLength(JSON.stringify(doc), 'utf8');
+    if (bytes > MAX_DOCUMENT_BYTES)
+      report(
+        p(ctx),
+        `${bytes} bytes`,
+        `is too large for one custom resource event (its Update carries the old and the new document, 1 MB at most); allowed: at most ${MAX_DOCUMENT_BYTES} bytes (split the broker's definitions, or shorten names)`,
+      );
   }),
 
   // Counts within the broker's limits (RabbitMQ 4.x on Amazon MQ: configured or default).
