@@ -299,7 +299,12 @@ export async function applyDefinitions(
 
   // Creates and in-place updates.
   for (const v of desired.vhosts)
-    if (!live.vhosts.has(v)) steps.push(async () => (await client.putVhost(v), void changes.push(`created vhost ${v}`)));
+    if (!live.vhosts.has(v))
+      steps.push(async () => {
+        await client.putVhost(v);
+        await client.ensureOwnPermission(v);
+        changes.push(`created vhost ${v}`);
+      });
   for (const l of desired.limits) {
     const have = live.limits.get(l.vhost) ?? {};
     for (const [name, value] of Object.entries(l.limits))
@@ -426,13 +431,16 @@ export async function applyDefinitions(
   }
   for (const v of previous.vhosts) {
     if (want.vhosts.has(v) || !live.vhosts.has(v)) continue;
-    // Deleting a vhost deletes every queue in it: refused while one holds messages it may not lose.
-    const full = [...live.queues.values()].filter(
-      (q) => q.vhost === v && holds(q) && !previousQueues.get(keyOf.queue(q))?.deleteWithMessages,
-    );
+    // Deleting a vhost deletes every queue in it, with no if-empty guard: refused while a queue holds
+    // messages it may not lose, or one not ours has no known count. Ours go first, each with if-empty.
+    const full = [...live.queues.values()].filter((q) => {
+      if (q.vhost !== v) return false;
+      const ours = previousQueues.get(keyOf.queue(q));
+      return ours ? holds(q) && !ours.deleteWithMessages : q.messages !== 0;
+    });
     if (full.length && !options.keepAll) {
       refusals.push(
-        `vhost ${v} was removed from the config but its queue(s) ${full.map((q) => `${q.name} (${q.messages})`).join(', ')} hold messages; drain them first`,
+        `vhost ${v} was removed from the config but its queue(s) ${full.map((q) => `${q.name} (${q.messages ?? 'count unknown'})`).join(', ')} hold messages; drain them first`,
       );
       continue;
     }

@@ -109,6 +109,21 @@ export class DefinitionsClient extends RabbitMqManagementClient {
     return this.write('PUT', `/api/vhosts/${enc(name)}`, {});
   }
 
+  /**
+   * Gives the calling user (the administrator) every permission on a vhost it created, unless it has
+   * some already: RabbitMQ's management API grants them to the creator (3.10 does), which the later
+   * declarations in that vhost need; this makes that explicit where a version does not.
+   */
+  async ensureOwnPermission(vhost: string): Promise<void> {
+    const me = this.options.credentials.username;
+    try {
+      await this.request('GET', `/api/permissions/${enc(vhost)}/${enc(me)}`);
+    } catch (e) {
+      if (!(e instanceof ManagementApiError && e.kind === 'not-found')) throw e;
+      await this.write('PUT', `/api/permissions/${enc(vhost)}/${enc(me)}`, { configure: '.*', write: '.*', read: '.*' });
+    }
+  }
+
   deleteVhost(name: string): Promise<void> {
     return this.write('DELETE', `/api/vhosts/${enc(name)}`);
   }

@@ -309,7 +309,7 @@ describe('definitions: invalid', () => {
   });
 
   describe('counts within the broker limits', () => {
-    afterEach(() => useDefinitionCountLimits(() => ({})));
+    afterEach(() => useDefinitionCountLimits());
     test.each([
       [{ vhosts: 1 }, `${B}.vhosts: 2 vhosts ("/" included) exceed this broker's vhost_max of 1; allowed: at most 1`],
       [{ queues: 1 }, `${B}.queues: 2 queues exceed this broker's cluster_queue_limit of 1; allowed: at most 1`],

@@ -6,8 +6,10 @@
  *
  * Where 3.10 differs from what Amazon MQ runs (3.13, 4.2, 4.3): policies here apply to "queues"
  * (apply-to classic_queues/quorum_queues/streams came with 3.12); quorum queues have no priorities
- * (4.2) and no message TTL before 3.10; 4.x refuses transient non-exclusive queues and ha-* policies,
- * which synth rejects (lib/config/rules/definitions-rules.ts) and cannot be shown on 3.10.
+ * (4.x); 3.10 still accepts transient non-exclusive queues and ha-* policies, which 4.x refuses and
+ * synth rejects for 4.x (lib/config/rules/definitions-rules.ts); its PUT /api/vhost-limits answers
+ * 406 to `accept: application/json` (the client accepts any type there). Creating a vhost through the API gives
+ * the creating user (the administrator) full permissions on it, which the applier relies on.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -272,7 +274,7 @@ function configWith(doc: RabbitMqDefinitions, admin: string): unknown {
         engineVersion: '3.13',
         deploymentMode: 'CLUSTER_MULTI_AZ',
         instanceType: 'mq.m5.large',
-        administrator: { username: admin.length >= 2 ? `${admin}-admin` : 'admin' },
+        administrator: { username: admin },
         users: [],
         definitions: {
           vhosts: doc.vhosts.map((name) => ({ name })),

@@ -74,6 +74,14 @@ describe('applyDefinitions', () => {
     expect(compareDefinitions(V1, await readLive(client(), vhostsOf(V1)))).toEqual([]);
   });
 
+  test('a broker that does not give the creator of a vhost permissions on it: the administrator grants itself', async () => {
+    const { api, client } = setup();
+    api.grantCreator = false;
+    const r = await applyDefinitions(client(), V1);
+    expect(r.writes.slice(0, 2)).toEqual(['PUT /api/vhosts/orders', 'PUT /api/permissions/orders/admin']);
+    expect(api.permissions.has('orders|admin')).toBe(true);
+  });
+
   test('updates policies and limits in place; deletes only what the previous document declared', async () => {
     const { api, client } = setup();
     await applyDefinitions(client(), V1);
@@ -153,6 +161,13 @@ describe('applyDefinitions', () => {
       'vhost orders was removed from the config but its queue(s) orders.created (1) hold messages; drain them first',
     );
     api.queues.get('orders|orders.created')!.messages = 0;
+    // An application's queue whose count the broker does not report yet also stops it.
+    await client().putQueue('orders', 'app.own', { durable: true, arguments: {} });
+    (api.queues.get('orders|app.own') as { messages?: number }).messages = undefined;
+    await expect(applyDefinitions(client(), normalizeDefinitions({}, BROKER), { previous: V1 })).rejects.toThrow(
+      'vhost orders was removed from the config but its queue(s) app.own (count unknown) hold messages; drain them first',
+    );
+    api.queues.get('orders|app.own')!.messages = 0;
     const r = await applyDefinitions(client(), normalizeDefinitions({}, BROKER), { previous: V1 });
     expect(r.writes.at(-1)).toBe('DELETE /api/vhosts/orders');
     expect(api.vhosts.has('orders')).toBe(false);

@@ -12,6 +12,10 @@ export class FakeDefinitionsApi {
   readonly bindings: Obj[] = [];
   readonly policies = new Map<string, Obj>();
   readonly limits = new Map<string, Record<string, number>>();
+  /** `vhost|user` pairs with permissions. */
+  readonly permissions = new Set<string>(['/|admin']);
+  /** Whether creating a vhost gives its creator permissions on it (RabbitMQ's management API does). */
+  grantCreator = true;
   /** Every call that is not a read. */
   readonly writes: string[] = [];
 
@@ -29,7 +33,11 @@ export class FakeDefinitionsApi {
     if (kind === 'whoami') return ok({ name: 'admin', tags: ['administrator'] });
     if (kind === 'vhosts') {
       if (method === 'GET') return ok([...this.vhosts].map((n) => ({ name: n })));
-      if (method === 'PUT') return (this.vhosts.add(v), ok());
+      if (method === 'PUT') {
+        this.vhosts.add(v);
+        if (this.grantCreator) this.permissions.add(`${v}|admin`);
+        return ok();
+      }
       if (!this.vhosts.delete(v)) return notFound();
       for (const m of [this.exchanges, this.queues, this.policies]) for (const [k, x] of m) if (x.vhost === v) m.delete(k);
       this.limits.delete(v);
@@ -38,6 +46,9 @@ export class FakeDefinitionsApi {
     if (v !== undefined && !this.vhosts.has(v)) return notFound();
     const key = `${v}|${name}`;
     switch (kind) {
+      case 'permissions':
+        if (method === 'GET') return this.permissions.has(key) ? ok({ vhost: v, user: name }) : notFound();
+        return (this.permissions.add(key), ok());
       case 'exchanges':
         if (method === 'GET')
           return ok([

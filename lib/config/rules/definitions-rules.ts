@@ -39,7 +39,8 @@ export const DEFINITIONS_SOURCES = {
 /**
  * The broker's limits on counts of definitions (Amazon MQ RabbitMQ 4.x resource limits: configured,
  * else the default for the version, instance type and mode); undefined: no limit known.
- * Default: none known; the broker configuration (K, lib/amazonmq/rabbitmq-limits*.ts) provides them.
+ * The exchange count includes each vhost's built-in exchanges: RabbitMQ counts every exchange of the
+ * cluster (our reading; the Amazon MQ pages do not say).
  */
 export interface DefinitionCountLimits {
   /** vhost_max (the default "/" counts). */
@@ -50,9 +51,18 @@ export interface DefinitionCountLimits {
   readonly exchanges?: number;
 }
 export type DefinitionCountLimitsOf = (broker: BrokerConfig, ctx: BrokerRuleContext) => DefinitionCountLimits;
-let countLimitsOf: DefinitionCountLimitsOf = () => ({});
+/**
+ * Default: the broker's effective limits from the plan (K's `BrokerDraft.limits`, resolved by
+ * lib/config/resolve-configuration.ts effectiveRabbitMqLimits: configured, else the default of the
+ * version, size and mode). Read structurally so this rule needs no edit when that field arrives.
+ */
+const planLimits: DefinitionCountLimitsOf = (_b, ctx) => {
+  const limits = (ctx.resolved as { limits?: Partial<Record<string, { value: number }>> } | undefined)?.limits;
+  return { vhosts: limits?.vhosts?.value, queues: limits?.queues?.value, exchanges: limits?.exchanges?.value };
+};
+let countLimitsOf: DefinitionCountLimitsOf = planLimits;
 /** Where the broker configuration plugs its effective limits in. */
-export function useDefinitionCountLimits(fn: DefinitionCountLimitsOf): void {
+export function useDefinitionCountLimits(fn: DefinitionCountLimitsOf = planLimits): void {
   countLimitsOf = fn;
 }
 
