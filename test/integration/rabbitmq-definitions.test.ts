@@ -249,6 +249,32 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     expect(found.stderr).toBe('');
     expect(found.code).toBe(1);
     expect(found.stdout).toContain('~ policy orders/orders-dlx: differs');
+    // As in an environment: the CLI asks the rotation function (here its handler, in process), which
+    // reads the broker with the administrator's secret.
+    const fn = createHandler({
+      brokers: [
+        {
+          engine: 'RABBITMQ',
+          brokerName: 'events-it',
+          brokerId: 'b-local',
+          managementUrl: node.managementUrl,
+          administratorSecretArn: ADMIN,
+          credentials: [],
+        },
+      ],
+      secretsManager: sm.client,
+      log: silentLogger,
+    });
+    let viaFunction = '';
+    const code = await main(['drift', '--env', 'it'], {
+      stdout: { write: (s: string) => ((viaFunction += s), true) } as never,
+      stderr: { write: () => true } as never,
+      env: {},
+      cwd: cfgDir,
+      lambdaInvoker: () => async (_name, event) => JSON.parse(JSON.stringify(await fn(event))),
+    });
+    expect(code).toBe(1);
+    expect(viaFunction).toBe(found.stdout);
     expect(await deploy(JSON.parse(String(properties!.Definitions)))).toEqual(['PUT /api/policies/orders/orders-dlx']);
     await client.deleteQueue('orders', 'orders.manual', true);
     expect((await run()).code).toBe(0);
