@@ -52,8 +52,8 @@ export async function rabbitMqDefinitions(
   );
   const client = new DefinitionsClient({ baseUrl: p.ManagementUrl, credentials, fetch: deps.fetch });
   const result = await applyDefinitions(client, parseDefinitions(p.Definitions), { previous, log });
-  log('RabbitMqDefinitions: applied', { broker: p.BrokerId, writes: result.writes.length, changes: result.changes });
-  return { PhysicalResourceId: physicalId, Data: { Writes: String(result.writes.length) } };
+  log('RabbitMqDefinitions: applied', { broker: p.BrokerId, writes: result.writes.length, changes: result.changes, kept: result.kept });
+  return { PhysicalResourceId: physicalId, Data: { Writes: String(result.writes.length), Kept: String(result.kept.length) } };
 }
 
 /**

@@ -59,6 +59,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
   let client: DefinitionsClient;
   const writes: string[] = [];
   let properties: Record<string, unknown> | undefined;
+  let lastResponse: { Data?: Record<string, string> } | undefined;
 
   /** The fetch the function uses, recording every call that is not a read. */
   const countingFetch: typeof fetch = (input, init) => {
@@ -92,6 +93,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     } as unknown as CloudFormationCustomResourceEvent;
     const out = await handler(event);
     expect(out).toEqual(expect.objectContaining({ PhysicalResourceId: 'rabbitmq-definitions/b-local' }));
+    lastResponse = out as typeof lastResponse;
     properties = props;
     return writes.slice(start);
   }
@@ -189,22 +191,18 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     expect(writes.slice(-1)[0]).not.toMatch(/orders\.audit/);
   });
 
-  test('a removed queue that holds messages is not deleted; with deleteWithMessages it is', async () => {
+  test('a removed queue that holds messages is not deleted (kept and reported); with deleteWithMessages it is', async () => {
     const current = JSON.parse(String(properties!.Definitions)) as RabbitMqDefinitions;
     await publish('orders', 'orders.audit', 3);
     const without = { ...current, queues: current.queues.filter((q) => q.name !== 'orders.audit') };
     const withoutBinding = { ...without, bindings: without.bindings.filter((b) => b.destination !== 'orders.audit') };
-    const start = writes.length;
-    await expect(deploy(withoutBinding)).rejects.toThrow(
-      'queue orders/orders.audit holds 3 message(s) and was removed from the config; drain it, or set deleteWithMessages on it, deploy, then remove it',
-    );
-    expect(writes.slice(start)).toEqual([]);
+    expect(await deploy(withoutBinding)).toEqual([expect.stringMatching(/^DELETE \/api\/bindings\/orders\/e\/orders\/q\/orders\.audit\//)]);
+    expect(lastResponse?.Data).toEqual({ Writes: '1', Kept: '1' });
     expect((await client.queue('orders', 'orders.audit'))?.messages).toBe(3);
 
-    // Still declared, now with deleteWithMessages (no broker change), then removed: deleted.
-    properties = { ...properties!, Definitions: JSON.stringify(current) };
+    // Declared again, now with deleteWithMessages (the queue is as declared: only its binding comes back), then removed: deleted.
     const flagged = { ...current, queues: current.queues.map((q) => (q.name === 'orders.audit' ? { ...q, deleteWithMessages: true } : q)) };
-    expect(await deploy(flagged)).toEqual([]);
+    expect(await deploy(flagged)).toEqual(['POST /api/bindings/orders/e/orders/q/orders.audit']);
     expect(await deploy(withoutBinding)).toEqual([
       expect.stringMatching(/^DELETE \/api\/bindings\/orders\/e\/orders\/q\/orders\.audit\//),
       'DELETE /api/queues/orders/orders.audit',
