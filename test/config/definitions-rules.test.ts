@@ -73,6 +73,16 @@ describe('definitions: valid', () => {
     expect(type('SINGLE_INSTANCE', '3.13')).toBe('classic');
   });
 
+  test('patterns in PCRE syntax JavaScript lacks are left to the broker', () => {
+    expect(
+      problemsOf((c) => {
+        d(c).policies[0].pattern = '(?i)^orders\\.created$';
+        rmq(c).users[0].permissions[0].read = '^orders\\.(?>created|dead)$';
+        rmq(c).users[0].permissions[0].write = '^orders\\.\\w++$';
+      }),
+    ).toEqual([]);
+  });
+
   test('3.13: a classic mirroring policy for classic queues and a transient classic queue are accepted', () => {
     expect(
       problemsOf((c) => {

@@ -69,6 +69,8 @@ export function useDefinitionCountLimits(fn: DefinitionCountLimitsOf = planLimit
 /** Exchanges every vhost has: the default ("") and amq.direct, amq.fanout, amq.headers, amq.match, amq.topic, amq.rabbitmq.trace. */
 const BUILT_IN_EXCHANGES = ['', 'amq.direct', 'amq.fanout', 'amq.headers', 'amq.match', 'amq.topic', 'amq.rabbitmq.trace'];
 const MAX_NAME_BYTES = 255;
+/** `(?i)`, `(?>…)` and other groups JavaScript lacks, and possessive quantifiers (`a++`). */
+const PCRE_ONLY = /\(\?(?![:=!]|<[=!]|<[A-Za-z])|[*+?}]\+/;
 /** The document as JSON: two copies and the event's other fields stay under Lambda's 1 MB asynchronous payload. */
 export const MAX_DOCUMENT_BYTES = 400_000;
 const ADVISED_NAME = /^[A-Za-z0-9\-_.:/]+$/;
@@ -172,6 +174,9 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
   brokerRule('definitions-patterns', DEFINITIONS_SOURCES.policies, (b, ctx, report) => {
     if (b.engine !== 'RABBITMQ') return;
     const regex = (path: string, value: string) => {
+      // The broker compiles Erlang's PCRE; JavaScript's engine judges the rest. PCRE-only syntax
+      // (inline flags, atomic groups, possessive quantifiers) is left to the broker: never refused here.
+      if (PCRE_ONLY.test(value)) return;
       try {
         new RegExp(value);
       } catch (e) {
