@@ -333,6 +333,17 @@ describe('definitions: invalid', () => {
     });
   });
 
+  test("by default the counts come from the plan's effective limits (configured, else Amazon MQ's default)", () => {
+    const config: Mutable = structuredClone(minimalConfig());
+    rmq(config).definitions = definitions();
+    const plan = validateConfig(config).plan!;
+    const rule = DEFINITIONS_RULES.find((r) => r.id === 'definitions-counts')!;
+    const resolved = { ...plan.brokers[1], limits: { vhosts: { value: 1, origin: 'default' }, queues: { value: 500, origin: 'default' } } };
+    expect(rule.check(rmq(config), { config, index: 1, resolved } as never).map(formatProblem)).toEqual([
+      `${B}.vhosts: 2 vhosts ("/" included) exceed this broker's vhost_max of 1; allowed: at most 1`,
+    ]);
+  });
+
   test('every definitions rule has at least one case', () => {
     const fired = new Set<string>(['definitions-counts']); // its cases above set the limits
     for (const [, edit] of [...cases, ...warningCases]) for (const p of [...run(edit).problems, ...run(edit).warnings]) fired.add(p.rule);
