@@ -78,7 +78,8 @@ export class DefinitionsClient extends RabbitMqManagementClient {
   }
 
   async queues(vhost: string): Promise<LiveQueue[]> {
-    return this.listIn<LiveQueue>(`/api/queues/${enc(vhost)}`);
+    // Only what the applier compares: a queue listing otherwise carries every statistic of every queue.
+    return this.listIn<LiveQueue>(`/api/queues/${enc(vhost)}?columns=vhost,name,type,durable,auto_delete,exclusive,arguments,messages`);
   }
 
   async bindings(vhost: string): Promise<LiveBinding[]> {
