@@ -5,7 +5,15 @@ import type { BrokerCredentials } from '../client/broker-directory';
 import { MqPlatformError } from '../client/errors';
 import { loadConfigFile } from '../config/load-config';
 import type { ResolvedBroker } from '../config/resolve';
-import { compareDefinitions, formatDifference, readLive, vhostsOf, type DefinitionDifference } from '../rabbitmq/definitions-apply';
+import {
+  compareDefinitions,
+  compareUsers,
+  formatDifference,
+  readLive,
+  vhostsOf,
+  type DefinitionDifference,
+  type UserExpectation,
+} from '../rabbitmq/definitions-apply';
 import { DefinitionsClient } from '../rabbitmq/definitions-client';
 import { ManagementApiError } from '../rabbitmq/management-client';
 import type { DefinitionsDriftEvent, DefinitionsDriftResult } from '../rotation/definitions-resource';
@@ -81,12 +89,17 @@ export async function driftOf(o: DriftOptions): Promise<BrokerDrift[]> {
   const out: BrokerDrift[] = [];
   for (const b of chosen) {
     const doc = b.definitions!;
+    // Both users of every application pair, as the users custom resource keeps them.
+    const users: UserExpectation[] = b.users.flatMap((u) =>
+      [u.username, u.partnerUsername].map((username) => ({ username, tags: u.tags, permissions: u.permissions })),
+    );
     if (!o.managementUrl) {
       o.progress?.(`asking ${functionName} about ${b.brokerName}`);
       const answer = (await o.invoke(functionName, {
         MqPlatformAction: 'RabbitMqDefinitionsDrift',
         BrokerName: b.brokerName,
         Definitions: JSON.stringify(doc),
+        Users: JSON.stringify(users),
       })) as DefinitionsDriftResult;
       out.push({ broker: b.brokerName, via: functionName, differences: answer.differences });
       continue;
@@ -95,7 +108,8 @@ export async function driftOf(o: DriftOptions): Promise<BrokerDrift[]> {
     o.progress?.(`reading the definitions of ${b.brokerName}`);
     const client = new DefinitionsClient({ baseUrl: url, credentials: o.credentials!, fetch: o.fetch });
     try {
-      out.push({ broker: b.brokerName, via: url, differences: compareDefinitions(doc, await readLive(client, vhostsOf(doc))) });
+      const differences = [...compareDefinitions(doc, await readLive(client, vhostsOf(doc))), ...(await compareUsers(client, users))];
+      out.push({ broker: b.brokerName, via: url, differences });
     } catch (e) {
       if (e instanceof ManagementApiError)
         throw new MqPlatformError(e.kind === 'auth' ? 'auth' : e.kind === 'unreachable' ? 'network' : 'protocol', e.message, {

@@ -80,7 +80,8 @@ ${EXITS}`,
   drift: `Usage: ${BIN} drift --env <name> [<broker>] [options]
 
 Compares the live RabbitMQ definitions (vhosts, exchanges, queues, bindings, policies,
-vhost limits) of the environment's brokers with config/<name>.json and prints every
+vhost limits) and application users (both users of each pair: tags, vhost permissions)
+of the environment's brokers with config/<name>.json and prints every
 difference: + declared but missing, ~ differs, - on the broker but not declared (in the
 declared vhosts; the broker's amq.* exchanges and Amazon MQ's AWS-DEFAULT policies and
 "/" limits excepted). It asks the environment's credential rotation function

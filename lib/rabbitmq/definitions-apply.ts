@@ -25,7 +25,7 @@ import type { DefinitionsClient, LiveBinding, LiveExchange, LivePolicy, LiveQueu
  *   queue, and its vhost, are kept and reported (`kept`), never a failed deploy.
  */
 
-export type DefinitionKind = 'vhost' | 'exchange' | 'queue' | 'binding' | 'policy' | 'limit';
+export type DefinitionKind = 'vhost' | 'exchange' | 'queue' | 'binding' | 'policy' | 'limit' | 'user' | 'permission';
 
 /** A difference between the document and the broker. */
 export interface DefinitionDifference {
@@ -468,4 +468,51 @@ export async function applyDefinitions(
   const writes = client.writes.slice(start).map((w) => `${w.method} ${w.path}`);
   options.log?.('definitions applied', { writes: writes.length, changes, kept });
   return { writes, changes, kept };
+}
+
+/** What the users custom resource keeps on the broker for one application user (each user of a pair). */
+export interface UserExpectation {
+  readonly username: string;
+  readonly tags: readonly string[];
+  readonly permissions: ReadonlyArray<{
+    readonly vhost: string;
+    readonly configure: string;
+    readonly write: string;
+    readonly read: string;
+  }>;
+}
+
+/**
+ * Differences between the application users the config declares (both users of every pair) and the
+ * broker: a missing user, other tags, a missing, different or extra vhost permission. Users the
+ * config does not name (the administrator, others) are not looked at.
+ */
+export async function compareUsers(client: DefinitionsClient, users: readonly UserExpectation[]): Promise<DefinitionDifference[]> {
+  const out: DefinitionDifference[] = [];
+  for (const u of users) {
+    const live = await client.getUser(u.username);
+    if (!live) {
+      out.push({ kind: 'user', name: u.username, state: 'missing' });
+      continue;
+    }
+    const tags = fieldDiffs([['tags', [...live.tags].sort(), [...u.tags].sort()]]);
+    if (tags.length) out.push({ kind: 'user', name: u.username, state: 'different', detail: tags.join(', ') });
+    const have = new Map((await client.userPermissions(u.username)).map((p) => [p.vhost, p]));
+    for (const p of u.permissions) {
+      const l = have.get(p.vhost);
+      const name = `${u.username}@${p.vhost}`;
+      if (!l) out.push({ kind: 'permission', name, state: 'missing' });
+      else {
+        const d = fieldDiffs([
+          ['configure', l.configure, p.configure],
+          ['write', l.write, p.write],
+          ['read', l.read, p.read],
+        ]);
+        if (d.length) out.push({ kind: 'permission', name, state: 'different', detail: d.join(', ') });
+      }
+      have.delete(p.vhost);
+    }
+    for (const v of have.keys()) out.push({ kind: 'permission', name: `${u.username}@${v}`, state: 'extra' });
+  }
+  return out;
 }

@@ -1,6 +1,14 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { parseDefinitions } from '../rabbitmq/definitions';
-import { applyDefinitions, compareDefinitions, readLive, vhostsOf, type DefinitionDifference } from '../rabbitmq/definitions-apply';
+import {
+  applyDefinitions,
+  compareDefinitions,
+  compareUsers,
+  readLive,
+  vhostsOf,
+  type DefinitionDifference,
+  type UserExpectation,
+} from '../rabbitmq/definitions-apply';
 import { DefinitionsClient } from '../rabbitmq/definitions-client';
 import type { CustomResourceDeps, CustomResourceResponse } from './custom-resource';
 import type { Logger } from './log';
@@ -66,6 +74,8 @@ export interface DefinitionsDriftEvent {
   readonly BrokerName: string;
   /** The document to compare with, as JSON (lib/rabbitmq/definitions.ts). */
   readonly Definitions: string;
+  /** The application users to compare too (UserExpectation[] as JSON). @default none */
+  readonly Users?: string;
 }
 
 export interface DefinitionsDriftResult {
@@ -94,7 +104,8 @@ export async function definitionsDrift(
   const { credentials } = await administratorClient(deps.secretsManager, target, deps.fetch);
   const client = new DefinitionsClient({ baseUrl: target.managementUrl!, credentials, fetch: deps.fetch });
   const doc = parseDefinitions(event.Definitions);
-  const differences = compareDefinitions(doc, await readLive(client, vhostsOf(doc)));
+  const users = event.Users ? (JSON.parse(event.Users) as UserExpectation[]) : [];
+  const differences = [...compareDefinitions(doc, await readLive(client, vhostsOf(doc))), ...(await compareUsers(client, users))];
   log('RabbitMqDefinitionsDrift', { broker: event.BrokerName, differences: differences.length });
   return { broker: event.BrokerName, differences };
 }

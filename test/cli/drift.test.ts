@@ -45,6 +45,11 @@ const DEFS = {
   queues: [{ vhost: 'orders', name: 'orders.created' }],
   policies: [{ vhost: 'orders', name: 'ttl', pattern: '^orders\\.', definition: { 'message-ttl': 60000 } }],
 };
+/** The pair of the fixture's RabbitMQ user `app` as the users custom resource leaves it (default permissions on "/"). */
+function seedUsers(api: FakeDefinitionsApi): void {
+  for (const name of ['app', 'app_clone'])
+    api.users.set(name, { tags: [], permissions: new Map([['/', { configure: '.*', write: '.*', read: '.*' }]]) });
+}
 const noInvoke = () => Promise.reject(new Error('no AWS in this test'));
 
 describe('mq-platform drift', () => {
@@ -86,6 +91,7 @@ describe('mq-platform drift', () => {
   test('compares the live definitions with the config, as the administrator', async () => {
     const { cwd, raw } = withConfig(DEFS);
     const api = new FakeDefinitionsApi();
+    seedUsers(api);
     const doc = parseConfig(raw).brokers[1].definitions!;
     await applyDefinitions(new DefinitionsClient({ baseUrl: URL, credentials: ADMIN, fetch: api.fetch }), doc);
     const options = {
@@ -113,6 +119,7 @@ describe('mq-platform drift', () => {
   test('by default it asks the rotation function, which reads the broker as the administrator (exit 1 on drift, 0 without)', async () => {
     const { cwd, raw } = withConfig(DEFS);
     const api = new FakeDefinitionsApi();
+    seedUsers(api);
     const sm = new FakeSecretsManager();
     const ADMIN_ARN = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/test/rmq/admin-AbC';
     sm.add(ADMIN_ARN, 'mq-platform/test/rmq/admin', { username: 'admin', password: 'pw' });

@@ -24,7 +24,9 @@ import { FakeSecretsManager } from '../rotation/fake-aws';
 import { RabbitBroker, makeCa, tempDir } from './harness/brokers';
 
 const ADMIN = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/it/events/admin-AbC';
+const APP = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/it/events/orders-app-DeF';
 const BROKER = { deploymentMode: 'CLUSTER_MULTI_AZ', engineVersion: '3.13' };
+const APP_PERMISSION = { configure: '^$', write: '^orders$', read: '^orders\\.' };
 
 const V1: DefinitionsInput = {
   vhosts: [{ name: 'orders' }],
@@ -118,6 +120,29 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     }
     throw new Error(`queue ${queue} never showed ${count} messages`);
   }
+  /** What CloudFormation sends the users custom resource of the pair orders-app / orders-app_clone. */
+  const usersEvent = () =>
+    ({
+      RequestType: 'Create',
+      ResponseURL: '',
+      StackId: 's',
+      RequestId: 'r',
+      LogicalResourceId: 'OrdersAppUsers',
+      ResourceType: 'Custom::MqPlatformRabbitMqUser',
+      ServiceToken: 'x',
+      ResourceProperties: {
+        ServiceToken: 'x',
+        Kind: 'RabbitMqUser',
+        BrokerId: 'b-local',
+        ManagementUrl: node.managementUrl,
+        AdministratorSecretArn: ADMIN,
+        SecretArn: APP,
+        Username: 'orders-app',
+        PartnerUsername: 'orders-app_clone',
+        Tags: [],
+        Permissions: [{ Vhost: 'orders', Configure: APP_PERMISSION.configure, Write: APP_PERMISSION.write, Read: APP_PERMISSION.read }],
+      },
+    }) as unknown as CloudFormationCustomResourceEvent;
   const auth = () => `Basic ${Buffer.from(`${node.username}:${node.password}`).toString('base64')}`;
 
   beforeAll(async () => {
@@ -127,6 +152,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     await node.start();
     sm = new FakeSecretsManager();
     sm.add(ADMIN, 'mq-platform/it/events/admin', { username: node.username, password: node.password });
+    sm.add(APP, 'mq-platform/it/events/orders-app', { username: 'orders-app', password: 'orders-app-first-password-01' });
     handler = createHandler({ brokers: [], secretsManager: sm.client, fetch: countingFetch, log: silentLogger });
     client = new DefinitionsClient({ baseUrl: node.managementUrl, credentials: { username: node.username, password: node.password } });
   }, 120000);
@@ -151,6 +177,12 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     ]);
     expect(await drift(normalizeDefinitions(V1, BROKER))).toEqual([]);
     expect((await client.queue('orders', 'orders.created'))?.type).toBe('quorum');
+  });
+
+  test('the users custom resource, which runs after the definitions, gives an application pair its permission on the new vhost', async () => {
+    await handler(usersEvent());
+    for (const user of ['orders-app', 'orders-app_clone'])
+      expect(await client.userPermissions(user)).toEqual([{ vhost: 'orders', ...APP_PERMISSION }]);
   });
 
   test('apply again with no change: no write call', async () => {
@@ -219,6 +251,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     });
     expect(res.status).toBeLessThan(300);
     await client.putQueue('orders', 'orders.manual', { durable: true, arguments: {} });
+    await client.deletePermission('orders-app_clone', 'orders');
     expect(await drift(doc)).toEqual([
       '~ policy orders/orders-dlx: differs (pattern: ^orders\\. -> ^orders\\.created$, definition: {"max-length":1} -> {"dead-letter-exchange":"orders.dlx","delivery-limit":5,"message-ttl":600000})',
       '- queue orders/orders.manual: on the broker, not declared',
@@ -247,6 +280,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     expect(found.stderr).toBe('');
     expect(found.code).toBe(1);
     expect(found.stdout).toContain('~ policy orders/orders-dlx: differs');
+    expect(found.stdout).toContain('+ permission orders-app_clone@orders: declared, not on the broker');
     // As in an environment: the CLI asks the rotation function (here its handler, in process), which
     // reads the broker with the administrator's secret.
     const fn = createHandler({
@@ -275,6 +309,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     expect(viaFunction).toBe(found.stdout);
     expect(await deploy(JSON.parse(String(properties!.Definitions)))).toEqual(['PUT /api/policies/orders/orders-dlx']);
     await client.deleteQueue('orders', 'orders.manual', true);
+    await handler(usersEvent()); // the users custom resource puts the permission back
     expect((await run()).code).toBe(0);
     fs.rmSync(cfgDir, { recursive: true, force: true });
   });
@@ -299,7 +334,7 @@ function configWith(doc: RabbitMqDefinitions, admin: string): unknown {
         deploymentMode: 'CLUSTER_MULTI_AZ',
         instanceType: 'mq.m5.large',
         administrator: { username: admin },
-        users: [],
+        users: [{ username: 'orders-app', permissions: [{ vhost: 'orders', ...APP_PERMISSION }] }],
         definitions: {
           vhosts: doc.vhosts.map((name) => ({ name })),
           exchanges: doc.exchanges,

@@ -3,6 +3,7 @@ import { normalizeDefinitions, type DefinitionsInput } from '../../lib/rabbitmq/
 import {
   applyDefinitions,
   compareDefinitions,
+  compareUsers,
   DefinitionsRefusedError,
   formatDifference,
   readLive,
@@ -258,6 +259,40 @@ describe('compareDefinitions on "/"', () => {
       definition: {},
     });
     expect(compareDefinitions(doc, await readLive(client(), vhostsOf(doc)))).toEqual([]);
+  });
+});
+
+describe('compareUsers', () => {
+  test('a missing pair user, other tags, and missing, different or extra permissions', async () => {
+    const { api, client } = setup();
+    const all = { configure: '.*', write: '.*', read: '.*' };
+    api.users.set('app', {
+      tags: ['monitoring'],
+      permissions: new Map([
+        ['orders', { ...all, read: '^x$' }],
+        ['/', all],
+      ]),
+    });
+    const wanted = {
+      tags: ['management'],
+      permissions: [
+        { vhost: 'orders', ...all },
+        { vhost: 'billing', ...all },
+      ],
+    };
+    const lines = (
+      await compareUsers(client(), [
+        { username: 'app', ...wanted },
+        { username: 'app_clone', ...wanted },
+      ])
+    ).map(formatDifference);
+    expect(lines).toEqual([
+      '~ user app: differs (tags: ["monitoring"] -> ["management"])',
+      '~ permission app@orders: differs (read: ^x$ -> .*)',
+      '+ permission app@billing: declared, not on the broker',
+      '- permission app@/: on the broker, not declared',
+      '+ user app_clone: declared, not on the broker',
+    ]);
   });
 });
 

@@ -12,6 +12,8 @@ export class FakeDefinitionsApi {
   readonly bindings: Obj[] = [];
   readonly policies = new Map<string, Obj>();
   readonly limits = new Map<string, Record<string, number>>();
+  /** Application users: tags, and per vhost their permission patterns. */
+  readonly users = new Map<string, { tags: string[]; permissions: Map<string, { configure: string; write: string; read: string }> }>();
   /** `vhost|user` pairs with permissions. */
   readonly permissions = new Set<string>(['/|admin']);
   /** Whether creating a vhost gives its creator permissions on it (RabbitMQ's management API does). */
@@ -31,6 +33,12 @@ export class FakeDefinitionsApi {
     const [v, name] = rest;
     const inVhost = (m: Map<string, Obj>) => [...m.values()].filter((x) => x.vhost === v);
     if (kind === 'whoami') return ok({ name: 'admin', tags: ['administrator'] });
+    if (kind === 'users' && method === 'GET') {
+      const u = this.users.get(v);
+      if (!u) return notFound();
+      if (name === 'permissions') return ok([...u.permissions].map(([vhost, p]) => ({ user: v, vhost, ...p })));
+      return ok({ name: v, tags: u.tags.join(',') });
+    }
     if (kind === 'vhosts') {
       if (method === 'GET') return ok([...this.vhosts].map((n) => ({ name: n })));
       if (method === 'PUT') {
