@@ -3,6 +3,7 @@ import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } f
 import type { PlannedAlarm } from '../contract/alarms';
 import * as names from '../contract/names';
 import { planBrokerAlarmList } from './alarm-plan';
+import { resolveBrokerConfiguration, type BrokerConfigurationModel } from './resolve-configuration';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { offWindowRotation, rotationWindow, shiftWindow, type RotationWindow } from './rotation-schedule';
 import type {
@@ -110,6 +111,11 @@ export interface BrokerDraft {
   readonly tags: Readonly<Record<string, string>>;
   /** Alarm settings, named queues and dead-letter queues. */
   readonly monitoring: ResolvedBrokerMonitoring;
+  /**
+   * The broker's Amazon MQ configuration (rabbitmq.conf entries or the ActiveMQ XML parts), its own
+   * plus what features contribute (see resolveBrokerConfiguration). @default - none: no Configuration resource
+   */
+  readonly configuration?: BrokerConfigurationModel;
   /** Every alarm of the broker: the alarm stack builds them, the dashboard shows them. */
   readonly alarms: readonly PlannedAlarm[];
 }
@@ -225,6 +231,9 @@ export function resolveBroker(
     tags: broker.tags ?? {},
     monitoring,
   };
+  // Features that add rabbitmq.conf entries or ActiveMQ elements append their ConfigurationContribution to this list.
+  const configuration = resolveBrokerConfiguration(broker, []);
+  if (configuration) Object.assign(resolved, { configuration });
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }
 
