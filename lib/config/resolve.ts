@@ -185,6 +185,8 @@ export function resolveBroker(
     timeZone: broker.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
   };
   const monitoring = resolveBrokerMonitoring(broker, options.monitoring);
+  // Features that add rabbitmq.conf entries or ActiveMQ elements append their ConfigurationContribution to this list.
+  const configuration = resolveBrokerConfiguration(broker, []);
   const window = isActiveMq ? rotationWindow(maintenanceWindow, frequency) : offWindowRotation(maintenanceWindow, frequency);
   const resolved = {
     name: broker.name,
@@ -230,10 +232,8 @@ export function resolveBroker(
     },
     tags: broker.tags ?? {},
     monitoring,
+    ...(configuration ? { configuration } : {}),
   };
-  // Features that add rabbitmq.conf entries or ActiveMQ elements append their ConfigurationContribution to this list.
-  const configuration = resolveBrokerConfiguration(broker, []);
-  if (configuration) Object.assign(resolved, { configuration });
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }
 
