@@ -3,7 +3,12 @@ import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } f
 import type { PlannedAlarm } from '../contract/alarms';
 import * as names from '../contract/names';
 import { planBrokerAlarmList } from './alarm-plan';
-import { resolveBrokerConfiguration, type BrokerConfigurationModel } from './resolve-configuration';
+import {
+  effectiveRabbitMqLimits,
+  resolveBrokerConfiguration,
+  type BrokerConfigurationModel,
+  type EffectiveLimits,
+} from './resolve-configuration';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { offWindowRotation, rotationWindow, shiftWindow, type RotationWindow } from './rotation-schedule';
 import type {
@@ -116,6 +121,11 @@ export interface BrokerDraft {
    * plus what features contribute (see resolveBrokerConfiguration). @default - none: no Configuration resource
    */
   readonly configuration?: BrokerConfigurationModel;
+  /**
+   * RabbitMQ: the resource limits the broker enforces (configured, else Amazon MQ's default for its
+   * version, size and mode), which alarms and definition counts are checked against. @default - none (ActiveMQ)
+   */
+  readonly limits?: EffectiveLimits;
   /** Every alarm of the broker: the alarm stack builds them, the dashboard shows them. */
   readonly alarms: readonly PlannedAlarm[];
 }
@@ -187,6 +197,7 @@ export function resolveBroker(
   const monitoring = resolveBrokerMonitoring(broker, options.monitoring);
   // Features that add rabbitmq.conf entries or ActiveMQ elements append their ConfigurationContribution to this list.
   const configuration = resolveBrokerConfiguration(broker, []);
+  const limits = effectiveRabbitMqLimits(broker);
   const window = isActiveMq ? rotationWindow(maintenanceWindow, frequency) : offWindowRotation(maintenanceWindow, frequency);
   const resolved = {
     name: broker.name,
@@ -233,6 +244,7 @@ export function resolveBroker(
     tags: broker.tags ?? {},
     monitoring,
     ...(configuration ? { configuration } : {}),
+    ...(limits ? { limits } : {}),
   };
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }
