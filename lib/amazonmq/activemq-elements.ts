@@ -16,6 +16,8 @@ export const ACTIVEMQ_ELEMENT_SOURCES = {
   collections: `${DOCS}/permitted-collections.html`,
   users: `${DOCS}/amazon-mq-listing-managing-users.html`,
   redelivery: 'https://activemq.apache.org/components/classic/documentation/message-redelivery-and-dlq-handling',
+  redeliveryPlugin:
+    'https://github.com/apache/activemq/blob/main/activemq-broker/src/main/java/org/apache/activemq/broker/util/RedeliveryPlugin.java',
   destinationPolicies: 'https://activemq.apache.org/components/classic/documentation/per-destination-policies',
 } as const;
 
@@ -229,6 +231,14 @@ export const ACTIVEMQ_DEFAULTS = {
   expireMessagesPeriodMs: 30_000,
 } as const;
 
+/**
+ * The redelivery plugin refuses to start the broker when a policy's initialRedeliveryDelay or
+ * redeliveryDelay is below this (ms), and without schedulerSupport (ACTIVEMQ_ELEMENT_SOURCES.redeliveryPlugin,
+ * `validatePolicyDelay(1000)`; seen on the local 5.17 broker). On Amazon MQ that is a broker that
+ * does not come back from its reboot.
+ */
+export const ACTIVEMQ_MIN_REDELIVERY_DELAY_MS = 1000;
+
 /** Destination names: ActiveMQ wildcards `.`, `*`, `>` allowed; no whitespace, commas or quotes. */
 export const ACTIVEMQ_DESTINATION_PATTERN = /^[A-Za-z0-9_.*>$:\-/#]+$/;
 /** memoryLimit: bytes, or a size with its unit as ActiveMQ's XBean memory property editor reads it ("10 mb", "1gb"). */
@@ -238,6 +248,7 @@ export const ACTIVEMQ_ELEMENT_FACT_DATES = {
   ACTIVEMQ_ELEMENTS: '2026-11-30',
   ACTIVEMQ_WEBCONSOLE_GROUP: '2026-11-30',
   ACTIVEMQ_DEFAULTS: '2026-11-30',
+  ACTIVEMQ_MIN_REDELIVERY_DELAY_MS: '2026-11-30',
   ACTIVEMQ_DESTINATION_PATTERN: '2026-11-30',
   ACTIVEMQ_MEMORY_LIMIT_PATTERN: '2026-11-30',
 } as const;

@@ -107,8 +107,10 @@ export const RedeliveryPolicySchema = z
   .strictObject({
     ...destination,
     maximumRedeliveries: int().optional().describe('Broker redeliveries before dead-lettering; -1 = forever. Default: 6.'),
-    initialRedeliveryDelayMs: int().optional().describe('Delay before the first redelivery, ms. Default: 1000.'),
-    redeliveryDelayMs: int().optional().describe('Delay between later redeliveries, ms. Default: 1000.'),
+    initialRedeliveryDelayMs: int()
+      .optional()
+      .describe('Delay before the first redelivery, ms; at least 1000 (the redelivery plugin refuses shorter). Default: 1000.'),
+    redeliveryDelayMs: int().optional().describe('Delay between later redeliveries, ms; at least 1000. Default: 1000.'),
     useExponentialBackOff: z.boolean().optional().describe('Multiply the delay by backOffMultiplier each time. Default: false.'),
     backOffMultiplier: z.number().optional().describe('Back-off factor. Default: 5.'),
     maximumRedeliveryDelayMs: int().optional().describe('Longest delay with back-off, ms; -1 = unbounded. Default: -1.'),

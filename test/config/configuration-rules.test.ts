@@ -172,12 +172,12 @@ const cases: Array<[string, (c: Mutable) => void, string[]]> = [
     (c) =>
       amqConf(c, {
         redelivery: {
-          defaultPolicy: { queue: '>', maximumRedeliveries: -2, initialRedeliveryDelayMs: -1 },
+          defaultPolicy: { queue: '>', maximumRedeliveries: -2, initialRedeliveryDelayMs: 999 },
           policies: [{ maximumRedeliveryDelayMs: -2, backOffMultiplier: 1 }],
         },
       }),
     [
-      'brokers[0].configuration.activemq.redelivery.defaultPolicy.initialRedeliveryDelayMs: -1 is negative; allowed: 0 or more (ms)',
+      'brokers[0].configuration.activemq.redelivery.defaultPolicy.initialRedeliveryDelayMs: 999 is below 1000: the redelivery plugin would stop the broker from starting; allowed: 1000 or more (ms)',
       'brokers[0].configuration.activemq.redelivery.defaultPolicy.maximumRedeliveries: -2 is below -1; allowed: -1 (forever), 0 or more',
       'brokers[0].configuration.activemq.redelivery.defaultPolicy.queue: ">" is not allowed in the default policy; allowed: a policy in policies',
       'brokers[0].configuration.activemq.redelivery.policies[0]: {} names no destination or both kinds; allowed: exactly one of queue or topic',
@@ -189,6 +189,24 @@ const cases: Array<[string, (c: Mutable) => void, string[]]> = [
     'activemq-redelivery: a plugin without any policy',
     (c) => amqConf(c, { redelivery: { sendToDlqIfMaxRetriesExceeded: true } }),
     ['brokers[0].configuration.activemq.redelivery: "(set)" has no policy; allowed: a defaultPolicy, policies, or both'],
+  ],
+  [
+    'activemq-redelivery-authorization: consumers without write where the broker redelivers',
+    (c) => {
+      amq(c).users = [{ username: 'app', groups: ['consumers'] }];
+      amqConf(c, {
+        redelivery: { policies: [{ queue: 'orders.>', maximumRedeliveries: 3 }] },
+        authorization: [
+          { queue: 'orders.*', read: ['consumers', 'auditors'], admin: ['consumers'] },
+          { queue: 'orders.>', write: ['auditors'] },
+          { queue: 'reports.>', read: ['consumers'] },
+          { topic: 'orders.>', read: ['consumers'] },
+        ],
+      });
+    },
+    [
+      'brokers[0].configuration.activemq.authorization[0].read: ["consumers"] may read queue orders.* but not write it: with the redelivery plugin a consumer\'s rollback re-sends the message as that consumer, which fails, and the message never reaches its dead-letter queue; allowed: give these groups write on orders.*, or no broker redelivery for it',
+    ],
   ],
   [
     'activemq-authorization: an entry granting nothing, a bad group, a user left without any destination',

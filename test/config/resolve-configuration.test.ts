@@ -56,7 +56,7 @@ describe('ActiveMQ XML', () => {
     b.configuration = {
       activemq: {
         destinationPolicies: [{ queue: 'orders.>', producerFlowControl: false, deadLetter: { strategy: 'shared', processExpired: false } }],
-        redelivery: { defaultPolicy: { maximumRedeliveries: 2, initialRedeliveryDelayMs: 100 } },
+        redelivery: { defaultPolicy: { maximumRedeliveries: 2, initialRedeliveryDelayMs: 2000 } },
         authorization: [{ queue: 'orders.>', read: ['consumers'], write: ['producers'] }],
       },
     };
@@ -99,7 +99,7 @@ describe('ActiveMQ XML', () => {
       <redeliveryPolicyMap>
         <redeliveryPolicyMap>
           <defaultEntry>
-            <redeliveryPolicy maximumRedeliveries="2" initialRedeliveryDelay="100"/>
+            <redeliveryPolicy maximumRedeliveries="2" initialRedeliveryDelay="2000"/>
           </defaultEntry>
         </redeliveryPolicyMap>
       </redeliveryPolicyMap>

@@ -3,6 +3,8 @@ import {
   ACTIVEMQ_ELEMENT_SOURCES,
   ACTIVEMQ_ELEMENTS,
   ACTIVEMQ_MEMORY_LIMIT_PATTERN,
+  ACTIVEMQ_MIN_REDELIVERY_DELAY_MS,
+  ACTIVEMQ_WEBCONSOLE_GROUP,
   ACTIVEMQ_ROOT_ELEMENT,
   activeMqChildFact,
   type ActiveMqElementFact,
@@ -76,7 +78,13 @@ function checkRedeliveryPolicy(path: string, r: RedeliveryPolicyConfig, report: 
   }
   for (const k of ['initialRedeliveryDelayMs', 'redeliveryDelayMs'] as const) {
     const v = r[k];
-    if (v !== undefined && v < 0) report(at(path, k), v, 'is negative; allowed: 0 or more (ms)');
+    if (v !== undefined && v < ACTIVEMQ_MIN_REDELIVERY_DELAY_MS) {
+      report(
+        at(path, k),
+        v,
+        `is below ${ACTIVEMQ_MIN_REDELIVERY_DELAY_MS}: the redelivery plugin would stop the broker from starting; allowed: ${ACTIVEMQ_MIN_REDELIVERY_DELAY_MS} or more (ms)`,
+      );
+    }
   }
   if (r.maximumRedeliveryDelayMs !== undefined && r.maximumRedeliveryDelayMs < -1) {
     report(at(path, 'maximumRedeliveryDelayMs'), r.maximumRedeliveryDelayMs, 'is below -1; allowed: -1 (unbounded), 0 or more (ms)');
@@ -85,6 +93,29 @@ function checkRedeliveryPolicy(path: string, r: RedeliveryPolicyConfig, report: 
     report(at(path, 'backOffMultiplier'), r.backOffMultiplier, 'would not back off; allowed: more than 1');
   }
 }
+
+/** ActiveMQ destination wildcards: `*` one segment, `>` the rest (zero or more segments). */
+const segments = (name: string) => name.split('.');
+
+/** Whether every destination `b` matches is one `a` matches. */
+function covers(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0) return b.length === 0;
+  if (a[0] === '>') return true;
+  if (b.length === 0 || b[0] === '>') return false;
+  if (a[0] !== '*' && (b[0] === '*' || a[0] !== b[0])) return false;
+  return covers(a.slice(1), b.slice(1));
+}
+
+/** Whether some destination matches both `a` and `b`. */
+function overlaps(a: readonly string[], b: readonly string[]): boolean {
+  if (a[0] === '>' || b[0] === '>') return true;
+  if (a.length === 0 || b.length === 0) return a.length === b.length;
+  if (a[0] !== '*' && b[0] !== '*' && a[0] !== b[0]) return false;
+  return overlaps(a.slice(1), b.slice(1));
+}
+
+type Destination = { readonly queue?: string; readonly topic?: string };
+const kindOf = (d: Destination) => (d.queue !== undefined ? 'queue' : d.topic !== undefined ? 'topic' : undefined);
 
 /**
  * Walks `element` (a child of `parentName`) against the permitted elements, reporting each element
@@ -245,7 +276,7 @@ export const CONFIGURATION_RULES: readonly BrokerRule[] = [
     });
   }),
 
-  brokerRule('activemq-redelivery', ACTIVEMQ_ELEMENT_SOURCES.redelivery, (b, ctx, report) => {
+  brokerRule('activemq-redelivery', ACTIVEMQ_ELEMENT_SOURCES.redeliveryPlugin, (b, ctx, report) => {
     const r = b.configuration?.activemq?.redelivery;
     if (!r || b.engine !== 'ACTIVEMQ') return;
     const path = p(ctx, 'configuration', 'activemq', 'redelivery');
@@ -260,6 +291,38 @@ export const CONFIGURATION_RULES: readonly BrokerRule[] = [
     if (!r.defaultPolicy && (r.policies ?? []).length === 0) {
       report(path, '(set)', 'has no policy; allowed: a defaultPolicy, policies, or both');
     }
+  }),
+
+  // The redelivery plugin sends a rejected message back to its destination as the consumer that
+  // rejected it (RedeliveryPlugin.scheduleRedelivery through the connection's security context):
+  // a consumer without write there gets an error on its rollback and the message never reaches
+  // its dead-letter queue (seen on the local 5.17 broker: "Failed to schedule redelivery ... not
+  // authorized to write").
+  brokerRule('activemq-redelivery-authorization', ACTIVEMQ_ELEMENT_SOURCES.redeliveryPlugin, (b, ctx, report) => {
+    const a = b.configuration?.activemq;
+    if (!a?.redelivery || !a.authorization || b.engine !== 'ACTIVEMQ') return;
+    const policies = a.redelivery.policies ?? [];
+    const redelivered = (d: Destination) =>
+      a.redelivery!.defaultPolicy !== undefined ||
+      policies.some((r) => kindOf(r) === kindOf(d) && overlaps(segments((r.queue ?? r.topic)!), segments((d.queue ?? d.topic)!)));
+    a.authorization.forEach((e, i) => {
+      const kind = kindOf(e);
+      if (!kind || !redelivered(e)) return;
+      const name = (e.queue ?? e.topic)!;
+      const writers = new Set(
+        a
+          .authorization!.filter((w) => kindOf(w) === kind && covers(segments((w.queue ?? w.topic)!), segments(name)))
+          .flatMap((w) => w.write ?? []),
+      );
+      const missing = (e.read ?? []).filter((g) => !writers.has(g) && g !== ACTIVEMQ_WEBCONSOLE_GROUP);
+      if (missing.length > 0) {
+        report(
+          p(ctx, 'configuration', 'activemq', 'authorization', i, 'read'),
+          missing,
+          `may read ${kind} ${name} but not write it: with the redelivery plugin a consumer's rollback re-sends the message as that consumer, which fails, and the message never reaches its dead-letter queue; allowed: give these groups write on ${name}, or no broker redelivery for it`,
+        );
+      }
+    });
   }),
 
   brokerRule('activemq-authorization', ACTIVEMQ_ELEMENT_SOURCES.users, (b, ctx, report) => {
