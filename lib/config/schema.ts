@@ -192,7 +192,9 @@ export const AlarmSettingsSchema = z
     connectionsPercent: z
       .number()
       .optional()
-      .describe("Alarm when connections are above this percent of the instance type's limit. Default: 80."),
+      .describe(
+        "Alarm when connections reach this percent of the limit the broker enforces (ActiveMQ: the instance type's per protocol; RabbitMQ: one node's connection_max, configured or Amazon MQ's default). Default: 80.",
+      ),
     periodMinutes: z.number().int().optional().describe('Alarm period in minutes: 1, 5, 10, 15, 30 or 60. Default: 5.'),
     evaluationPeriods: z.number().int().optional().describe('Periods an alarm looks at. Default: 3.'),
     datapointsToAlarm: z
