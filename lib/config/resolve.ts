@@ -27,6 +27,7 @@ import type {
   StorageType,
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
+import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
 export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
@@ -128,6 +129,8 @@ export interface BrokerDraft {
   readonly limits?: EffectiveLimits;
   /** Every alarm of the broker: the alarm stack builds them, the dashboard shows them. */
   readonly alarms: readonly PlannedAlarm[];
+  /** Lambda functions consuming this broker's queues (event source mappings). */
+  readonly consumers: readonly ResolvedConsumer[];
 }
 
 /** Names of the environment's stacks and shared resources (lib/contract/names). */
@@ -243,6 +246,7 @@ export function resolveBroker(
     },
     tags: broker.tags ?? {},
     monitoring,
+    consumers: resolveConsumers(broker.engine, broker.consumers),
     ...(configuration ? { configuration } : {}),
     ...(limits ? { limits } : {}),
   };

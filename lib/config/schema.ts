@@ -11,6 +11,7 @@ import {
   type Protocol,
   type StorageType,
 } from '../amazonmq/engines';
+import { ConsumersSchema } from './schema-consumers';
 import { BrokerConfigurationSchema } from './schema-configuration';
 
 /**
@@ -286,6 +287,7 @@ export const BrokerSchema = z
       .optional()
       .describe('Dead-letter queues to alarm on when not empty. Default: ActiveMQ [{ "name": "ActiveMQ.DLQ" }]; RabbitMQ none.'),
     alarms: AlarmSettingsSchema.optional(),
+    consumers: ConsumersSchema,
     configuration: BrokerConfigurationSchema.optional(),
   })
   .describe('An Amazon MQ broker.');

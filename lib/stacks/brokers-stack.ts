@@ -15,6 +15,7 @@ import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
 import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../amazonmq/protocols';
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
+import { addPlannedConsumers } from './broker-consumers';
 
 export interface BrokersStackProps extends StackProps {
   readonly environment: string;
@@ -115,6 +116,7 @@ export class BrokersStack extends Stack {
         allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
       });
 
+      addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups);
       addOutputs(this, b, broker);
       brokers[b.name] = broker;
     }
