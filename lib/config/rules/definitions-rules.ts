@@ -52,12 +52,12 @@ export interface DefinitionCountLimits {
 }
 export type DefinitionCountLimitsOf = (broker: BrokerConfig, ctx: BrokerRuleContext) => DefinitionCountLimits;
 /**
- * Default: the broker's effective limits from the plan (K's `BrokerDraft.limits`, resolved by
- * lib/config/resolve-configuration.ts effectiveRabbitMqLimits: configured, else the default of the
- * version, size and mode). Read structurally so this rule needs no edit when that field arrives.
+ * Default: the broker's effective limits from the plan (BrokerDraft.limits, resolved by
+ * lib/config/resolve-configuration.ts effectiveRabbitMqLimits: configured, else Amazon MQ's default
+ * for the version, size and mode; RabbitMQ 3 runs at the maxima).
  */
 const planLimits: DefinitionCountLimitsOf = (_b, ctx) => {
-  const limits = (ctx.resolved as { limits?: Partial<Record<string, { value: number }>> } | undefined)?.limits;
+  const limits = ctx.resolved?.limits;
   return { vhosts: limits?.vhosts?.value, queues: limits?.queues?.value, exchanges: limits?.exchanges?.value };
 };
 let countLimitsOf: DefinitionCountLimitsOf = planLimits;
