@@ -315,6 +315,28 @@ describe('MqNetwork.addLambdaConsumerEndpoints', () => {
     });
   });
 
+  test('one STS endpoint per VPC: get or create, and others add their statements to it', () => {
+    const { stack, network } = networkStack();
+    const sts = network.stsInterfaceEndpoint();
+    sts.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'Other',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sts:GetWebIdentityToken'],
+        resources: ['*'],
+      }),
+    );
+    network.addLambdaConsumerEndpoints({ functionArns: ['arn:aws:lambda:eu-west-1:123456789012:function:f'], roleArns: [ROLE_ARN] });
+    expect(network.stsInterfaceEndpoint()).toBe(sts);
+    const endpoints = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')) as Array<{ Properties: any }>;
+    const stsEndpoints = endpoints.filter((e) => e.Properties.ServiceName === 'com.amazonaws.eu-west-1.sts');
+    expect(stsEndpoints).toHaveLength(1);
+    expect(stsEndpoints[0].Properties.PolicyDocument.Statement.map((x: { Sid: string }) => x.Sid)).toEqual([
+      'Other',
+      'AssumeTheConsumerRolesOnly',
+    ]);
+  });
+
   test('called twice, it refuses', () => {
     expect(() => network.addLambdaConsumerEndpoints({ functionArns: [], roleArns: [] })).toThrow(/already called/);
   });
