@@ -191,6 +191,16 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     (c) => (rmq(c).users[0].permissions = [{ vhost: '/', read: '^orders\\.' }]),
     `${b1}.queue: "events.audit" is not readable by user "USER" on virtual host "/" (read pattern "^orders\\\\."); allowed: a queue its read pattern matches, or widen the pattern`,
   ],
+  [
+    'consumer-secret-policy: too many roles read one secret',
+    (c) => {
+      amq(c).users[0].readers = Array.from(
+        { length: 215 },
+        (_, i) => `arn:aws:iam::123456789012:role/reader-${String(i).padStart(3, '0')}`,
+      );
+    },
+    `${b0}.user: "app" has 216 readers with its consumers' roles, which make its secret's resource policy about 20504 characters; allowed: at most 20480 (Secrets Manager PutResourcePolicy), so share roles between consumers or name fewer readers`,
+  ],
 ];
 
 /** brokers[].authentication arrives with issue 15: the rule reads it when present, checked here on the parsed broker. */

@@ -18,7 +18,11 @@ export const CONSUMER_SOURCES = {
   amazonMqNaming: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/best-practices-resource-naming.html',
   iamArns: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns',
   cdkIdentifiers: 'https://docs.aws.amazon.com/cdk/v2/guide/identifiers.html',
+  secretPolicy: 'https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html',
 } as const;
+
+/** ResourcePolicy: at most 20480 characters (CONSUMER_SOURCES.secretPolicy). */
+const SECRET_POLICY_MAX_LENGTH = 20480;
 
 /** FunctionName as a bare name: "If you specify only the function name, it's limited to 64 characters" (CONSUMER_SOURCES.api). */
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -256,6 +260,25 @@ export const CONSUMER_RULES: readonly BrokerRule[] = [
       `${consumersOf(b).length} consumer(s)`,
       `cannot log in to a broker with ${String(strategy)} authentication; allowed: consumers only on brokers with simple authentication (Lambda logs in with a broker user's secret: ActiveMQ SimpleAuthenticationPlugin, RabbitMQ PLAIN)`,
     );
+  }),
+
+  // Every consumer's role joins the readers of its credential's secret; the resource policy names
+  // each reader twice (allow and deny), estimated as the secret-readers rule does.
+  brokerRule('consumer-secret-policy', CONSUMER_SOURCES.secretPolicy, (b, ctx, report) => {
+    b.users.forEach((u) => {
+      const roles = new Set(u.readers ?? []);
+      const added = (b.consumers ?? []).filter((c) => c.user === u.username && !roles.has(c.roleArn));
+      for (const c of added) roles.add(c.roleArn);
+      const size = 1500 + 2 * [...roles].reduce((n, arn) => n + arn.length + 3, 0);
+      const first = (b.consumers ?? []).findIndex((c) => c.user === u.username);
+      if (added.length > 0 && size > SECRET_POLICY_MAX_LENGTH) {
+        report(
+          p(ctx, first, 'user'),
+          u.username,
+          `has ${roles.size} readers with its consumers' roles, which make its secret's resource policy about ${size} characters; allowed: at most ${SECRET_POLICY_MAX_LENGTH} (Secrets Manager PutResourcePolicy), so share roles between consumers or name fewer readers`,
+        );
+      }
+    });
   }),
 
   // basic.consume needs the read permission on the queue (RabbitMQ access control). Patterns are
