@@ -253,6 +253,14 @@ const warningCases: Array<[string, (c: Mutable) => void, string]> = [
       }),
     `brokers[0].consumers: "1 consumer(s)" need Lambda, STS and Secrets Manager interface endpoints (or a NAT gateway) in the imported VPC's broker subnets, which mq-platform does not create there; advised: check they exist and admit HTTPS from the broker's security group`,
   ],
+  [
+    'consumer-role-policies: an 11th consumer on one role',
+    (c) => {
+      for (let i = 1; i <= 6; i++) amq(c).consumers.push({ ...amq(c).consumers[0], name: `n${i}`, queue: `q${i}` });
+      for (let i = 1; i <= 4; i++) rmq(c).consumers.push({ ...rmq(c).consumers[0], name: `a${i}`, queue: `q${i}` });
+    },
+    'brokers[1].consumers[3].roleArn: "arn:aws:iam::123456789012:role/notifier" gets its 11th consumer policy (one per consumer); IAM attaches at most 10 managed policies to a role by default (adjustable); advised: a role per function, or raise the quota before deploying',
+  ],
 ];
 
 describe('consumer warnings', () => {

@@ -19,7 +19,11 @@ export const CONSUMER_SOURCES = {
   iamArns: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns',
   cdkIdentifiers: 'https://docs.aws.amazon.com/cdk/v2/guide/identifiers.html',
   secretPolicy: 'https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html',
+  iamQuotas: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
 } as const;
+
+/** Managed policies attached to a role: 10 by default, adjustable (CONSUMER_SOURCES.iamQuotas). */
+const MANAGED_POLICIES_PER_ROLE = 10;
 
 /** ResourcePolicy: at most 20480 characters (CONSUMER_SOURCES.secretPolicy). */
 const SECRET_POLICY_MAX_LENGTH = 20480;
@@ -278,6 +282,28 @@ export const CONSUMER_RULES: readonly BrokerRule[] = [
           `has ${roles.size} readers with its consumers' roles, which make its secret's resource policy about ${size} characters; allowed: at most ${SECRET_POLICY_MAX_LENGTH} (Secrets Manager PutResourcePolicy), so share roles between consumers or name fewer readers`,
         );
       }
+    });
+  }),
+
+  // Each consumer attaches one managed policy to its role; the role may have others of its own, so
+  // this is a warning at the consumer that passes the default quota, environment-wide.
+  brokerRule('consumer-role-policies', CONSUMER_SOURCES.iamQuotas, (b, ctx, report) => {
+    const seen = new Map<string, number>();
+    ctx.config.brokers.forEach((other, k) => {
+      consumersOf(other ?? {}).forEach((c, i) => {
+        const role = (c as { roleArn?: unknown }).roleArn;
+        if (typeof role !== 'string') return;
+        const n = (seen.get(role) ?? 0) + 1;
+        seen.set(role, n);
+        if (k === ctx.index && n === MANAGED_POLICIES_PER_ROLE + 1) {
+          report(
+            p(ctx, i, 'roleArn'),
+            role,
+            `gets its ${n}th consumer policy (one per consumer); IAM attaches at most ${MANAGED_POLICIES_PER_ROLE} managed policies to a role by default (adjustable); advised: a role per function, or raise the quota before deploying`,
+            'warning',
+          );
+        }
+      });
     });
   }),
 
