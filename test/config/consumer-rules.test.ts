@@ -45,6 +45,15 @@ describe('valid consumers', () => {
     ).toEqual([]);
   });
 
+  test('ActiveMQ authorization: a wildcard entry that lets one of the groups read', () => {
+    expect(
+      problemsOf((c) => {
+        amq(c).users[0].groups = ['apps'];
+        amq(c).configuration = { activemq: { authorization: [{ queue: 'orders.*', read: ['auditors', 'apps'] }] } };
+      }),
+    ).toEqual([]);
+  });
+
   test('the plan resolves defaults: RabbitMQ reads "/", ActiveMQ has no virtual host, enabled by default', () => {
     const plan = validateConfig(withConsumers()).plan!;
     expect(plan.brokers[0].consumers).toEqual([
@@ -190,6 +199,21 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     'consumer-permissions: the read pattern does not match the queue',
     (c) => (rmq(c).users[0].permissions = [{ vhost: '/', read: '^orders\\.' }]),
     `${b1}.queue: "events.audit" is not readable by user "USER" on virtual host "/" (read pattern "^orders\\\\."); allowed: a queue its read pattern matches, or widen the pattern`,
+  ],
+  [
+    "consumer-activemq-authorization: no entry lets the user's groups read the queue",
+    (c) => {
+      amq(c).users[0].groups = ['apps'];
+      amq(c).configuration = {
+        activemq: {
+          authorization: [
+            { queue: 'orders.>', write: ['apps'], read: ['auditors'] },
+            { queue: 'billing.*', read: ['apps'] },
+          ],
+        },
+      };
+    },
+    `${b0}.user: "app" may not consume queue "orders.created": no configuration.activemq.authorization entry matching it grants read to one of its groups (apps); allowed: a user in a group that such an entry lets read`,
   ],
   [
     'consumer-secret-policy: too many roles read one secret',

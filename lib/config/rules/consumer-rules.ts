@@ -20,6 +20,7 @@ export const CONSUMER_SOURCES = {
   cdkIdentifiers: 'https://docs.aws.amazon.com/cdk/v2/guide/identifiers.html',
   secretPolicy: 'https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html',
   iamQuotas: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
+  activeMqSecurity: 'https://activemq.apache.org/components/classic/documentation/security',
 } as const;
 
 /** Managed policies attached to a role: 10 by default, adjustable (CONSUMER_SOURCES.iamQuotas). */
@@ -307,6 +308,30 @@ export const CONSUMER_RULES: readonly BrokerRule[] = [
     });
   }),
 
+  // With an authorization map (brokers[].configuration.activemq.authorization), a consumer needs read
+  // on the queue through one of its groups. Entries are matched with ActiveMQ's wildcards ("*" one
+  // segment, ">" the rest); any matching entry that grants read counts, so a config ActiveMQ would
+  // accept is never refused here.
+  brokerRule('consumer-activemq-authorization', CONSUMER_SOURCES.activeMqSecurity, (b, ctx, report) => {
+    const entries = b.engine === 'ACTIVEMQ' ? b.configuration?.activemq?.authorization : undefined;
+    if (!entries || entries.length === 0) return;
+    (b.consumers ?? []).forEach((c, i) => {
+      const user = b.users.find((u) => u.username === c.user);
+      if (!user) return; // consumer-user reports it
+      const groups = user.groups ?? [];
+      const granted = entries.some(
+        (e) => e.queue !== undefined && destinationMatches(e.queue, c.queue) && (e.read ?? []).some((g) => groups.includes(g)),
+      );
+      if (!granted) {
+        report(
+          p(ctx, i, 'user'),
+          c.user,
+          `may not consume queue "${c.queue}": no configuration.activemq.authorization entry matching it grants read to one of its groups (${list(groups)}); allowed: a user in a group that such an entry lets read`,
+        );
+      }
+    });
+  }),
+
   // basic.consume needs the read permission on the queue (RabbitMQ access control). Patterns are
   // regular expressions matched anywhere in the name, as RabbitMQ does; one JavaScript cannot read
   // is left to the broker.
@@ -355,3 +380,14 @@ export const CONSUMER_RULES: readonly BrokerRule[] = [
     );
   }),
 ];
+
+/** Whether an ActiveMQ destination pattern ("orders.>", "*.created") matches a destination name. */
+function destinationMatches(pattern: string, name: string): boolean {
+  const match = (p: readonly string[], n: readonly string[]): boolean => {
+    if (p.length === 0) return n.length === 0;
+    if (p[0] === '>') return true;
+    if (n.length === 0) return false;
+    return (p[0] === '*' || p[0] === n[0]) && match(p.slice(1), n.slice(1));
+  };
+  return match(pattern.split('.'), name.split('.'));
+}
