@@ -285,6 +285,11 @@ const warningCases: Array<[string, (c: Mutable) => void, string]> = [
     },
     'brokers[1].consumers[3].roleArn: "arn:aws:iam::123456789012:role/notifier" gets its 11th consumer policy (one per consumer); IAM attaches at most 10 managed policies to a role by default (adjustable); advised: a role per function, or raise the quota before deploying',
   ],
+  [
+    'consumer-rabbitmq-timeout: consumer_timeout shorter than a batch may be held',
+    (c) => (rmq(c).configuration = { rabbitmq: { consumerTimeoutMs: 600000 } }),
+    `${b1}: "audit" may hold a batch unacknowledged up to 900500 ms (a Lambda function runs up to 900 s, after the batching window), longer than the broker's configuration.rabbitmq.consumerTimeoutMs 600000, which closes the channel and redelivers the batch; advised: consumerTimeoutMs of at least 900500, or a function timeout well below it`,
+  ],
 ];
 
 describe('consumer warnings', () => {

@@ -21,6 +21,7 @@ export const CONSUMER_SOURCES = {
   secretPolicy: 'https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html',
   iamQuotas: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
   activeMqSecurity: 'https://activemq.apache.org/components/classic/documentation/security',
+  functionTimeout: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html',
 } as const;
 
 /** Managed policies attached to a role: 10 by default, adjustable (CONSUMER_SOURCES.iamQuotas). */
@@ -28,6 +29,8 @@ const MANAGED_POLICIES_PER_ROLE = 10;
 
 /** ResourcePolicy: at most 20480 characters (CONSUMER_SOURCES.secretPolicy). */
 const SECRET_POLICY_MAX_LENGTH = 20480;
+/** A function's timeout is at most 900 seconds (CONSUMER_SOURCES.functionTimeout). */
+const LAMBDA_MAX_RUN_MS = 900 * 1000;
 
 /** FunctionName as a bare name: "If you specify only the function name, it's limited to 64 characters" (CONSUMER_SOURCES.api). */
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -305,6 +308,26 @@ export const CONSUMER_RULES: readonly BrokerRule[] = [
           );
         }
       });
+    });
+  }),
+
+  // Lambda holds a batch unacknowledged while the function runs (at most its timeout, 900 s at most),
+  // after gathering it for the batching window; RabbitMQ closes a channel whose delivery stays
+  // unacknowledged longer than consumer_timeout, and the batch is redelivered. A warning: a function
+  // whose own timeout is shorter is fine (its timeout is not in this config).
+  brokerRule('consumer-rabbitmq-timeout', CONSUMER_SOURCES.functionTimeout, (b, ctx, report) => {
+    const timeout = b.engine === 'RABBITMQ' ? b.configuration?.rabbitmq?.consumerTimeoutMs : undefined;
+    if (timeout === undefined || timeout === 0) return;
+    (b.consumers ?? []).forEach((c, i) => {
+      const needed = LAMBDA_MAX_RUN_MS + (c.maximumBatchingWindowSeconds ?? 0.5) * 1000;
+      if (timeout < needed) {
+        report(
+          p(ctx, i),
+          c.name,
+          `may hold a batch unacknowledged up to ${needed} ms (a Lambda function runs up to 900 s, after the batching window), longer than the broker's configuration.rabbitmq.consumerTimeoutMs ${timeout}, which closes the channel and redelivers the batch; advised: consumerTimeoutMs of at least ${needed}, or a function timeout well below it`,
+          'warning',
+        );
+      }
     });
   }),
 
