@@ -28,6 +28,7 @@ import type {
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
 import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
+import { normalizeDefinitions, type RabbitMqDefinitions } from '../rabbitmq/definitions';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
 export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
@@ -131,6 +132,8 @@ export interface BrokerDraft {
   readonly alarms: readonly PlannedAlarm[];
   /** Lambda functions consuming this broker's queues (event source mappings). */
   readonly consumers: readonly ResolvedConsumer[];
+  /** RabbitMQ: the definitions the platform applies, defaults applied; undefined without `definitions`. */
+  readonly definitions?: RabbitMqDefinitions;
 }
 
 /** Names of the environment's stacks and shared resources (lib/contract/names). */
@@ -247,6 +250,7 @@ export function resolveBroker(
     tags: broker.tags ?? {},
     monitoring,
     consumers: resolveConsumers(broker.engine, broker.consumers),
+    ...(!isActiveMq && broker.definitions ? { definitions: normalizeDefinitions(broker.definitions, broker) } : {}),
     ...(configuration ? { configuration } : {}),
     ...(limits ? { limits } : {}),
   };

@@ -12,6 +12,7 @@ import {
   type StorageType,
 } from '../amazonmq/engines';
 import { ConsumersSchema } from './schema-consumers';
+import { DefinitionsSchema } from './schema-definitions';
 import { BrokerConfigurationSchema } from './schema-configuration';
 
 /**
@@ -288,6 +289,7 @@ export const BrokerSchema = z
       .describe('Dead-letter queues to alarm on when not empty. Default: ActiveMQ [{ "name": "ActiveMQ.DLQ" }]; RabbitMQ none.'),
     alarms: AlarmSettingsSchema.optional(),
     consumers: ConsumersSchema,
+    definitions: DefinitionsSchema.optional(),
     configuration: BrokerConfigurationSchema.optional(),
   })
   .describe('An Amazon MQ broker.');

@@ -109,12 +109,16 @@ export class BrokersStack extends Stack {
         Tags.of(c).add(TAG_KEYS.secretKind, kind);
       }
 
-      this.credentialRotation.addBroker(broker, {
-        credentials: b.rotation.window,
-        administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
-        brokerUsers: b.rotation.brokerUserWindow,
-        allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
-      });
+      this.credentialRotation.addBroker(
+        broker,
+        {
+          credentials: b.rotation.window,
+          administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
+          brokerUsers: b.rotation.brokerUserWindow,
+          allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
+        },
+        { definitions: b.definitions },
+      );
 
       addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups);
       addOutputs(this, b, broker);
