@@ -22,6 +22,7 @@ Commands:
   endpoints <broker>      endpoints of every protocol and the console URL
   connect-info <broker>   ready connection settings for amqplib, STOMP and JMS
   check <broker>          publish, consume and ack a tagged message; print the latency
+  drift [<broker>]        compare a RabbitMQ broker's live definitions with the config
 
 <broker> is a broker id, a broker name (orders-dev), or a config name with --env (orders).
 Run '${BIN} <command> --help' for the options of a command.
@@ -76,4 +77,25 @@ Options:
 ${GLOBAL}
 
 ${EXITS}`,
+  drift: `Usage: ${BIN} drift --env <name> [<broker>] [options]
+
+Compares the live RabbitMQ definitions (vhosts, exchanges, queues, bindings, policies,
+vhost limits) and application users (both users of each pair: tags, vhost permissions)
+of the environment's brokers with config/<name>.json and prints every
+difference: + declared but missing, ~ differs, - on the broker but not declared (in the
+declared vhosts; the broker's amq.* exchanges and Amazon MQ's AWS-DEFAULT policies and
+"/" limits excepted). It asks the environment's credential rotation function
+(mq-platform-<name>-credential-rotation, lambda:InvokeFunction), which runs in the brokers'
+subnets and alone may read the administrator's secret; the function only reads.
+
+Options:
+      --config <file>          the config file (default: config/<name>.json)
+      --management-url <url>   read this management API yourself instead (one broker; a
+                               tunnel or a local broker), as the administrator from
+      --secret-json-file <p>   {"username": "...", "password": "..."} (or
+                               MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD)
+
+${GLOBAL}
+
+Exit codes: 0 no drift, 1 drift found, 2 error (config, credentials, network, usage)`,
 };

@@ -12,6 +12,8 @@ import {
   type StorageType,
 } from '../amazonmq/engines';
 import { ConsumersSchema } from './schema-consumers';
+import { DefinitionsSchema } from './schema-definitions';
+import { BrokerConfigurationSchema } from './schema-configuration';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -192,7 +194,9 @@ export const AlarmSettingsSchema = z
     connectionsPercent: z
       .number()
       .optional()
-      .describe("Alarm when connections are above this percent of the instance type's limit. Default: 80."),
+      .describe(
+        "Alarm when connections reach this percent of the limit the broker enforces (ActiveMQ: the instance type's per protocol; RabbitMQ: one node's connection_max, configured or Amazon MQ's default). Default: 80.",
+      ),
     periodMinutes: z.number().int().optional().describe('Alarm period in minutes: 1, 5, 10, 15, 30 or 60. Default: 5.'),
     evaluationPeriods: z.number().int().optional().describe('Periods an alarm looks at. Default: 3.'),
     datapointsToAlarm: z
@@ -285,6 +289,8 @@ export const BrokerSchema = z
       .describe('Dead-letter queues to alarm on when not empty. Default: ActiveMQ [{ "name": "ActiveMQ.DLQ" }]; RabbitMQ none.'),
     alarms: AlarmSettingsSchema.optional(),
     consumers: ConsumersSchema,
+    definitions: DefinitionsSchema.optional(),
+    configuration: BrokerConfigurationSchema.optional(),
   })
   .describe('An Amazon MQ broker.');
 

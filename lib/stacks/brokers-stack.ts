@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedClient, ResolvedConfig } from '../config/resolve';
 import { clientProtocols } from '../config/resolve';
+import { renderBrokerConfiguration } from '../config/resolve-configuration';
 import type { NetworkConfig } from '../config/schema';
 import * as names from '../contract/names';
 import { environmentSecretNamePrefix } from '../contract/names';
@@ -89,6 +90,7 @@ export class BrokersStack extends Stack {
         generalLogs: b.logs.general,
         auditLogs: b.logs.audit,
         removalPolicy,
+        ...(b.configuration ? { configuration: { data: renderBrokerConfiguration(b.configuration) } } : {}),
       });
       if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
       if (!props.protected && b.deploymentMode === 'SINGLE_INSTANCE') acknowledgeSingleInstance(broker);
@@ -107,14 +109,18 @@ export class BrokersStack extends Stack {
         Tags.of(c).add(TAG_KEYS.secretKind, kind);
       }
 
-      this.credentialRotation.addBroker(broker, {
-        credentials: b.rotation.window,
-        administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
-        brokerUsers: b.rotation.brokerUserWindow,
-        allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
-      });
+      this.credentialRotation.addBroker(
+        broker,
+        {
+          credentials: b.rotation.window,
+          administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
+          brokerUsers: b.rotation.brokerUserWindow,
+          allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
+        },
+        { definitions: b.definitions },
+      );
 
-      addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups);
+      addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups, this.credentialRotation);
       addOutputs(this, b, broker);
       brokers[b.name] = broker;
     }
