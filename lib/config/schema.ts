@@ -195,7 +195,7 @@ export const AlarmSettingsSchema = z
       .number()
       .optional()
       .describe(
-        "Alarm when connections reach this percent of the limit the broker enforces (ActiveMQ: the instance type's per protocol; RabbitMQ: one node's connection_max, configured or Amazon MQ's default). Default: 80.",
+        "Alarm when connections reach this percent of the limit the broker enforces (ActiveMQ: the instance type's per protocol; RabbitMQ: one node's connection_max, configured or Amazon MQ's default); RabbitMQ channels, queues and exchanges alarm at the same percent of their limits. Default: 80.",
       ),
     periodMinutes: z.number().int().optional().describe('Alarm period in minutes: 1, 5, 10, 15, 30 or 60. Default: 5.'),
     evaluationPeriods: z.number().int().optional().describe('Periods an alarm looks at. Default: 3.'),
