@@ -16,6 +16,7 @@ import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
 import { MonitoringStack } from '../stacks/monitoring-stack';
 import { NetworkStack } from '../stacks/network-stack';
+import { addReplicas, type ReplicaRegionStacks } from '../stacks/replica-stacks';
 import { committedBaseline, isBaseline, type Baseline } from '../review/baseline';
 import { isProtectedBaseline } from '../review/protection-guard';
 import type { StackTemplates } from '../review/template-diff';
@@ -27,6 +28,8 @@ export interface EnvironmentStacks {
   readonly monitoring: MonitoringStack;
   /** One per broker, in config order. */
   readonly alarms: readonly BrokerAlarmsStack[];
+  /** Per Region holding brokers[].replica: its replication key and replica environment. @default - none */
+  readonly replicas?: readonly ReplicaRegionStacks[];
 }
 
 export interface AddEnvironmentOptions {
@@ -125,7 +128,11 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     const baseline = addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options);
     if (baseline && config.protected) checkEngineUpgrades(brokers, config, baseline.templates);
   }
-  return { network, brokers, monitoring, alarms };
+  // CRDR replicas: the same stacks in the replica Region (the replica plan has no replicas itself).
+  const replicas = config.brokers.some((b) => b.replica)
+    ? addReplicas(app, config, { brokers, alarms }, { stackProps: common, addEnvironment: (plan) => addEnvironment(app, plan, options) })
+    : undefined;
+  return { network, brokers, monitoring, alarms, ...(replicas ? { replicas } : {}) };
 }
 
 /**

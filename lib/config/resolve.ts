@@ -21,6 +21,7 @@ import type {
   StorageType,
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
+import { DEFAULT_REPLICATION_USERNAME, type ReplicaConfig } from './schema-replica';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
 export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
@@ -112,6 +113,15 @@ export interface BrokerDraft {
   readonly monitoring: ResolvedBrokerMonitoring;
   /** Every alarm of the broker: the alarm stack builds them, the dashboard shows them. */
   readonly alarms: readonly PlannedAlarm[];
+  /** ActiveMQ: its cross-Region data replication replica (lib/stacks/replica-stacks.ts). @default - none */
+  readonly replica?: ResolvedReplica;
+}
+
+/** A broker's CRDR replica with defaults applied. */
+export interface ResolvedReplica extends Omit<ReplicaConfig, 'clients' | 'replicationUsername'> {
+  /** Clients of the replica broker once promoted: its own list, else the primary's. */
+  readonly clients: readonly ClientConfig[];
+  readonly replicationUsername: string;
 }
 
 /** Names of the environment's stacks and shared resources (lib/contract/names). */
@@ -224,6 +234,15 @@ export function resolveBroker(
     },
     tags: broker.tags ?? {},
     monitoring,
+    ...(broker.replica
+      ? {
+          replica: {
+            ...broker.replica,
+            clients: broker.replica.clients ?? broker.clients ?? [],
+            replicationUsername: broker.replica.replicationUsername ?? DEFAULT_REPLICATION_USERNAME,
+          },
+        }
+      : {}),
   };
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }

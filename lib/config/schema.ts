@@ -11,6 +11,7 @@ import {
   type Protocol,
   type StorageType,
 } from '../amazonmq/engines';
+import { ReplicaSchema } from './schema-replica';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -283,6 +284,7 @@ export const BrokerSchema = z
       .optional()
       .describe('Dead-letter queues to alarm on when not empty. Default: ActiveMQ [{ "name": "ActiveMQ.DLQ" }]; RabbitMQ none.'),
     alarms: AlarmSettingsSchema.optional(),
+    replica: ReplicaSchema.optional(),
   })
   .describe('An Amazon MQ broker.');
 
