@@ -1,4 +1,7 @@
-import { Annotations, CfnOutput, CfnResource, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Tags, Validations, type Stack, type Stage } from 'aws-cdk-lib';
+
+/** Where an environment's stacks go: the App, or a CDK Pipelines stage (lib/pipeline). */
+type App = Stage;
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   CATALOG_MAX_AGE_DAYS,
@@ -62,6 +65,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   if (config.network.mode === 'create') {
     network = new NetworkStack(app, config.names.networkStack, {
       ...common,
+      // Explicit, so that a pipeline stage deploys the same stack names as `cdk deploy`.
+      stackName: config.names.networkStack,
       description: `mq-platform ${config.environment}: VPC, flow logs, Secrets Manager and Amazon MQ API endpoints`,
       cidr: config.network.cidr,
       availabilityZones: config.network.availabilityZones,
@@ -78,6 +83,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   }
   const brokers = new BrokersStack(app, config.names.brokersStack, {
     ...common,
+    // Explicit, so that a pipeline stage deploys the same stack names as `cdk deploy`.
+    stackName: config.names.brokersStack,
     description: `mq-platform ${config.environment}: Amazon MQ brokers, keys, credentials, security groups`,
     environment: config.environment,
     protected: config.protected,
@@ -92,6 +99,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
 
   const monitoring = new MonitoringStack(app, config.names.monitoringStack, {
     ...common,
+    // Explicit, so that a pipeline stage deploys the same stack names as `cdk deploy`.
+    stackName: config.names.monitoringStack,
     description: `mq-platform ${config.environment}: alarm topic, its key, dashboard`,
     names: config.names,
     monitoring: config.monitoring,
@@ -102,6 +111,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   const alarms = config.brokers.map((broker) => {
     const stack = new BrokerAlarmsStack(app, broker.alarmStackName, {
       ...common,
+      // Explicit, so that a pipeline stage deploys the same stack names as `cdk deploy`.
+      stackName: broker.alarmStackName,
       description: `mq-platform ${config.environment}: alarms of broker ${broker.brokerName}`,
       monitoring: config.monitoring,
       broker,
