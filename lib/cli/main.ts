@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { MqClient } from '@aws-sdk/client-mq';
 import { parseArgs } from 'node:util';
 import { BrokerCredentials, BrokerDirectory, BrokerInfo, parseSecretJson } from '../client/broker-directory';
 import { MASK, buildConnectInfo, endpointsByProtocol } from '../client/connect-info';
@@ -11,6 +12,7 @@ import { regionFromConfig } from './config-region';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { BIN, HELP } from './help';
 import { OutputStream, Progress } from './progress';
+import { crdrPairFromConfig, parseMode, promote, renderPromoteResult, type PromoteDeps } from './promote';
 
 /** What the CLI touches outside itself; tests replace parts of it. */
 export interface CliDeps {
@@ -22,6 +24,8 @@ export interface CliDeps {
   readonly directory?: (props: { region?: string; profile?: string }) => BrokerDirectory;
   /** @default createMessagingClient */
   readonly messagingClient?: (engine: Engine, options: MessagingClientOptions) => MessagingClient;
+  /** promote: Amazon MQ clients per Region, polling. @default real clients, 10 s polls */
+  readonly promote?: Partial<Omit<PromoteDeps, 'log'>>;
 }
 
 const OPTIONS = {
@@ -37,6 +41,8 @@ const OPTIONS = {
   'ca-file': { type: 'string' },
   'secret-json-file': { type: 'string' },
   timeout: { type: 'string' },
+  broker: { type: 'string', short: 'b' },
+  mode: { type: 'string' },
 } as const;
 
 type Values = {
@@ -53,6 +59,7 @@ const COMMAND_OPTS: Record<string, string[]> = {
   endpoints: [],
   'connect-info': ['user', 'show-secret'],
   check: ['user', 'endpoint', 'ca-file', 'secret-json-file', 'timeout'],
+  promote: ['broker', 'mode', 'timeout'],
 };
 
 interface Ctx {
@@ -95,6 +102,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       if (!allowed.has(k))
         throw new MqPlatformError('usage', `option --${k} does not apply to ${command}`, { hint: `run '${BIN} ${command} --help'` });
     }
+    if (command === 'promote') return await runPromote(values, deps, rest);
     const wantsBroker = command !== 'list';
     if (wantsBroker && rest.length !== 1) {
       throw new MqPlatformError('usage', rest.length ? `${command} takes one broker, got ${rest.length}` : `${command} needs a <broker>`, {
@@ -330,4 +338,26 @@ async function check(ctx: Ctx, ref: string): Promise<number> {
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/** promote --env <name> --broker <name> --mode switchover|failover [--timeout <ms>] */
+async function runPromote(values: Values, deps: CliDeps, rest: string[]): Promise<number> {
+  if (rest.length) throw new MqPlatformError('usage', `promote takes no arguments, got "${rest[0]}"`, { hint: 'use --broker <name>' });
+  if (!values.env || !values.broker) {
+    throw new MqPlatformError('usage', 'promote needs --env <name> and --broker <name>', { hint: `run '${BIN} promote --help'` });
+  }
+  const mode = parseMode(values.mode);
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0))
+    throw new MqPlatformError('usage', `--timeout must be a positive number of milliseconds, got "${values.timeout}"`);
+  const pair = crdrPairFromConfig(values.env, values.broker, deps.cwd);
+  const profile = values.profile;
+  const result = await promote(pair, mode, {
+    mqClient: (region) => new MqClient({ region, ...(profile ? { profile } : {}) }),
+    ...deps.promote,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    log: (line) => deps.stderr.write(line + '\n'),
+  });
+  deps.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : renderPromoteResult(result) + '\n');
+  return EXIT.OK;
 }
