@@ -145,7 +145,15 @@ export async function promote(pair: CrdrPair, mode: PromoteMode, deps: PromoteDe
           deps.log(`${region}: no answer (${(e as Error).message}); a failover does not need it`);
           return undefined;
         }
-        throw classifyAwsError(e, `describing ${pair.brokerName}`, region);
+        const err = classifyAwsError(e, `describing ${pair.brokerName}`, region);
+        // A switchover needs both Regions: an unreachable or failing Region is the failover case.
+        const regionFault =
+          ['network', 'timeout'].includes(err.kind) || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode! >= 500;
+        if (!regionFault) throw err;
+        throw new MqPlatformError('network', err.message, {
+          hint: `a switchover needs both Regions; with ${region} down, run with --mode failover`,
+          cause: e,
+        });
       }
     }),
   );

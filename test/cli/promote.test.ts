@@ -34,10 +34,12 @@ function workspace(): string {
   return dir;
 }
 
+const mockMq = (c: MqClient) => mockClient(c);
+
 /** A pair whose roles swap after `afterPolls` DescribeBroker calls of the promoted side. */
 function pair(options: { eastDown?: boolean; afterPolls?: number } = {}) {
   const clients: Record<string, MqClient> = { [EAST]: new MqClient({ region: EAST }), [WEST]: new MqClient({ region: WEST }) };
-  const mocks: Record<string, ReturnType<typeof mockClient<MqClient>>> = {
+  const mocks: Record<string, ReturnType<typeof mockMq>> = {
     [EAST]: mockClient(clients[EAST]),
     [WEST]: mockClient(clients[WEST]),
   };
@@ -55,7 +57,7 @@ function pair(options: { eastDown?: boolean; afterPolls?: number } = {}) {
       continue;
     }
     m.on(ListBrokersCommand).resolves({
-      BrokerSummaries: [{ BrokerName: NAME, BrokerId: ID[region], DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ' }],
+      BrokerSummaries: [{ BrokerName: NAME, BrokerId: ID[region], DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', EngineType: 'ACTIVEMQ' }],
     });
     m.on(DescribeBrokerCommand).callsFake(() => {
       if (region === WEST && promoted) polls++;
