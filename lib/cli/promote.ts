@@ -148,7 +148,8 @@ export async function promote(pair: CrdrPair, mode: PromoteMode, deps: PromoteDe
         const err = classifyAwsError(e, `describing ${pair.brokerName}`, region);
         // A switchover needs both Regions: an unreachable or failing Region is the failover case.
         const regionFault =
-          ['network', 'timeout'].includes(err.kind) || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode! >= 500;
+          ['network', 'timeout'].includes(err.kind) ||
+          ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500;
         if (!regionFault) throw err;
         throw new MqPlatformError('network', err.message, {
           hint: `a switchover needs both Regions; with ${region} down, run with --mode failover`,
