@@ -22,10 +22,15 @@ export function pipelinePath(name: string, dir = PIPELINE_DIR): string {
 }
 
 /** Reads, checks (shape, then every pipeline rule at once) and resolves a pipeline; throws one message listing every problem. */
-export function loadPipeline(
-  file: string,
-  loadEnvironment: (environment: string) => ResolvedConfig = (e) => loadConfigFile(configPathForStage(e)),
-): ResolvedPipeline {
+/** Where an environment of a stage comes from: config/<environment>.json by default. */
+export type EnvironmentLoader = (environment: string) => { readonly plan: ResolvedConfig; readonly configFile: string };
+
+const fromConfigDir: EnvironmentLoader = (e) => {
+  const configFile = configPathForStage(e);
+  return { plan: loadConfigFile(configFile), configFile };
+};
+
+export function loadPipeline(file: string, loadEnvironment: EnvironmentLoader = fromConfigDir): ResolvedPipeline {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such pipeline config`);
   const raw = parseConfigText(fs.readFileSync(file, 'utf8'), file);
   const parsed = PipelineConfigSchema.safeParse(raw);
@@ -34,12 +39,13 @@ export function loadPipeline(
     throw new Error(`${file}: ${lines.length} problem(s) in the pipeline config:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  const plans = new Map<string, ResolvedConfig>();
+  const plans = new Map<string, { plan: ResolvedConfig; configFile: string }>();
   const facts = new Map<string, PipelineEnvironmentFacts | string>();
   for (const s of config.stages) {
     try {
-      const plan = loadEnvironment(s.environment);
-      plans.set(s.environment, plan);
+      const loaded = loadEnvironment(s.environment);
+      const plan = loaded.plan;
+      plans.set(s.environment, loaded);
       facts.set(s.environment, { account: plan.account, region: plan.region, protected: plan.protected });
     } catch (e) {
       facts.set(s.environment, (e as Error).message.split('\n')[0]);
@@ -55,12 +61,8 @@ export function loadPipeline(
     config,
     file,
     stages: config.stages.map((s) => {
-      const plan = plans.get(s.environment)!;
-      return {
-        environment: s.environment,
-        configFile: configPathForStage(s.environment),
-        plan: { ...plan, account: plan.account ?? s.account },
-      };
+      const { plan, configFile } = plans.get(s.environment)!;
+      return { environment: s.environment, configFile, plan: { ...plan, account: plan.account ?? s.account } };
     }),
   };
 }

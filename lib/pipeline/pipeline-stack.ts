@@ -1,11 +1,15 @@
 import { Stack, Stage, Tags, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { addEnvironment } from '../app/mq-platform-app';
 import type { ResolvedConfig } from '../config/resolve';
 import { TAG_KEYS } from '../contract/tags';
 import type { ResolvedPipeline } from './load-pipeline';
+import { acknowledgePipelineFindings } from './pipeline-compliance';
 
 /** The CDK bootstrap qualifier whose roles the pipeline assumes (`cdk bootstrap` default). */
 export const BOOTSTRAP_QUALIFIER = 'hnb659fds';
@@ -82,9 +86,46 @@ export class PipelineStack extends Stack {
       codeBuildCloneOutput: true,
     });
     const env = { CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: '1' };
+    // Artifacts cross into each environment's account under a customer-managed key; the bucket is
+    // versioned, TLS-only and logged (what CDK Pipelines' own bucket is not).
+    const key = new kms.Key(this, 'ArtifactKey', {
+      description: `Encrypts the artifacts of pipeline mq-platform-${c.name} (shared with the target accounts' deploy roles) and their access logs`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // S3 server access logging writes into an SSE-KMS bucket when the logging service may use the key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'S3ServerAccessLogsEncrypt',
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const accessLogs = new s3.Bucket(this, 'ArtifactAccessLogs', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const artifacts = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'artifacts/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       pipelineName: `mq-platform-${c.name}`,
-      crossAccountKeys: true, // artifacts cross into each environment's account under a customer-managed key
+      artifactBucket: artifacts,
+      // Replication buckets of the other Regions (cross-Region support stacks) get keys of their own.
+      crossAccountKeys: true,
       enableKeyRotation: true,
       selfMutation: c.selfMutation ?? true,
       synth: new pipelines.ShellStep('Synth', { input: source, env, commands: synthCommands(c.name) }),
@@ -121,6 +162,12 @@ export class PipelineStack extends Stack {
       stages.push(stage);
     }
     this.stages = stages;
+    this.pipeline.buildPipeline();
+    acknowledgePipelineFindings(this, {
+      artifacts,
+      accessLogs,
+      replication: Object.values(this.pipeline.pipeline.crossRegionSupport).map((s) => s.replicationBucket),
+    });
     Tags.of(this).add(TAG_KEYS.environment, `pipeline-${c.name}`);
   }
 }

@@ -59,7 +59,7 @@ export const PIPELINE_RULES: readonly PipelineRule[] = [
           c.source.connectionArn,
           'is not a connection ARN; allowed: "arn:aws:codeconnections:<region>:<account>:connection/<uuid>"',
         );
-      } else if (m[3] !== c.region) {
+      } else if (m[3] !== c.region && KNOWN_REGIONS.includes(c.region)) {
         report(
           'source.connectionArn',
           c.source.connectionArn,
