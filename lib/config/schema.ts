@@ -11,6 +11,8 @@ import {
   type Protocol,
   type StorageType,
 } from '../amazonmq/engines';
+import { ConsumersSchema } from './schema-consumers';
+import { DefinitionsSchema } from './schema-definitions';
 import { ReplicaSchema } from './schema-replica';
 
 /**
@@ -284,6 +286,8 @@ export const BrokerSchema = z
       .optional()
       .describe('Dead-letter queues to alarm on when not empty. Default: ActiveMQ [{ "name": "ActiveMQ.DLQ" }]; RabbitMQ none.'),
     alarms: AlarmSettingsSchema.optional(),
+    consumers: ConsumersSchema,
+    definitions: DefinitionsSchema.optional(),
     replica: ReplicaSchema.optional(),
   })
   .describe('An Amazon MQ broker.');

@@ -14,6 +14,7 @@ import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
 import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../amazonmq/protocols';
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
+import { addPlannedConsumers } from './broker-consumers';
 
 export interface BrokersStackProps extends StackProps {
   readonly environment: string;
@@ -106,13 +107,18 @@ export class BrokersStack extends Stack {
         Tags.of(c).add(TAG_KEYS.secretKind, kind);
       }
 
-      this.credentialRotation.addBroker(broker, {
-        credentials: b.rotation.window,
-        administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
-        brokerUsers: b.rotation.brokerUserWindow,
-        allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
-      });
+      this.credentialRotation.addBroker(
+        broker,
+        {
+          credentials: b.rotation.window,
+          administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
+          brokerUsers: b.rotation.brokerUserWindow,
+          allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
+        },
+        { definitions: b.definitions },
+      );
 
+      addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups);
       addOutputs(this, b, broker);
       brokers[b.name] = broker;
     }
