@@ -156,7 +156,9 @@ describe('PipelineStack (test/fixtures/pipelines/test.json: dev, then protected 
   });
 
   test('snapshot', () => {
-    expectFileSnapshot(path.join(__dirname, 'snapshots', `${stack.stackName}.json`), renderSnapshot(template.toJSON()));
+    // Asset destinations end in a short hash of the asset (the rotation function's code): masked like asset hashes.
+    const stable = JSON.parse(JSON.stringify(template.toJSON()).replace(/(:\d{12}-[a-z0-9-]+?)-[0-9a-f]{8}(?=\\)/g, '$1-<hash>'));
+    expectFileSnapshot(path.join(__dirname, 'snapshots', `${stack.stackName}.json`), renderSnapshot(stable));
   });
 
   test('cdk-nag packs (AwsSolutions, HIPAA Security, NIST 800-53 rev 5, PCI DSS 3.2.1) find nothing unacknowledged', () => {
