@@ -126,7 +126,7 @@ function main(): void {
     seen.add(baseline.environment);
     // The guard is off here: the review reports what it would refuse, against the given base.
     const review = reviewEnvironment(config, baseline, environmentTemplates(config, { baseline: false }));
-    reviews.push(args.base ? review : { ...review, base: `merge base ${base.slice(0, 12)}` });
+    reviews.push(args.base || args.deployed ? review : { ...review, base: `merge base ${base.slice(0, 12)}` });
   }
   // A protected environment of the baseline that no config synthesizes: its config was deleted.
   if (args.stages.length === 0 && !args.deployed) {
