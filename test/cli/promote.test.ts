@@ -40,8 +40,8 @@ const mockMq = (c: MqClient) => mockClient(c);
 function pair(options: { eastDown?: boolean; afterPolls?: number } = {}) {
   const clients: Record<string, MqClient> = { [EAST]: new MqClient({ region: EAST }), [WEST]: new MqClient({ region: WEST }) };
   const mocks: Record<string, ReturnType<typeof mockMq>> = {
-    [EAST]: mockClient(clients[EAST]),
-    [WEST]: mockClient(clients[WEST]),
+    [EAST]: mockMq(clients[EAST]),
+    [WEST]: mockMq(clients[WEST]),
   };
   let promoted = false;
   let polls = 0;
