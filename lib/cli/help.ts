@@ -81,19 +81,20 @@ ${EXITS}`,
   drift: `Usage: ${BIN} drift --env <name> [<broker>] [options]
 
 Compares the live RabbitMQ definitions (vhosts, exchanges, queues, bindings, policies,
-vhost limits) of the environment's brokers with config/<name>.json and prints every
+vhost limits) and application users (both users of each pair: tags, vhost permissions)
+of the environment's brokers with config/<name>.json and prints every
 difference: + declared but missing, ~ differs, - on the broker but not declared (in the
-declared vhosts; the broker's amq.* exchanges and Amazon MQ's AWS-DEFAULT policies excepted).
-Reads as the broker's administrator through the management API (port 443 of the console
-URL), so it runs where the broker is reachable: inside its VPC.
+declared vhosts; the broker's amq.* exchanges and Amazon MQ's AWS-DEFAULT policies and
+"/" limits excepted). It asks the environment's credential rotation function
+(mq-platform-<name>-credential-rotation, lambda:InvokeFunction), which runs in the brokers'
+subnets and alone may read the administrator's secret; the function only reads.
 
 Options:
       --config <file>          the config file (default: config/<name>.json)
-      --management-url <url>   read this management API instead of the broker's console
-                               URL (one broker), e.g. through a tunnel
-      --secret-json-file <p>   administrator credentials {"username": "...", "password": "..."}
-                               (else MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD, else the
-                               administrator's secret mq-platform/<env>/<broker>/<admin>)
+      --management-url <url>   read this management API yourself instead (one broker; a
+                               tunnel or a local broker), as the administrator from
+      --secret-json-file <p>   {"username": "...", "password": "..."} (or
+                               MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD)
 
 ${GLOBAL}
 

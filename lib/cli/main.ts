@@ -9,7 +9,7 @@ import { createMessagingClient } from '../client/factory';
 import { Engine, MessagingClient, MessagingClientOptions } from '../client/messaging-client';
 import { roundTrip } from '../client/round-trip';
 import { regionFromConfig } from './config-region';
-import { DRIFT_EXIT, driftOf, renderDrift } from './drift';
+import { DRIFT_EXIT, driftOf, lambdaInvoker, renderDrift, type DriftOptions } from './drift';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { BIN, HELP } from './help';
 import { OutputStream, Progress } from './progress';
@@ -23,6 +23,8 @@ export interface CliDeps {
   readonly cwd: string;
   /** @default new BrokerDirectory(props) */
   readonly directory?: (props: { region?: string; profile?: string }) => BrokerDirectory;
+  /** @default lambdaInvoker (drift asks the environment's rotation function) */
+  readonly lambdaInvoker?: (props: { region?: string; profile?: string }) => DriftOptions['invoke'];
   /** @default createMessagingClient */
   readonly messagingClient?: (engine: Engine, options: MessagingClientOptions) => MessagingClient;
   /** promote: Amazon MQ clients per Region, polling. @default real clients, 10 s polls */
@@ -269,7 +271,7 @@ async function drift(deps: CliDeps, values: Values, progress: Progress, rest: st
     cwd: deps.cwd,
     managementUrl: values['management-url'],
     credentials: localCredentials(ctx),
-    directory: () => directory(ctx),
+    invoke: (deps.lambdaInvoker ?? lambdaInvoker)({ region, profile: values.profile }),
     progress: (label) => progress.update(label),
   });
   const drifted = result.some((r) => r.differences.length > 0);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BROKER_RULES } from './rules/broker-rules';
 import { CONSUMER_RULES } from './rules/consumer-rules';
 import { DEFINITIONS_RULES } from './rules/definitions-rules';
+import { CONFIGURATION_RULES } from './rules/configuration-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
 import { at, formatProblem, list, type Problem } from './rules/problem';
@@ -27,7 +28,14 @@ export class ConfigValidationError extends Error {
  * tables in ./rules on whatever parsed, so that one run reports all problems at once.
  */
 const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES];
-const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES, ...CONSUMER_RULES, ...DEFINITIONS_RULES, ...REPLICA_RULES];
+const ALL_BROKER_RULES = [
+  ...BROKER_RULES,
+  ...MONITORING_BROKER_RULES,
+  ...CONSUMER_RULES,
+  ...DEFINITIONS_RULES,
+  ...CONFIGURATION_RULES,
+  ...REPLICA_RULES,
+];
 
 export interface ValidationResult {
   /** The config, when it has no error (warnings allowed). */

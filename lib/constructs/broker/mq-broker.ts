@@ -18,6 +18,7 @@ import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazon
 import { keyAlias, PLATFORM } from '../../contract/names';
 import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encryption/customer-managed-key';
 import { restrictSecretReads, type SecretReaders } from '../secrets/restrict-secret-reads';
+import { BrokerConfiguration } from './broker-configuration';
 import { BrokerCredentials } from './broker-credentials';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
@@ -113,6 +114,12 @@ export interface MqBrokerProps {
   readonly auditLogs?: boolean;
   /** What a stack deletion does to the broker, its key and its secrets. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The broker's configuration text (rabbitmq.conf, or the ActiveMQ `<broker>` XML document): a
+   * BrokerConfiguration associated with the broker by its latest revision.
+   * @default - none: Amazon MQ's default configuration
+   */
+  readonly configuration?: { readonly data: string };
 }
 
 /** An Amazon MQ broker, defined here or elsewhere (`MqBroker.fromBrokerAttributes`). */
@@ -322,6 +329,8 @@ export class MqBroker extends MqBrokerBase {
   public readonly brokerArn: string;
   /** CloudWatch metrics of this broker on the dimensions Amazon MQ publishes. */
   public readonly metrics: BrokerMetrics;
+  /** The broker's configuration, when `configuration` was given. */
+  public readonly configuration?: BrokerConfiguration;
   /** Who may read each user's secret, in the order of `credentials`. */
   private readonly secretReaders: readonly SecretReaders[];
 
@@ -434,6 +443,17 @@ export class MqBroker extends MqBrokerBase {
         : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
     });
     this.resource.applyRemovalPolicy(removalPolicy);
+    if (props.configuration) {
+      // Associated by revision: a data change is a new revision the broker applies at its next reboot.
+      this.configuration = new BrokerConfiguration(this, 'Configuration', {
+        configurationName: props.brokerName,
+        engine: props.engine,
+        engineVersion: props.engineVersion,
+        data: props.configuration.data,
+        authenticationStrategy: this.resource.authenticationStrategy,
+      });
+      this.resource.configuration = { id: this.configuration.configurationId, revision: this.configuration.revision };
+    }
     if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
       Validations.of(this.resource).acknowledge({
         id: 'CloudFormation-Validate::E3670',
