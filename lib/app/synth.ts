@@ -84,7 +84,14 @@ export function environmentTemplates(config: ResolvedConfig, options?: SynthOpti
   const { app, stacks } = synthEnvironment(config, undefined, options);
   const assembly = app.synth();
   const out: Record<string, CfnTemplate> = {};
-  for (const stack of [stacks.network, stacks.brokers, stacks.monitoring, ...stacks.alarms]) {
+  const replicas = (stacks.replicas ?? []).flatMap((r) => [
+    r.replicationKey,
+    r.stacks.network,
+    r.stacks.brokers,
+    r.stacks.monitoring,
+    ...r.stacks.alarms,
+  ]);
+  for (const stack of [stacks.network, stacks.brokers, stacks.monitoring, ...stacks.alarms, ...replicas]) {
     if (stack) out[stack.stackName] = normalizeTemplate(assembly.getStackByName(stack.stackName).template) as CfnTemplate;
   }
   return out;

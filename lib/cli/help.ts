@@ -23,6 +23,7 @@ Commands:
   connect-info <broker>   ready connection settings for amqplib, STOMP and JMS
   check <broker>          publish, consume and ack a tagged message; print the latency
   drift [<broker>]        compare a RabbitMQ broker's live definitions with the config
+  promote                 promote the CRDR replica of an ActiveMQ broker (--env, --broker, --mode)
 
 <broker> is a broker id, a broker name (orders-dev), or a config name with --env (orders).
 Run '${BIN} <command> --help' for the options of a command.
@@ -98,4 +99,24 @@ Options:
 ${GLOBAL}
 
 Exit codes: 0 no drift, 1 drift found, 2 error (config, credentials, network, usage)`,
+  promote: `Usage: ${BIN} promote --env <name> --broker <name> --mode switchover|failover [options]
+
+Promotes the cross-Region data replication (CRDR) replica of an ActiveMQ broker
+(brokers[].replica in config/<env>.json) with the Amazon MQ Promote API, waits until the
+roles have swapped (progress on stderr), and prints what clients change: endpoints, the
+OpenWire failover brokerURL covering both Regions, the secrets to read.
+
+  switchover   consistent: both brokers hold the same state when it completes; needs both
+               Regions and the network between them; neither accepts clients meanwhile
+  failover     available at once, even with the primary Region down; what was not
+               replicated yet may be missing on the new primary
+
+Options:
+  -b, --broker <name>    the broker's short name (brokers[].name)
+      --mode <mode>      switchover or failover
+      --timeout <ms>     how long to wait for the roles to swap (default 1800000)
+
+${GLOBAL}
+
+${EXITS}`,
 };

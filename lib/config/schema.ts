@@ -14,6 +14,7 @@ import {
 import { ConsumersSchema } from './schema-consumers';
 import { DefinitionsSchema } from './schema-definitions';
 import { BrokerConfigurationSchema } from './schema-configuration';
+import { ReplicaSchema } from './schema-replica';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -291,6 +292,7 @@ export const BrokerSchema = z
     consumers: ConsumersSchema,
     definitions: DefinitionsSchema.optional(),
     configuration: BrokerConfigurationSchema.optional(),
+    replica: ReplicaSchema.optional(),
   })
   .describe('An Amazon MQ broker.');
 

@@ -6,6 +6,7 @@ import { CONFIGURATION_RULES } from './rules/configuration-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
 import { at, formatProblem, list, type Problem } from './rules/problem';
+import { REPLICA_RULES } from './rules/replica-rules';
 import { completeBroker, resolveBroker, resolveConfig, type BrokerDraft, type ResolvedBroker, type ResolvedConfig } from './resolve';
 import { BrokerSchema, ConfigSchema, type BrokerConfig, type MqPlatformConfig } from './schema';
 
@@ -27,7 +28,14 @@ export class ConfigValidationError extends Error {
  * tables in ./rules on whatever parsed, so that one run reports all problems at once.
  */
 const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES];
-const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES, ...CONSUMER_RULES, ...DEFINITIONS_RULES, ...CONFIGURATION_RULES];
+const ALL_BROKER_RULES = [
+  ...BROKER_RULES,
+  ...MONITORING_BROKER_RULES,
+  ...CONSUMER_RULES,
+  ...DEFINITIONS_RULES,
+  ...CONFIGURATION_RULES,
+  ...REPLICA_RULES,
+];
 
 export interface ValidationResult {
   /** The config, when it has no error (warnings allowed). */
