@@ -11,6 +11,7 @@ import {
   type Protocol,
   type StorageType,
 } from '../amazonmq/engines';
+import { AuthenticationSchema } from './schema-authentication';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -267,6 +268,7 @@ export const BrokerSchema = z
       .describe('Protocols opened to the clients. Default: ActiveMQ OPENWIRE, STOMP, AMQP; RabbitMQ AMQP.'),
     clients: z.array(ClientSchema).describe('Named clients allowed to connect. Default: none (no ingress).').optional(),
     administrator: AdministratorSchema.optional(),
+    authentication: AuthenticationSchema.optional(),
     users: z
       .array(UserSchema)
       .describe(
