@@ -271,8 +271,9 @@ export const BrokerSchema = z
     authentication: AuthenticationSchema.optional(),
     users: z
       .array(UserSchema)
+      .default([])
       .describe(
-        'Application credentials, each an alternating pair of broker users. ActiveMQ: 1 to 125 (250 broker users). RabbitMQ: any number, also none (users created through the management API).',
+        'Application credentials, each an alternating pair of broker users. ActiveMQ: 1 to 125 (250 broker users); none with LDAP authentication. RabbitMQ: any number, also none (users created through the management API). Default: none.',
       ),
     rotation: BrokerRotationSchema.optional(),
     tags: tags.optional(),

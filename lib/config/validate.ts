@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BROKER_RULES } from './rules/broker-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
+import { LDAP_RULES } from './rules/ldap-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
 import { at, formatProblem, list, type Problem } from './rules/problem';
 import { completeBroker, resolveBroker, resolveConfig, type BrokerDraft, type ResolvedBroker, type ResolvedConfig } from './resolve';
@@ -24,7 +25,7 @@ export class ConfigValidationError extends Error {
  * tables in ./rules on whatever parsed, so that one run reports all problems at once.
  */
 const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES];
-const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES];
+const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES, ...LDAP_RULES];
 
 export interface ValidationResult {
   /** The config, when it has no error (warnings allowed). */
