@@ -9,8 +9,10 @@ export const TAG_KEYS = {
   broker: 'mq-platform:broker',
   /** On a user secret: the broker username it holds. */
   username: 'mq-platform:username',
-  /** On a user secret: what it is for, `application` (clients read it), `administrator` (RabbitMQ, the platform only) or `broker-user` (ActiveMQ, CloudFormation and rotation). */
+  /** On a user secret: what it is for, `application` (clients read it), `administrator` (RabbitMQ, the platform only), `broker-user` (ActiveMQ, CloudFormation and rotation) or `ldap-service-account` (LDAP brokers: CloudFormation and the directory's administrators). */
   secretKind: 'mq-platform:secret-kind',
+  /** On an LDAP broker: ARN of the referenced secret of the directory user applications connect as (the CLI reads it). */
+  applicationSecret: 'mq-platform:application-secret',
 } as const;
 
 /** Tags mq-platform puts on a broker besides the config's own (counted against Amazon MQ's 50). */

@@ -14,6 +14,7 @@ import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
 import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../amazonmq/protocols';
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
+import { completeLdapBroker, ldapBrokerProps } from './ldap-broker';
 
 export interface BrokersStackProps extends StackProps {
   readonly environment: string;
@@ -88,6 +89,7 @@ export class BrokersStack extends Stack {
         generalLogs: b.logs.general,
         auditLogs: b.logs.audit,
         removalPolicy,
+        ldap: ldapBrokerProps(this, b),
       });
       if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
       if (!props.protected && b.deploymentMode === 'SINGLE_INSTANCE') acknowledgeSingleInstance(broker);
@@ -106,12 +108,14 @@ export class BrokersStack extends Stack {
         Tags.of(c).add(TAG_KEYS.secretKind, kind);
       }
 
-      this.credentialRotation.addBroker(broker, {
-        credentials: b.rotation.window,
-        administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
-        brokerUsers: b.rotation.brokerUserWindow,
-        allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
-      });
+      // LDAP brokers have no broker users: nothing to rotate (synth says so).
+      if (!completeLdapBroker(this, b, broker))
+        this.credentialRotation.addBroker(broker, {
+          credentials: b.rotation.window,
+          administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
+          brokerUsers: b.rotation.brokerUserWindow,
+          allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
+        });
 
       addOutputs(this, b, broker);
       brokers[b.name] = broker;

@@ -18,6 +18,7 @@ import { keyAlias, PLATFORM } from '../../contract/names';
 import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encryption/customer-managed-key';
 import { restrictSecretReads, type SecretReaders } from '../secrets/restrict-secret-reads';
 import { BrokerCredentials } from './broker-credentials';
+import { ldapServerResources, type MqBrokerLdap } from './ldap-server';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
 
@@ -111,6 +112,12 @@ export interface MqBrokerProps {
   readonly auditLogs?: boolean;
   /** What a stack deletion does to the broker, its key and its secrets. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * ActiveMQ only: authenticate and authorize clients against an LDAP directory (strategy LDAP);
+   * the broker then has no users (`users` must be empty).
+   * @default - simple authentication with the broker users of `users`
+   */
+  readonly ldap?: MqBrokerLdap;
 }
 
 /** An Amazon MQ broker, defined here or elsewhere (`MqBroker.fromBrokerAttributes`). */
@@ -312,6 +319,10 @@ export class MqBroker extends MqBrokerBase {
   public readonly brokerUserSecrets: Readonly<Record<string, BrokerCredentials>>;
   /** What every user secret name of this broker starts with; the username follows. */
   public readonly secretNamePrefix: string;
+  /** LDAP brokers: the secret of the service account's password (generated here, or referenced). */
+  public readonly ldapServiceAccountSecret?: secretsmanager.ISecret;
+  /** LDAP brokers with a generated service-account password: its secret (platform and directory administrators only). */
+  public readonly ldapServiceAccountCredentials?: BrokerCredentials;
   public readonly protocols: readonly Protocol[];
   /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. */
   public readonly brokerId: string;
@@ -369,6 +380,9 @@ export class MqBroker extends MqBrokerBase {
         `${props.brokerName}: ${isActiveMq ? 'an ActiveMQ broker takes no administrator' : 'a RabbitMQ broker needs its administrator'}`,
       );
     }
+    if (props.ldap && (!isActiveMq || props.users.length > 0)) {
+      throw new Error(`${props.brokerName}: LDAP authentication is for ActiveMQ brokers without broker users`);
+    }
     this.users = props.users;
     // Construct ids and names of these secrets are a contract: a change regenerates the password.
     this.credentials = props.users.map((user) =>
@@ -401,6 +415,11 @@ export class MqBroker extends MqBrokerBase {
     if (this.administratorCredentials) restrict(this.administratorCredentials);
     for (const c of Object.values(brokerUserSecrets)) restrict(c);
 
+    const ldap =
+      props.ldap && ldapServerResources(this, props.ldap, { secretNamePrefix, encryptionKey: this.encryptionKey, removalPolicy });
+    this.ldapServiceAccountSecret = ldap?.serviceAccountSecret;
+    this.ldapServiceAccountCredentials = ldap?.serviceAccountCredentials;
+
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true });
     const maxSubnets = SUBNETS_BY_MODE[props.deploymentMode].max;
 
@@ -413,7 +432,8 @@ export class MqBroker extends MqBrokerBase {
       storageType: props.storageType ?? DEFAULT_STORAGE_TYPE[props.engine],
       publiclyAccessible: false,
       autoMinorVersionUpgrade: true, // required for ActiveMQ 5.18+ and RabbitMQ 3.13+
-      authenticationStrategy: 'SIMPLE',
+      authenticationStrategy: ldap ? 'LDAP' : 'SIMPLE',
+      ldapServerMetadata: ldap?.metadata,
       subnetIds: subnets.subnetIds.slice(0, maxSubnets),
       securityGroups: [this.securityGroup.securityGroupId],
       encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: this.encryptionKey.keyArn },
@@ -424,9 +444,12 @@ export class MqBroker extends MqBrokerBase {
       },
       // RabbitMQ rejects the Audit key altogether, even when false.
       logs: isActiveMq ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true } : { general: props.generalLogs ?? true },
-      users: isActiveMq
-        ? this.activeMqUsers()
-        : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
+      // LDAP: no broker users (Users is optional in CreateBroker); clients log in with directory credentials.
+      users: ldap
+        ? undefined
+        : isActiveMq
+          ? this.activeMqUsers()
+          : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
     });
     this.resource.applyRemovalPolicy(removalPolicy);
     if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
