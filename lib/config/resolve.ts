@@ -21,6 +21,7 @@ import type {
   StorageType,
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
+import { resolveAuthentication, type ResolvedAuthentication } from './authentication-plan';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
 export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
@@ -94,6 +95,8 @@ export interface BrokerDraft {
   readonly users: readonly ResolvedUser[];
   /** RabbitMQ: the one administrator created with the broker, reserved for the platform. */
   readonly administrator?: { readonly username: string; readonly rotation: boolean };
+  /** How clients authenticate: Amazon MQ's strategy and, for IAM/OAuth 2.0, the rabbitmq.conf entries. */
+  readonly authentication: ResolvedAuthentication;
   readonly rotation: {
     /**
      * ActiveMQ: the first whole UTC hour of the maintenance window (its reboot falls there);
@@ -216,6 +219,7 @@ export function resolveBroker(
       !isActiveMq && broker.administrator
         ? { username: broker.administrator.username, rotation: broker.administrator.rotation ?? true }
         : undefined,
+    authentication: resolveAuthentication(broker.authentication),
     rotation: {
       window,
       administratorWindow: window && !isActiveMq ? shiftWindow(window, 1) : undefined,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUTHENTICATION_RULES } from './rules/authentication-rules';
 import { BROKER_RULES } from './rules/broker-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
 import { LDAP_RULES } from './rules/ldap-rules';
@@ -25,7 +26,7 @@ export class ConfigValidationError extends Error {
  * tables in ./rules on whatever parsed, so that one run reports all problems at once.
  */
 const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES];
-const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES, ...LDAP_RULES];
+const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES, ...LDAP_RULES, ...AUTHENTICATION_RULES];
 
 export interface ValidationResult {
   /** The config, when it has no error (warnings allowed). */
