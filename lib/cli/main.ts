@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BrokerCredentials, BrokerDirectory, BrokerInfo, parseSecretJson } from '../client/broker-directory';
 import { MASK, buildConnectInfo, endpointsByProtocol } from '../client/connect-info';
+import { ldapLines } from '../client/ldap-info';
 import { engineForProtocol, parseEndpoint } from '../client/endpoint';
 import { MqPlatformError } from '../client/errors';
 import { createMessagingClient } from '../client/factory';
@@ -235,6 +236,7 @@ async function connectInfo(ctx: Ctx, ref: string): Promise<number> {
   if (info.jms) lines.push(`JMS/OpenWire brokerURL: ${info.jms.brokerUrl}`);
   if (info.amqp10) lines.push(`AMQP 1.0 over TLS:      ${info.amqp10.endpoints.join(', ')}`);
   for (const u of info.consoleUrls) lines.push(`console:                ${u}`);
+  if (info.ldap) lines.push(...ldapLines(info.ldap));
   out(ctx, info, lines.join('\n'));
   return EXIT.OK;
 }

@@ -10,6 +10,22 @@ import { Engine } from './messaging-client';
 export const TAG_ENVIRONMENT = TAG_KEYS.environment;
 export const TAG_BROKER = TAG_KEYS.broker;
 export const TAG_USERNAME = TAG_KEYS.username;
+export const TAG_APPLICATION_SECRET = TAG_KEYS.applicationSecret;
+
+/** An LDAP broker's directory settings, as DescribeBroker reports them (never the service account's password). */
+export interface LdapInfo {
+  /** Where the broker connects: `ldaps://<host>:636`, the first one, then failover servers. */
+  readonly urls: string[];
+  readonly serviceAccountUsername?: string;
+  readonly userBase?: string;
+  readonly userSearchMatching?: string;
+  readonly userSearchSubtree?: boolean;
+  readonly userRoleName?: string;
+  readonly roleBase?: string;
+  readonly roleSearchMatching?: string;
+  readonly roleSearchSubtree?: boolean;
+  readonly roleName?: string;
+}
 
 /** Options of a BrokerDirectory. */
 export interface BrokerDirectoryProps {
@@ -47,6 +63,12 @@ export interface BrokerInfo extends BrokerListEntry {
   readonly logicalName?: string;
   readonly instances: BrokerInstanceInfo[];
   readonly users: string[];
+  /** Amazon MQ's AuthenticationStrategy: `SIMPLE`, `LDAP` or `CONFIG_MANAGED`. @default - not reported (SIMPLE) */
+  readonly authenticationStrategy?: string;
+  /** LDAP brokers: the directory settings. */
+  readonly ldap?: LdapInfo;
+  /** LDAP brokers: the `mq-platform:application-secret` tag, the secret of the directory user applications connect as. */
+  readonly applicationSecret?: string;
 }
 
 /** Broker credentials from its Secrets Manager secret. */
@@ -127,7 +149,15 @@ export class BrokerDirectory {
     }
     const prefix = secretNamePrefix(env, logical);
     let secretName: string;
-    if (username) {
+    if (broker.authenticationStrategy === 'LDAP' && !username) {
+      // The broker's own secrets are the service account's (never a client's): clients use directory credentials.
+      if (!broker.applicationSecret) {
+        throw new MqPlatformError('usage', `broker ${broker.name} authenticates against LDAP and names no application secret`, {
+          hint: 'pass your directory credentials with --secret-json-file or MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD, or set authentication.applicationSecretArn in the config',
+        });
+      }
+      secretName = broker.applicationSecret;
+    } else if (username) {
       secretName = `${prefix}${username}`;
     } else {
       const names = await this.secretNames(prefix);
@@ -243,5 +273,24 @@ function toInfo(d: DescribeBrokerResponse): BrokerInfo {
     logicalName: d.Tags?.[TAG_BROKER],
     instances: (d.BrokerInstances ?? []).map((i) => ({ consoleUrl: i.ConsoleURL, ipAddress: i.IpAddress, endpoints: i.Endpoints ?? [] })),
     users: (d.Users ?? []).map((u) => u.Username ?? '').filter(Boolean),
+    ...(d.AuthenticationStrategy ? { authenticationStrategy: String(d.AuthenticationStrategy).toUpperCase() } : {}),
+    ...(d.LdapServerMetadata ? { ldap: toLdapInfo(d.LdapServerMetadata) } : {}),
+    ...(d.Tags?.[TAG_APPLICATION_SECRET] ? { applicationSecret: d.Tags[TAG_APPLICATION_SECRET] } : {}),
+  };
+}
+
+/** Amazon MQ connects to ldaps://<host>:636 (security-authentication-authorization.html). */
+function toLdapInfo(m: NonNullable<DescribeBrokerResponse['LdapServerMetadata']>): LdapInfo {
+  return {
+    urls: (m.Hosts ?? []).map((h) => `ldaps://${h}:636`),
+    serviceAccountUsername: m.ServiceAccountUsername,
+    userBase: m.UserBase,
+    userSearchMatching: m.UserSearchMatching,
+    userSearchSubtree: m.UserSearchSubtree,
+    userRoleName: m.UserRoleName,
+    roleBase: m.RoleBase,
+    roleSearchMatching: m.RoleSearchMatching,
+    roleSearchSubtree: m.RoleSearchSubtree,
+    roleName: m.RoleName,
   };
 }
