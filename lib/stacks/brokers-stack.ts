@@ -15,6 +15,7 @@ import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../amazonmq/protocols
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
 import { completeLdapBroker, ldapBrokerProps } from './ldap-broker';
+import { completeTokenBroker, tokenBrokerProps } from './token-broker';
 
 export interface BrokersStackProps extends StackProps {
   readonly environment: string;
@@ -90,6 +91,7 @@ export class BrokersStack extends Stack {
         auditLogs: b.logs.audit,
         removalPolicy,
         ldap: ldapBrokerProps(this, b),
+        tokenAuthentication: tokenBrokerProps(b),
       });
       if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
       if (!props.protected && b.deploymentMode === 'SINGLE_INSTANCE') acknowledgeSingleInstance(broker);
@@ -109,7 +111,8 @@ export class BrokersStack extends Stack {
       }
 
       // LDAP brokers have no broker users: nothing to rotate (synth says so).
-      if (!completeLdapBroker(this, b, broker))
+      // Token brokers without internal users have no password either (plan warning token-rotation).
+      if (!completeLdapBroker(this, b, broker) && !completeTokenBroker(this, b, broker))
         this.credentialRotation.addBroker(broker, {
           credentials: b.rotation.window,
           administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,

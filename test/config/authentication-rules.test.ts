@@ -1,4 +1,9 @@
-import { formatRabbitMqConf, resolveAuthentication } from '../../lib/config/authentication-plan';
+import {
+  formatRabbitMqConf,
+  isTokenAuthentication,
+  resolveAuthentication,
+  type ResolvedAuthentication,
+} from '../../lib/config/authentication-plan';
 import { formatProblem } from '../../lib/config/rules/problem';
 import { AUTHENTICATION_RULES } from '../../lib/config/rules/authentication-rules';
 import { validateConfig } from '../../lib/config/validate';
@@ -27,6 +32,7 @@ function oauthConfig(): Mutable {
   return c;
 }
 const rmq = (c: Mutable) => c.brokers[1];
+const confOf = (a: ResolvedAuthentication) => (isTokenAuthentication(a) ? a.rabbitMqConf : []);
 const auth = (c: Mutable) => c.brokers[1].authentication;
 
 function findings(base: () => Mutable, edit: (c: Mutable) => void): { problems: string[]; warnings: string[] } {
@@ -64,10 +70,18 @@ describe('valid token configs', () => {
         });
       },
     ],
-  ])('%s', (_name, base, edit) => {
-    expect(findings(base, edit as (c: Mutable) => void)).toEqual({ problems: [], warnings: [] });
+  ])('%s', (name, base, edit) => {
+    const r = findings(base, edit as (c: Mutable) => void);
+    expect(r.problems).toEqual([]);
+    // Only a broker without any password user is told that nothing rotates on it.
+    const strategy = base === iamConfig ? 'iam' : 'oauth2';
+    expect(r.warnings).toEqual(name.includes('internal users') ? [] : [rotationWarning(strategy)]);
   });
 });
+
+function rotationWarning(strategy: 'iam' | 'oauth2'): string {
+  return `brokers[1].authentication.strategy: "${strategy}" has no broker password: the platform creates no user secret and rotates nothing on this broker; clients use short-lived ${strategy === 'iam' ? 'STS' : 'identity provider'} tokens that they refresh before expiry`;
+}
 
 /** [rule id, base config, edit, exact line, severity] — every rule has a case. */
 const cases: Array<[string, () => Mutable, (c: Mutable) => void, string, ('error' | 'warning')?]> = [
@@ -208,6 +222,8 @@ const cases: Array<[string, () => Mutable, (c: Mutable) => void, string, ('error
     (c) => (auth(c).scopeAliases = { admins: [] }),
     'brokers[1].authentication.scopeAliases.admins: [] maps to no scope; allowed: at least one RabbitMQ scope',
   ],
+  ['token-rotation', iamConfig, () => undefined, rotationWarning('iam'), 'warning'],
+  ['token-rotation', oauthConfig, () => undefined, rotationWarning('oauth2'), 'warning'],
   [
     'token-password-users',
     iamConfig,
@@ -256,7 +272,7 @@ describe('rabbitmq.conf entries', () => {
   test('IAM: OAuth 2.0 backend on the account issuer, one scope alias per role keyed by its ARN (sub)', () => {
     const a = resolveAuthentication(iamConfig().brokers[1].authentication);
     expect(a.amazonMqStrategy).toBe('CONFIG_MANAGED');
-    expect(formatRabbitMqConf((a as { rabbitMqConf: [] }).rabbitMqConf)).toBe(
+    expect(formatRabbitMqConf(confOf(a))).toBe(
       [
         'auth_backends.1 = oauth2',
         'auth_oauth2.resource_server_id = rabbitmq',
@@ -282,7 +298,7 @@ describe('rabbitmq.conf entries', () => {
       settings: { 'management.oauth_enabled': 'true', 'auth_oauth2.default_key': 'k1' },
     });
     const a = resolveAuthentication(auth(c));
-    expect(formatRabbitMqConf((a as { rabbitMqConf: [] }).rabbitMqConf).split('\n')).toEqual([
+    expect(formatRabbitMqConf(confOf(a)).split('\n')).toEqual([
       'auth_backends.1 = oauth2',
       'auth_backends.2 = internal',
       'auth_oauth2.resource_server_id = rabbitmq',

@@ -19,6 +19,17 @@ import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encry
 import { restrictSecretReads, type SecretReaders } from '../secrets/restrict-secret-reads';
 import { BrokerCredentials } from './broker-credentials';
 import { ldapServerResources, type MqBrokerLdap } from './ldap-server';
+import {
+  grantAliasEntries,
+  grantScopes,
+  webIdentityTokenStatement,
+  type ConnectGrant,
+  type GrantConnectOptions,
+  type MqBrokerTokenAuthentication,
+} from './token-authentication';
+import type { RabbitMqConfEntry } from '../../config/authentication-plan';
+import { DEFAULT_IAM_TOKEN_LIFETIME_SECONDS } from '../../config/authentication-plan';
+import { TOKEN_AUTHENTICATION_STRATEGY } from '../../amazonmq/authentication';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
 
@@ -118,6 +129,13 @@ export interface MqBrokerProps {
    * @default - simple authentication with the broker users of `users`
    */
   readonly ldap?: MqBrokerLdap;
+  /**
+   * RabbitMQ only: authenticate clients with OAuth 2.0 tokens, from their IAM role (STS) or an
+   * external identity provider (strategy CONFIG_MANAGED). Without internal users the broker has no
+   * user at all (`users` empty, no administrator), so nothing to rotate.
+   * @default - simple authentication
+   */
+  readonly tokenAuthentication?: MqBrokerTokenAuthentication;
 }
 
 /** An Amazon MQ broker, defined here or elsewhere (`MqBroker.fromBrokerAttributes`). */
@@ -319,6 +337,10 @@ export class MqBroker extends MqBrokerBase {
   public readonly brokerUserSecrets: Readonly<Record<string, BrokerCredentials>>;
   /** What every user secret name of this broker starts with; the username follows. */
   public readonly secretNamePrefix: string;
+  /** RabbitMQ token authentication (IAM, OAuth 2.0), as given. */
+  public readonly tokenAuthentication?: MqBrokerTokenAuthentication;
+  /** Roles granted by `grantConnect`, with their scopes. */
+  private readonly connectGrants: ConnectGrant[] = [];
   /** LDAP brokers: the secret of the service account's password (generated here, or referenced). */
   public readonly ldapServiceAccountSecret?: secretsmanager.ISecret;
   /** LDAP brokers with a generated service-account password: its secret (platform and directory administrators only). */
@@ -375,7 +397,13 @@ export class MqBroker extends MqBrokerBase {
 
     const secret = (id: string, username: string, secretName: string) =>
       new BrokerCredentials(this, id, { username, secretName, encryptionKey: this.encryptionKey, removalPolicy });
-    if (isActiveMq === (props.administrator !== undefined)) {
+    const token = (this.tokenAuthentication = props.tokenAuthentication);
+    if (token && isActiveMq) throw new Error(`${props.brokerName}: token (IAM, OAuth 2.0) authentication is for RabbitMQ brokers`);
+    const tokenOnly = token !== undefined && !token.internalUsers;
+    if (tokenOnly && (props.administrator !== undefined || props.users.length > 0)) {
+      throw new Error(`${props.brokerName}: a broker on token authentication without internal users takes no administrator and no users`);
+    }
+    if (!tokenOnly && isActiveMq === (props.administrator !== undefined)) {
       throw new Error(
         `${props.brokerName}: ${isActiveMq ? 'an ActiveMQ broker takes no administrator' : 'a RabbitMQ broker needs its administrator'}`,
       );
@@ -432,7 +460,7 @@ export class MqBroker extends MqBrokerBase {
       storageType: props.storageType ?? DEFAULT_STORAGE_TYPE[props.engine],
       publiclyAccessible: false,
       autoMinorVersionUpgrade: true, // required for ActiveMQ 5.18+ and RabbitMQ 3.13+
-      authenticationStrategy: ldap ? 'LDAP' : 'SIMPLE',
+      authenticationStrategy: ldap ? 'LDAP' : token ? TOKEN_AUTHENTICATION_STRATEGY : 'SIMPLE',
       ldapServerMetadata: ldap?.metadata,
       subnetIds: subnets.subnetIds.slice(0, maxSubnets),
       securityGroups: [this.securityGroup.securityGroupId],
@@ -445,11 +473,13 @@ export class MqBroker extends MqBrokerBase {
       // RabbitMQ rejects the Audit key altogether, even when false.
       logs: isActiveMq ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true } : { general: props.generalLogs ?? true },
       // LDAP: no broker users (Users is optional in CreateBroker); clients log in with directory credentials.
-      users: ldap
-        ? undefined
-        : isActiveMq
-          ? this.activeMqUsers()
-          : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
+      // Token authentication without internal users: no user at all ("accepts one or no users").
+      users:
+        ldap || tokenOnly
+          ? undefined
+          : isActiveMq
+            ? this.activeMqUsers()
+            : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
     });
     this.resource.applyRemovalPolicy(removalPolicy);
     if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
@@ -513,6 +543,58 @@ export class MqBroker extends MqBrokerBase {
       resourceArns: this.credentials.map((c) => c.secret.secretArn),
     });
     return secrets.combine(this.encryptionKey.grantDecrypt(grantee));
+  }
+
+  /**
+   * IAM authentication: lets a role connect with its STS token. Adds to the role the statement to
+   * get tokens for this broker's audience only (and to describe the broker, for its endpoints), and
+   * to the broker a scope alias that maps the role's ARN to RabbitMQ permissions on `vhost`.
+   */
+  public grantConnect(grantee: iam.IGrantable, options: GrantConnectOptions): iam.Grant {
+    const token = this.tokenAuthentication;
+    if (token?.kind !== 'iam') throw new Error(`${this.node.path}: grantConnect needs a broker with IAM authentication`);
+    const roleArn = (grantee.grantPrincipal as Partial<iam.IRole>).roleArn;
+    if (!roleArn) throw new Error(`${this.node.path}: grantConnect needs an IAM role; the broker maps role ARNs to permissions`);
+    this.connectGrants.push({ roleArn, scopes: grantScopes(token.audience, options) });
+    return this.grantWebIdentityToken(grantee);
+  }
+
+  /**
+   * IAM authentication: lets a principal get STS tokens for this broker's audience (and describe
+   * the broker). Its permissions on the broker come from a scope alias (`grantConnect`, or the config).
+   */
+  public grantWebIdentityToken(grantee: iam.IGrantable): iam.Grant {
+    const [tokens, describe] = this.webIdentityTokenStatements();
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: tokens.actions,
+      resourceArns: tokens.resources,
+      conditions: tokens.conditions,
+    }).combine(iam.Grant.addToPrincipal({ grantee, actions: describe.actions, resourceArns: describe.resources }));
+  }
+
+  /**
+   * IAM authentication: the statements of `grantWebIdentityToken`, for a managed policy of roles
+   * defined elsewhere: tokens for this broker's audience only, and describing the broker.
+   */
+  public webIdentityTokenStatements(): [iam.PolicyStatement, iam.PolicyStatement] {
+    const token = this.tokenAuthentication;
+    if (token?.kind !== 'iam') throw new Error(`${this.node.path}: web identity tokens need a broker with IAM authentication`);
+    const lifetime = token.tokenLifetimeSeconds ?? DEFAULT_IAM_TOKEN_LIFETIME_SECONDS;
+    return [
+      webIdentityTokenStatement(token.audience, lifetime),
+      new iam.PolicyStatement({ sid: 'DescribeBroker', actions: ['mq:DescribeBroker'], resources: [this.brokerArn] }),
+    ];
+  }
+
+  /**
+   * Token authentication: the broker's rabbitmq.conf entries, those of the plan then one scope
+   * alias per `grantConnect`. Read at synth (after every grant), by the broker configuration.
+   */
+  public authenticationConf(): RabbitMqConfEntry[] {
+    const base = this.tokenAuthentication?.rabbitMqConf ?? [];
+    const aliases = base.filter((e) => /^auth_oauth2\.scope_aliases\.\d+\.alias$/.test(e.key)).length;
+    return [...base, ...grantAliasEntries(this.connectGrants, aliases)];
   }
 
   /**
