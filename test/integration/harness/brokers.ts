@@ -305,6 +305,10 @@ export interface ActiveMqBrokerOptions {
   readonly sharedKahaDbDir?: string;
   /** Fixed STOMP+SSL port. @default a free port */
   readonly port?: number;
+  /** Content of <plugins> instead of the simpleAuthenticationPlugin of `users` (e.g. JAAS LDAP). @default the users' plugin */
+  readonly plugins?: string;
+  /** More JVM options (system properties such as the JAAS login config). @default none */
+  readonly jvmArgs?: readonly string[];
 }
 
 /** An ActiveMQ broker run as a java child process from a private activemq.base. */
@@ -354,7 +358,7 @@ export class ActiveMqBroker {
     fs.mkdirSync(path.join(d, 'data'), { recursive: true });
     fs.writeFileSync(
       path.join(d, 'conf', 'activemq.xml'),
-      activeMqXml(this.name, d, this.port, this.ca, this.users, this.options.sharedKahaDbDir),
+      activeMqXml(this.name, d, this.port, this.ca, this.users, this.options.sharedKahaDbDir, this.options.plugins),
       { mode: 0o600 },
     );
     // Broker log lines (startup, the shared-storage lock) go to activemq.out.
@@ -370,6 +374,7 @@ export class ActiveMqBroker {
         '-Xms64m',
         '-Xmx256m',
         '-Djava.awt.headless=true',
+        ...(this.options.jvmArgs ?? []),
         `-Dlog4j.configuration=file:${log4j}`,
         '-Dactivemq.home=/usr/share/activemq',
         `-Dactivemq.base=${d}`,
@@ -429,7 +434,15 @@ function xmlAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function activeMqXml(name: string, d: string, port: number, ca: TestCa, users: readonly ActiveMqUser[], sharedKahaDbDir?: string): string {
+function activeMqXml(
+  name: string,
+  d: string,
+  port: number,
+  ca: TestCa,
+  users: readonly ActiveMqUser[],
+  sharedKahaDbDir?: string,
+  plugins?: string,
+): string {
   const userLines = users
     .map(
       (u) =>
@@ -445,11 +458,14 @@ function activeMqXml(name: string, d: string, port: number, ca: TestCa, users: r
   http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
   <broker xmlns="http://activemq.apache.org/schema/core" useJmx="false" brokerName="${name}" dataDirectory="${d}/data" persistent="true">
     <plugins>
-      <simpleAuthenticationPlugin anonymousAccessAllowed="false">
+      ${
+        plugins ??
+        `<simpleAuthenticationPlugin anonymousAccessAllowed="false">
         <users>
 ${userLines}
         </users>
-      </simpleAuthenticationPlugin>
+      </simpleAuthenticationPlugin>`
+      }
     </plugins>
     <sslContext>
       <sslContext keyStore="file:${ca.p12File}" keyStorePassword="${ca.p12Password}" keyStoreType="PKCS12"/>
