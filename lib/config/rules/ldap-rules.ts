@@ -1,3 +1,4 @@
+import { SOURCES, TAG_LENGTHS } from '../../amazonmq/catalog';
 import type { BrokerConfig } from '../schema';
 import type { LdapAuthenticationConfig } from '../schema-authentication-ldap';
 import { at } from './problem';
@@ -210,6 +211,19 @@ export const LDAP_RULES: readonly BrokerRule[] = [
         at('brokers', ctx.index, 'rotation', 'acceptRebootDowntime'),
         optIn,
         'does not apply to LDAP brokers: they have no broker users, so the platform rotates nothing and never reboots them; allowed: remove the field',
+      );
+    }
+  }),
+
+  // The application secret's ARN becomes the broker's mq-platform:application-secret tag, whose value
+  // is at most 256 characters.
+  brokerRule('ldap-application-secret-tag', SOURCES.tagging, (b, ctx, report) => {
+    const arn = ldapAuthentication(b)?.applicationSecretArn;
+    if (arn !== undefined && arn.length > TAG_LENGTHS.other.value) {
+      report(
+        p(ctx, 'applicationSecretArn'),
+        arn,
+        `is ${arn.length} characters, too long for the broker tag that names it to the client; allowed: at most ${TAG_LENGTHS.other.value}`,
       );
     }
   }),
