@@ -1,5 +1,6 @@
 import { DescribeBrokerCommand, DescribeBrokerResponse, MqClient, BrokerSummary, paginateListBrokers } from '@aws-sdk/client-mq';
 import { GetSecretValueCommand, SecretsManagerClient, paginateListSecrets } from '@aws-sdk/client-secrets-manager';
+import { ldapUrl } from '../amazonmq/ldap';
 import { secretNamePrefix } from '../contract/names';
 import { TAG_KEYS } from '../contract/tags';
 import { classifyAwsError } from './aws-errors';
@@ -279,10 +280,9 @@ function toInfo(d: DescribeBrokerResponse): BrokerInfo {
   };
 }
 
-/** Amazon MQ connects to ldaps://<host>:636 (security-authentication-authorization.html). */
 function toLdapInfo(m: NonNullable<DescribeBrokerResponse['LdapServerMetadata']>): LdapInfo {
   return {
-    urls: (m.Hosts ?? []).map((h) => `ldaps://${h}:636`),
+    urls: (m.Hosts ?? []).map(ldapUrl),
     serviceAccountUsername: m.ServiceAccountUsername,
     userBase: m.UserBase,
     userSearchMatching: m.UserSearchMatching,

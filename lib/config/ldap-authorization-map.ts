@@ -17,8 +17,7 @@ export interface LdapXmlElement {
   readonly children?: readonly LdapXmlElement[];
 }
 
-/** Attributes Amazon MQ blocks in cachedLDAPAuthorizationMap (it substitutes them from LdapServerMetadata). */
-export const BLOCKED_MAP_ATTRIBUTES = ['connectionURL', 'connectionUsername', 'connectionPassword'] as const;
+export { BLOCKED_MAP_ATTRIBUTES } from '../amazonmq/ldap';
 
 /** The element, attributes in the docs' order: the three required search bases, then the options set. */
 export function cachedLdapAuthorizationMap(a: LdapAuthorizationConfig): LdapXmlElement {
