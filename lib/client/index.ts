@@ -12,3 +12,6 @@ export * from './aws-errors';
 export * from './broker-directory';
 export * from './connect-info';
 export * from './secret-credentials';
+export * from './token-source';
+export * from './token-iam';
+export * from './token-oauth2';

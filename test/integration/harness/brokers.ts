@@ -169,6 +169,16 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mq-platform-it-${prefix}-`));
 }
 
+/** Extra setup of a RabbitMQ node. */
+export interface RabbitBrokerOptions {
+  /** Plugins enabled besides rabbitmq_management, for example rabbitmq_auth_backend_oauth2. @default none */
+  readonly plugins?: readonly string[];
+  /** More rabbitmq.conf lines (`key = value`), for example the OAuth 2.0 backend's. @default none */
+  readonly extraConf?: readonly string[];
+  /** advanced.config (Erlang terms), for settings rabbitmq.conf of 3.10 lacks. @default "[]." */
+  readonly advancedConfig?: string;
+}
+
 /** A RabbitMQ node with its own config, data, logs, cookie and node name. */
 export class RabbitBroker {
   readonly username = 'app';
@@ -183,6 +193,7 @@ export class RabbitBroker {
   constructor(
     private readonly dir: string,
     private readonly ca: TestCa,
+    private readonly options: RabbitBrokerOptions = {},
   ) {}
 
   private env(): NodeJS.ProcessEnv {
@@ -214,8 +225,11 @@ export class RabbitBroker {
       this.epmdPort = await freePort();
       fs.mkdirSync(path.join(this.dir, 'log'), { recursive: true });
       fs.writeFileSync(path.join(this.dir, 'rabbitmq-env.conf'), '');
-      fs.writeFileSync(path.join(this.dir, 'advanced.config'), '[].\n');
-      fs.writeFileSync(path.join(this.dir, 'enabled_plugins'), '[rabbitmq_management].\n');
+      fs.writeFileSync(path.join(this.dir, 'advanced.config'), `${this.options.advancedConfig ?? '[].'}\n`);
+      fs.writeFileSync(
+        path.join(this.dir, 'enabled_plugins'),
+        `[${['rabbitmq_management', ...(this.options.plugins ?? [])].join(',')}].\n`,
+      );
       fs.writeFileSync(
         path.join(this.dir, 'rabbitmq.conf'),
         [
@@ -233,6 +247,7 @@ export class RabbitBroker {
           'loopback_users = none',
           'management.tcp.ip = 127.0.0.1',
           `management.tcp.port = ${this.managementPort}`,
+          ...(this.options.extraConf ?? []),
           '',
         ].join('\n'),
         { mode: 0o600 },
