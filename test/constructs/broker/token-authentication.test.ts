@@ -6,8 +6,11 @@ import { resolveAuthentication, isTokenAuthentication } from '../../../lib/confi
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
 
 const ISSUER = 'https://a1b2c3d4-0000-1111-2222-333344445555.tokens.sts.global.api.aws';
-const plan = resolveAuthentication({ strategy: 'iam', issuer: ISSUER, roles: [] });
-if (!isTokenAuthentication(plan)) throw new Error('expected token authentication');
+const plan = (() => {
+  const a = resolveAuthentication({ strategy: 'iam', issuer: ISSUER, roles: [] });
+  if (!isTokenAuthentication(a)) throw new Error('expected token authentication');
+  return a;
+})();
 
 function build(props: Partial<MqBrokerProps> = {}) {
   const app = new App();
