@@ -14,6 +14,7 @@ import { environmentSecretNamePattern } from '../contract/names';
 import { TAG_KEYS } from '../contract/tags';
 import { BrokerAlarmsStack } from '../stacks/broker-alarms-stack';
 import { BrokersStack } from '../stacks/brokers-stack';
+import { consumerFunctionArn } from '../stacks/broker-consumers';
 import { MonitoringStack } from '../stacks/monitoring-stack';
 import { NetworkStack } from '../stacks/network-stack';
 import { committedBaseline, isBaseline, type Baseline } from '../review/baseline';
@@ -72,6 +73,15 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
       secretNamePatterns: [environmentSecretNamePattern(config.environment)],
       brokerNames: config.brokers.map((b) => b.brokerName),
     });
+    // Lambda consumers' pollers call Lambda and STS from the broker subnets (issue 17).
+    const consumers = config.brokers.flatMap((b) => b.consumers);
+    if (consumers.length > 0) {
+      const stack = network;
+      stack.network.addLambdaConsumerEndpoints({
+        functionArns: consumers.map((c) => consumerFunctionArn(stack, c)),
+        roleArns: consumers.map((c) => c.roleArn),
+      });
+    }
   }
   const brokers = new BrokersStack(app, config.names.brokersStack, {
     ...common,

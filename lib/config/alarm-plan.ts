@@ -4,6 +4,7 @@ import type { DeploymentMode, Engine } from '../amazonmq/engines';
 import { brokerDimensionValues, DEFAULT_VIRTUAL_HOST, publishesQueueMetrics } from '../amazonmq/metrics';
 import type { AlarmQueue, PlannedAlarm } from '../contract/alarms';
 import { alarmName } from '../contract/names';
+import type { ResolvedConsumer } from './resolve-consumers';
 import type { ResolvedBrokerMonitoring } from './resolve-monitoring';
 
 /**
@@ -20,6 +21,8 @@ export interface AlarmPlanInput {
   readonly deploymentMode: DeploymentMode;
   readonly instanceType: string;
   readonly monitoring: ResolvedBrokerMonitoring;
+  /** Lambda consumers: their functions' errors and the depth of the queues they consume. @default - none */
+  readonly consumers?: readonly ResolvedConsumer[];
 }
 
 /** Nodes of a RabbitMQ cluster (rabbitmq-broker-architecture-cluster). */
@@ -184,6 +187,43 @@ export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): Pla
       comparison: 'above',
       missingDataBreaches: false, // ActiveMQ.DLQ only exists after the first dead letter
     });
+  }
+
+  // Lambda consumers: each function's errors, and the depth and consumers of each consumed queue no
+  // named queue covers, all shown in the dashboard's status widget. RabbitMQ 4.x publishes no queue
+  // metrics: there its ReadyMessages and UnacknowledgedMessages alarms cover the consumed queues.
+  const covered = new Set(monitoring.queues.map((q) => queueLabel(q)));
+  for (const c of b.consumers ?? []) {
+    add(`Consumer${c.name}Errors`, true, {
+      alarmName: fitName(name(`consumer-errors-${c.name}`)),
+      description: `${title}: Lambda function ${c.functionName} (consumer ${c.name} of queue ${queueLabel({ name: c.queue, virtualHost: c.virtualHost })}) returned errors; Lambda retries the whole batch until it succeeds or the messages expire, so the queue stops draining. First: read the function's logs for the failing message, fix the function or the message.`,
+      watch: { kind: 'function-errors', functionName: c.functionName },
+      threshold: 0,
+      comparison: 'above',
+      missingDataBreaches: false,
+    });
+    const queue: AlarmQueue = { name: c.queue, virtualHost: c.virtualHost };
+    const label = queueLabel(queue);
+    if (!publishesQueueMetrics(b.engine, b.engineVersion) || covered.has(label)) continue;
+    covered.add(label);
+    add(`Queue${label}Depth`, true, {
+      alarmName: fitName(name(`queue-depth-${label}`)),
+      description: `${title}: queue ${label}, consumed by Lambda function ${c.functionName}, holds more than ${s.queueDepth} messages. First: check the function's errors and throttles and the event source mapping's state (aws lambda list-event-source-mappings); then look for a producer burst.`,
+      watch: { kind: 'queue-depth', queue },
+      threshold: s.queueDepth,
+      comparison: 'above',
+      missingDataBreaches: false,
+    });
+    if (c.enabled) {
+      add(`Queue${label}NoConsumers`, true, {
+        alarmName: fitName(name(`queue-no-consumers-${label}`)),
+        description: `${title}: queue ${label} has no consumer although Lambda function ${c.functionName} should consume it (or no data: the queue does not exist or the broker is down). First: read the event source mapping's StateTransitionReason and LastProcessingResult (an authentication failure names the credential), then the network path from the broker's subnets to the Lambda, STS and Secrets Manager endpoints.`,
+        watch: { kind: 'queue-consumers', queue },
+        threshold: 1,
+        comparison: 'below',
+        missingDataBreaches: true,
+      });
+    }
   }
   return alarms;
 }

@@ -22,6 +22,7 @@ import type {
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
 import { resolveAuthentication, type ResolvedAuthentication } from './authentication-plan';
+import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
 export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
@@ -115,6 +116,8 @@ export interface BrokerDraft {
   readonly monitoring: ResolvedBrokerMonitoring;
   /** Every alarm of the broker: the alarm stack builds them, the dashboard shows them. */
   readonly alarms: readonly PlannedAlarm[];
+  /** Lambda functions consuming this broker's queues (event source mappings). */
+  readonly consumers: readonly ResolvedConsumer[];
 }
 
 /** Names of the environment's stacks and shared resources (lib/contract/names). */
@@ -228,6 +231,7 @@ export function resolveBroker(
     },
     tags: broker.tags ?? {},
     monitoring,
+    consumers: resolveConsumers(broker.engine, broker.consumers),
   };
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }

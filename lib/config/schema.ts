@@ -12,6 +12,7 @@ import {
   type StorageType,
 } from '../amazonmq/engines';
 import { AuthenticationSchema } from './schema-authentication';
+import { ConsumersSchema } from './schema-consumers';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -286,6 +287,7 @@ export const BrokerSchema = z
       .optional()
       .describe('Dead-letter queues to alarm on when not empty. Default: ActiveMQ [{ "name": "ActiveMQ.DLQ" }]; RabbitMQ none.'),
     alarms: AlarmSettingsSchema.optional(),
+    consumers: ConsumersSchema,
   })
   .describe('An Amazon MQ broker.');
 

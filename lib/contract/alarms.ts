@@ -25,7 +25,9 @@ export type AlarmWatch =
   | { readonly kind: 'unacknowledged-messages' }
   | { readonly kind: 'queue-depth'; readonly queue: AlarmQueue }
   | { readonly kind: 'queue-consumers'; readonly queue: AlarmQueue }
-  | { readonly kind: 'dead-letters'; readonly queue: AlarmQueue };
+  | { readonly kind: 'dead-letters'; readonly queue: AlarmQueue }
+  /** `Errors` of a Lambda function that consumes a queue of the broker (AWS/Lambda, FunctionName). */
+  | { readonly kind: 'function-errors'; readonly functionName: string };
 
 export type AlarmComparison = 'above' | 'below' | 'at-or-above';
 

@@ -16,6 +16,7 @@ import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
 import { completeLdapBroker, ldapBrokerProps } from './ldap-broker';
 import { completeTokenBroker, tokenBrokerProps } from './token-broker';
+import { addPlannedConsumers } from './broker-consumers';
 
 export interface BrokersStackProps extends StackProps {
   readonly environment: string;
@@ -120,6 +121,7 @@ export class BrokersStack extends Stack {
           allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
         });
 
+      addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups);
       addOutputs(this, b, broker);
       brokers[b.name] = broker;
     }

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
@@ -32,6 +33,7 @@ import { DEFAULT_IAM_TOKEN_LIFETIME_SECONDS } from '../../config/authentication-
 import { TOKEN_AUTHENTICATION_STRATEGY } from '../../amazonmq/authentication';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
+import { MqConsumer, type MqConsumerOptions } from '../consumers/mq-consumer';
 
 /** A client allowed to reach the broker. */
 export interface MqBrokerClient {
@@ -323,6 +325,8 @@ export class MqBroker extends MqBrokerBase {
   public readonly resource: amazonmq.CfnBroker;
   public readonly connections: ec2.Connections;
   public readonly securityGroup: ec2.SecurityGroup;
+  /** The VPC of the broker's subnets. */
+  public readonly vpc: ec2.IVpc;
   public readonly encryptionKey: kms.IKey;
   /** The secret clients read, one per application credential, in the order of `users`. */
   public readonly credentials: readonly BrokerCredentials[];
@@ -362,6 +366,7 @@ export class MqBroker extends MqBrokerBase {
     this.deploymentMode = props.deploymentMode;
     this.metrics = new BrokerMetrics(props);
     this.protocols = props.protocols ?? DEFAULT_PROTOCOLS[props.engine];
+    this.vpc = props.vpc;
     const isActiveMq = props.engine === 'ACTIVEMQ';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -595,6 +600,31 @@ export class MqBroker extends MqBrokerBase {
     const base = this.tokenAuthentication?.rabbitMqConf ?? [];
     const aliases = base.filter((e) => /^auth_oauth2\.scope_aliases\.\d+\.alias$/.test(e.key)).length;
     return [...base, ...grantAliasEntries(this.connectGrants, aliases)];
+  }
+
+  /**
+   * Names a role (exact ARN) as a reader of one application credential's secret, the one its
+   * rotation keeps naming the valid user of the pair, and returns the credential. The role's own
+   * policy must still allow reading it (see MqConsumer). The administrator's and the broker-user
+   * secrets are the platform's: they are never handed out.
+   */
+  public addCredentialReader(username: string, roleArn: string): BrokerCredentials {
+    const i = this.credentials.findIndex((c) => c.username === username);
+    if (i < 0) {
+      const known = this.credentials.map((c) => c.username).join(', ') || 'none';
+      throw new Error(`${this.node.path}: "${username}" is not an application credential of this broker (${known})`);
+    }
+    this.secretReaders[i].addReader(roleArn);
+    return this.credentials[i];
+  }
+
+  /**
+   * A Lambda function consuming one queue of this broker: the event source mapping, its role's
+   * statements, the secret's reader and the security group rules (see MqConsumer).
+   */
+  public addConsumer(fn: lambda.IFunction, options: MqConsumerOptions): MqConsumer {
+    const id = options.id ?? `Consumer-${fn.node.id}-${options.virtualHost ? `${options.virtualHost}|` : ''}${options.queue}`;
+    return new MqConsumer(this, id.replace(/\//g, '|'), { ...options, broker: this, function: fn });
   }
 
   /**

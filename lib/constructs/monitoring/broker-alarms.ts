@@ -88,5 +88,12 @@ export function alarmMetric(m: BrokerMetrics, watch: AlarmWatch): cloudwatch.IMe
       return isActiveMq ? m.metricQueueSize(watch.queue.name) : m.metricMessageCount(watch.queue);
     case 'queue-consumers':
       return m.metricConsumerCount(watch.queue);
+    case 'function-errors':
+      return new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        dimensionsMap: { FunctionName: watch.functionName },
+        statistic: cloudwatch.Stats.SUM,
+      });
   }
 }

@@ -75,6 +75,10 @@ export class MqNetwork extends Construct {
   public readonly mqApiEndpoint?: ec2.InterfaceVpcEndpoint;
   /** Present when `s3Endpoint` is true. */
   public readonly s3Endpoint?: ec2.InterfaceVpcEndpoint;
+  /** Present once `addLambdaConsumerEndpoints` was called. */
+  public lambdaEndpoint?: ec2.InterfaceVpcEndpoint;
+  /** Present once `addLambdaConsumerEndpoints` was called. */
+  public stsEndpoint?: ec2.InterfaceVpcEndpoint;
   /** The security group of the interface endpoints: HTTPS from the VPC. */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
   public readonly flowLogGroup: logs.LogGroup;
@@ -221,5 +225,47 @@ export class MqNetwork extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * Endpoints for Lambda functions consuming broker queues (event source mappings): Lambda's pollers
+   * run in the broker subnets with the broker's security group and call Lambda, STS and Secrets
+   * Manager from there, so the VPC gets Lambda and STS interface endpoints (Secrets Manager's is
+   * already here) whose policies allow only invoking these functions and assuming these roles.
+   * Call it once, only for an environment with consumers. Source:
+   * https://docs.aws.amazon.com/lambda/latest/dg/process-mq-messages-with-lambda.html (network).
+   */
+  public addLambdaConsumerEndpoints(consumers: { readonly functionArns: readonly string[]; readonly roleArns: readonly string[] }): void {
+    if (this.lambdaEndpoint) throw new Error(`${this.node.path}: addLambdaConsumerEndpoints was already called`);
+    const endpoint = (id: string, service: ec2.InterfaceVpcEndpointAwsService) =>
+      this.vpc.addInterfaceEndpoint(id, {
+        service,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        privateDnsEnabled: true,
+        securityGroups: [this.endpointSecurityGroup],
+        open: false,
+      });
+    this.lambdaEndpoint = endpoint('LambdaEndpoint', ec2.InterfaceVpcEndpointAwsService.LAMBDA);
+    // The pollers invoke the consumer functions (any version or alias of them), nothing else.
+    const unqualified = (arn: string) => (Token.isUnresolved(arn) ? arn : arn.split(':').slice(0, 7).join(':'));
+    const functions = [...new Set(consumers.functionArns.map(unqualified))];
+    this.lambdaEndpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeTheConsumerFunctionsOnly',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['lambda:InvokeFunction'],
+        resources: functions.flatMap((f) => [f, `${f}:*`]),
+      }),
+    );
+    this.stsEndpoint = endpoint('StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS);
+    // Lambda assumes the consumer functions' execution roles, nothing else.
+    this.stsEndpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeTheConsumerRolesOnly',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sts:AssumeRole'],
+        resources: [...new Set(consumers.roleArns)],
+      }),
+    );
   }
 }
