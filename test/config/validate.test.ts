@@ -280,7 +280,7 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   [
     'acknowledged rule no config field causes',
     (c) => (c.compliance = { acknowledge: [{ rule: 'AmazonMQ-MQP.1', path: 'brokers[0]', reason: 'reviewed with security' }] }),
-    'compliance.acknowledge[0].rule: "AmazonMQ-MQP.1" is not a finding that a config field causes; allowed: AmazonMQ-MQ.2, AmazonMQ-MQ.4, AmazonMQ-MQ.5, AmazonMQ-MQ.6, AmazonMQ-MQP.4 (the pack\'s other rules check what the platform always does)',
+    'compliance.acknowledge[0].rule: "AmazonMQ-MQP.1" is not a finding that a config field causes; allowed: AmazonMQ-MQ.2, AmazonMQ-MQ.4, AmazonMQ-MQ.5, AmazonMQ-MQ.6, AmazonMQ-MQP.4, AmazonMQ-MQP.7 (the pack\'s other rules check what the platform always does)',
   ],
   [
     'acknowledged path that does not cause the rule',
