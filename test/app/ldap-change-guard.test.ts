@@ -83,7 +83,7 @@ describe('change guard on an LDAP broker (protected)', () => {
   }, 60_000);
 });
 
-test('moving a protected simple broker to LDAP is refused: its broker users go', () => {
+test('moving a protected simple broker to LDAP is refused: the broker is replaced and its broker users go', () => {
   const simpleBase: Baseline = {
     ref: 'fixture',
     environment: 'guarded',
@@ -91,6 +91,8 @@ test('moving a protected simple broker to LDAP is refused: its broker users go',
     snapshotsInWorkingTree: true,
   };
   const message = refusal(onLdap(true), simpleBase);
-  expect(message).toMatch(/broker amq-guarded[^\n]*locks clients out: a broker user is removed/);
+  // AuthenticationStrategy replaces the broker (CloudFormation), and its users and their secrets go.
+  expect(message).toMatch(/broker amq-guarded[^\n]*will be deleted and recreated[^\n]*a broker user is removed/);
+  expect(message).toMatch(/"broker": "amq", "property": "AuthenticationStrategy"/);
   expect(message).toMatch(/secret mq-platform\/guarded\/amq\/app[^\n]*will be removed/);
 }, 120_000);
