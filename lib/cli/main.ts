@@ -1,8 +1,11 @@
+import { STSClient } from '@aws-sdk/client-sts';
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BrokerCredentials, BrokerDirectory, BrokerInfo, parseSecretJson } from '../client/broker-directory';
 import { MASK, buildConnectInfo, endpointsByProtocol } from '../client/connect-info';
 import { ldapLines } from '../client/ldap-info';
+import { buildTokenConnectInfo, tokenLines } from '../client/token-connect-info';
+import { cliTokenSource } from '../client/token-cli';
 import { engineForProtocol, parseEndpoint } from '../client/endpoint';
 import { MqPlatformError } from '../client/errors';
 import { createMessagingClient } from '../client/factory';
@@ -23,6 +26,8 @@ export interface CliDeps {
   readonly directory?: (props: { region?: string; profile?: string }) => BrokerDirectory;
   /** @default createMessagingClient */
   readonly messagingClient?: (engine: Engine, options: MessagingClientOptions) => MessagingClient;
+  /** STS client for IAM tokens. @default new STSClient(props) */
+  readonly sts?: (props: { region?: string; profile?: string }) => STSClient;
 }
 
 const OPTIONS = {
@@ -219,6 +224,12 @@ async function endpoints(ctx: Ctx, ref: string): Promise<number> {
 
 async function connectInfo(ctx: Ctx, ref: string): Promise<number> {
   const b = await describe(ctx, ref);
+  if (b.token) {
+    // IAM/OAuth 2.0: no secret to read; say how to get the token.
+    const info = buildTokenConnectInfo(b);
+    out(ctx, info, tokenLines(info).join('\n'));
+    return EXIT.OK;
+  }
   ctx.progress.update('reading credentials');
   const creds = await directory(ctx).credentials(b, ctx.values.user);
   const info = buildConnectInfo(b, creds, { showSecret: ctx.values['show-secret'] });
@@ -301,6 +312,14 @@ async function check(ctx: Ctx, ref: string): Promise<number> {
   }
 
   let creds = localCredentials(ctx);
+  // A token broker: the password is a token (STS for IAM; MQ_PLATFORM_TOKEN or client credentials for OAuth 2.0).
+  const tokenSource =
+    !creds && broker?.token
+      ? cliTokenSource(broker.token, ctx.deps.env, () =>
+          (ctx.deps.sts ?? ((p) => new STSClient(p)))({ region: ctx.region, profile: ctx.values.profile }),
+        )
+      : undefined;
+  if (tokenSource) creds = { username: broker!.token!.kind, password: '', source: `${broker!.token!.kind} token` };
   if (!creds) {
     broker ??= await describe(ctx, ref);
     ctx.progress.update('reading credentials');
@@ -316,6 +335,7 @@ async function check(ctx: Ctx, ref: string): Promise<number> {
     connectTimeoutMs: Math.min(timeoutMs, 10000),
     backoff: { maxAttempts: 2, initialDelayMs: 250 },
     autoReconnect: false,
+    ...(tokenSource ? { tokenSource } : {}),
   });
   try {
     ctx.progress.update(`connecting to ${label}`);

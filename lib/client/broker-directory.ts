@@ -13,6 +13,14 @@ export const TAG_BROKER = TAG_KEYS.broker;
 export const TAG_USERNAME = TAG_KEYS.username;
 export const TAG_APPLICATION_SECRET = TAG_KEYS.applicationSecret;
 
+/** A RabbitMQ broker with token authentication: how clients get their token (never a token itself). */
+export interface TokenAuthenticationInfo {
+  /** `iam`: the application's STS web identity token; `oauth2`: its identity provider's access token. */
+  readonly kind: 'iam' | 'oauth2';
+  /** The audience (resource server id) the tokens must carry. */
+  readonly audience?: string;
+}
+
 /** An LDAP broker's directory settings, as DescribeBroker reports them (never the service account's password). */
 export interface LdapInfo {
   /** Where the broker connects: `ldaps://<host>:636`, the first one, then failover servers. */
@@ -70,6 +78,8 @@ export interface BrokerInfo extends BrokerListEntry {
   readonly ldap?: LdapInfo;
   /** LDAP brokers: the `mq-platform:application-secret` tag, the secret of the directory user applications connect as. */
   readonly applicationSecret?: string;
+  /** IAM or OAuth 2.0 brokers (CONFIG_MANAGED): the kind of token and its audience, from the platform's tags. */
+  readonly token?: TokenAuthenticationInfo;
 }
 
 /** Broker credentials from its Secrets Manager secret. */
@@ -277,6 +287,7 @@ function toInfo(d: DescribeBrokerResponse): BrokerInfo {
     ...(d.AuthenticationStrategy ? { authenticationStrategy: String(d.AuthenticationStrategy).toUpperCase() } : {}),
     ...(d.LdapServerMetadata ? { ldap: toLdapInfo(d.LdapServerMetadata) } : {}),
     ...(d.Tags?.[TAG_APPLICATION_SECRET] ? { applicationSecret: d.Tags[TAG_APPLICATION_SECRET] } : {}),
+    ...tokenInfo(d),
   };
 }
 
@@ -293,4 +304,12 @@ function toLdapInfo(m: NonNullable<DescribeBrokerResponse['LdapServerMetadata']>
     roleSearchSubtree: m.RoleSearchSubtree,
     roleName: m.RoleName,
   };
+}
+
+/** A token broker (CONFIG_MANAGED): iam or oauth2 and the audience, from the mq-platform tags (oauth2 when untagged). */
+function tokenInfo(d: DescribeBrokerResponse): { token?: TokenAuthenticationInfo } {
+  if (String(d.AuthenticationStrategy ?? '').toUpperCase() !== 'CONFIG_MANAGED') return {};
+  const kind = d.Tags?.[TAG_KEYS.authentication] === 'iam' ? 'iam' : 'oauth2';
+  const audience = d.Tags?.[TAG_KEYS.tokenAudience];
+  return { token: { kind, ...(audience ? { audience } : {}) } };
 }

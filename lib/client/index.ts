@@ -15,3 +15,5 @@ export * from './secret-credentials';
 export * from './token-source';
 export * from './token-iam';
 export * from './token-oauth2';
+export * from './token-connect-info';
+export * from './token-cli';

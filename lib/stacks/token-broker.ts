@@ -1,8 +1,9 @@
-import { CfnOutput, Validations, type Stack } from 'aws-cdk-lib';
+import { CfnOutput, Tags, Validations, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { isTokenAuthentication } from '../config/authentication-plan';
 import type { ResolvedBroker } from '../config/resolve';
 import * as names from '../contract/names';
+import { TAG_KEYS } from '../contract/tags';
 import type { MqBroker } from '../constructs/broker/mq-broker';
 import type { MqBrokerTokenAuthentication } from '../constructs/broker/token-authentication';
 
@@ -41,6 +42,9 @@ export function completeTokenBroker(stack: Stack, b: ResolvedBroker, broker: MqB
       reason: `sts:GetWebIdentityToken has no resource type; the statement allows tokens only for audience "${a.audience}", at most ${a.tokenLifetimeSeconds} s, signed RS256 or ES384 (sts:IdentityTokenAudience, sts:DurationSeconds, sts:SigningAlgorithm)`,
     });
   }
+  // What the CLI needs to get a token: Amazon MQ reports only CONFIG_MANAGED.
+  Tags.of(broker.resource).add(TAG_KEYS.authentication, a.strategy);
+  Tags.of(broker.resource).add(TAG_KEYS.tokenAudience, a.audience);
   const prefix = names.outputIdPrefix(b.name);
   new CfnOutput(stack, `${prefix}TokenAudience`, {
     value: a.audience,

@@ -34,6 +34,8 @@ describe('names every tool reads', () => {
       username: 'mq-platform:username',
       secretKind: 'mq-platform:secret-kind',
       applicationSecret: 'mq-platform:application-secret',
+      authentication: 'mq-platform:authentication',
+      tokenAudience: 'mq-platform:token-audience',
     });
   });
 });
