@@ -5,21 +5,67 @@ import { addEnvironment, type AddEnvironmentOptions, type EnvironmentStacks } fr
 import { normalizeTemplate } from './normalize-template';
 import * as cdkJson from '../../cdk.json';
 
+/** How newApp() builds an App; what a caller leaves out comes from the defaults (setAppDefaults). */
+export interface AppOptions {
+  /**
+   * Where synthesis writes the cloud assembly.
+   * @default - a new folder under the OS temporary directory
+   */
+  readonly outdir?: string;
+  /**
+   * aws-cdk-lib's built-in CloudFormation template validator (@aws/cloudformation-validate): it runs
+   * on every synth, whatever `@aws-cdk/core:validateAgainstDefaultRules` says (the flag only turns
+   * its findings into errors), and costs seconds per synth. `cdk synth`, `npm run compliance` and
+   * the snapshots keep it; unit tests that are not about it turn it off.
+   * @default - true, unless setAppDefaults() said otherwise
+   */
+  readonly cloudFormationValidation?: boolean;
+  /**
+   * A stack trace for every CloudFormation element (metadata `aws:cdk:creationStack`, shown in the
+   * validation report). Capturing them is a measurable part of synth; `CDK_DEBUG=1` brings them back.
+   * @default - true, unless setAppDefaults() said otherwise
+   */
+  readonly creationStackTraces?: boolean;
+}
+
+type AppDefaults = Required<Pick<AppOptions, 'cloudFormationValidation' | 'creationStackTraces'>>;
+const defaults: AppDefaults = { cloudFormationValidation: true, creationStackTraces: true };
+
+/**
+ * Changes what newApp() does when its caller does not say. Only the test setup does this
+ * (test/support/synth-defaults.ts): jest loads modules anew per test file, so it lasts one file.
+ */
+export function setAppDefaults(changes: Partial<AppDefaults>): AppDefaults {
+  const previous = { ...defaults };
+  Object.assign(defaults, changes);
+  return previous;
+}
+
 /**
  * An App with the context of cdk.json (feature flags, validation), as `cdk synth` builds it;
- * tests and tools use it so that they see what the CLI would.
+ * tests and tools use it so that they see what the CLI would. Takes the outdir or AppOptions.
  */
-export function newApp(outdir?: string): App {
-  return new App({ context: { ...cdkJson.context }, outdir });
+export function newApp(options?: string | AppOptions): App {
+  const o: AppOptions = typeof options === 'string' ? { outdir: options } : (options ?? {});
+  const traces = o.creationStackTraces ?? defaults.creationStackTraces;
+  return new App({
+    context: { ...cdkJson.context, ...(traces ? {} : { 'aws:cdk:disable-creation-stack-traces': true }) },
+    outdir: o.outdir,
+    builtinCloudFormationValidation: o.cloudFormationValidation ?? defaults.cloudFormationValidation,
+  });
 }
+
+/** What synthEnvironment() and environmentTemplates() take: the environment's options and the App's. */
+export interface SynthOptions extends AddEnvironmentOptions, Omit<AppOptions, 'outdir'> {}
 
 export function synthEnvironment(
   config: ResolvedConfig,
   outdir?: string,
-  options?: AddEnvironmentOptions,
+  options: SynthOptions = {},
 ): { app: App; stacks: EnvironmentStacks } {
-  const app = newApp(outdir);
-  const stacks = addEnvironment(app, config, options);
+  const { cloudFormationValidation, creationStackTraces, ...environment } = options;
+  const app = newApp({ outdir, cloudFormationValidation, creationStackTraces });
+  const stacks = addEnvironment(app, config, environment);
   return { app, stacks };
 }
 
@@ -28,7 +74,7 @@ export function synthEnvironment(
  * runs every validation, the replacement guard of a protected environment included (unless
  * `options.baseline` is false).
  */
-export function environmentTemplates(config: ResolvedConfig, options?: AddEnvironmentOptions): Record<string, CfnTemplate> {
+export function environmentTemplates(config: ResolvedConfig, options?: SynthOptions): Record<string, CfnTemplate> {
   const { app, stacks } = synthEnvironment(config, undefined, options);
   const assembly = app.synth();
   const out: Record<string, CfnTemplate> = {};

@@ -22,6 +22,7 @@ Commands:
   endpoints <broker>      endpoints of every protocol and the console URL
   connect-info <broker>   ready connection settings for amqplib, STOMP and JMS
   check <broker>          publish, consume and ack a tagged message; print the latency
+  drift [<broker>]        compare a RabbitMQ broker's live definitions with the config
 
 <broker> is a broker id, a broker name (orders-dev), or a config name with --env (orders).
 Run '${BIN} <command> --help' for the options of a command.
@@ -81,4 +82,24 @@ Options:
 ${GLOBAL}
 
 ${EXITS}`,
+  drift: `Usage: ${BIN} drift --env <name> [<broker>] [options]
+
+Compares the live RabbitMQ definitions (vhosts, exchanges, queues, bindings, policies,
+vhost limits) of the environment's brokers with config/<name>.json and prints every
+difference: + declared but missing, ~ differs, - on the broker but not declared (in the
+declared vhosts; the broker's amq.* exchanges and Amazon MQ's AWS-DEFAULT policies excepted).
+Reads as the broker's administrator through the management API (port 443 of the console
+URL), so it runs where the broker is reachable: inside its VPC.
+
+Options:
+      --config <file>          the config file (default: config/<name>.json)
+      --management-url <url>   read this management API instead of the broker's console
+                               URL (one broker), e.g. through a tunnel
+      --secret-json-file <p>   administrator credentials {"username": "...", "password": "..."}
+                               (else MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD, else the
+                               administrator's secret mq-platform/<env>/<broker>/<admin>)
+
+${GLOBAL}
+
+Exit codes: 0 no drift, 1 drift found, 2 error (config, credentials, network, usage)`,
 };

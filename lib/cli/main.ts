@@ -12,6 +12,7 @@ import { createMessagingClient } from '../client/factory';
 import { Engine, MessagingClient, MessagingClientOptions } from '../client/messaging-client';
 import { roundTrip } from '../client/round-trip';
 import { regionFromConfig } from './config-region';
+import { DRIFT_EXIT, driftOf, renderDrift } from './drift';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { BIN, HELP } from './help';
 import { OutputStream, Progress } from './progress';
@@ -43,6 +44,8 @@ const OPTIONS = {
   'ca-file': { type: 'string' },
   'secret-json-file': { type: 'string' },
   timeout: { type: 'string' },
+  'management-url': { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 type Values = {
@@ -59,6 +62,7 @@ const COMMAND_OPTS: Record<string, string[]> = {
   endpoints: [],
   'connect-info': ['user', 'show-secret'],
   check: ['user', 'endpoint', 'ca-file', 'secret-json-file', 'timeout'],
+  drift: ['management-url', 'secret-json-file', 'config'],
 };
 
 interface Ctx {
@@ -71,6 +75,7 @@ interface Ctx {
 /** Runs the CLI; resolves to the exit code. Never throws. */
 export async function main(argv: string[], deps: CliDeps): Promise<number> {
   let values: Values = {};
+  let command: string | undefined;
   const progress = new Progress(deps.stderr);
   try {
     let positionals: string[];
@@ -81,7 +86,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     } catch (e) {
       throw new MqPlatformError('usage', (e as Error).message.split('\n')[0], { hint: `run '${BIN} --help'` });
     }
-    const [command, ...rest] = positionals;
+    const [first, ...rest] = positionals;
+    command = first;
     if (!command) {
       if (values.help) {
         deps.stdout.write(HELP.main + '\n');
@@ -101,6 +107,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       if (!allowed.has(k))
         throw new MqPlatformError('usage', `option --${k} does not apply to ${command}`, { hint: `run '${BIN} ${command} --help'` });
     }
+    if (command === 'drift') return await drift(deps, values, progress, rest);
     const wantsBroker = command !== 'list';
     if (wantsBroker && rest.length !== 1) {
       throw new MqPlatformError('usage', rest.length ? `${command} takes one broker, got ${rest.length}` : `${command} needs a <broker>`, {
@@ -126,7 +133,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     }
   } catch (e) {
     progress.stop();
-    return reportError(e, values, deps);
+    const code = reportError(e, values, deps);
+    return command === 'drift' ? DRIFT_EXIT.ERROR : code;
   } finally {
     progress.stop();
   }
@@ -250,6 +258,28 @@ async function connectInfo(ctx: Ctx, ref: string): Promise<number> {
   if (info.ldap) lines.push(...ldapLines(info.ldap));
   out(ctx, info, lines.join('\n'));
   return EXIT.OK;
+}
+
+/** `drift [<broker>] --env <name>`: 0 no drift, 1 drift, 2 error (any). */
+async function drift(deps: CliDeps, values: Values, progress: Progress, rest: string[]): Promise<number> {
+  if (!values.env) throw new MqPlatformError('usage', 'drift needs --env <name>', { hint: `run '${BIN} drift --help'` });
+  if (rest.length > 1) throw new MqPlatformError('usage', `drift takes at most one broker, got ${rest.length}`);
+  const region =
+    values.region ?? (!deps.env.AWS_REGION && !deps.env.AWS_DEFAULT_REGION ? regionFromConfig(values.env, deps.cwd) : undefined);
+  const ctx: Ctx = { deps, values, progress, region };
+  const result = await driftOf({
+    environment: values.env,
+    broker: rest[0],
+    configFile: values.config,
+    cwd: deps.cwd,
+    managementUrl: values['management-url'],
+    credentials: localCredentials(ctx),
+    directory: () => directory(ctx),
+    progress: (label) => progress.update(label),
+  });
+  const drifted = result.some((r) => r.differences.length > 0);
+  out(ctx, { drift: drifted, brokers: result }, renderDrift(result));
+  return drifted ? DRIFT_EXIT.DRIFT : DRIFT_EXIT.NONE;
 }
 
 function localCredentials(ctx: Ctx): BrokerCredentials | undefined {

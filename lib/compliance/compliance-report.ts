@@ -59,7 +59,7 @@ interface ReportFile {
 export function checkEnvironment(config: ResolvedConfig, options?: AddEnvironmentOptions): EnvironmentCompliance {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-compliance-'));
   try {
-    const app = newApp(outdir);
+    const app = newApp({ outdir, cloudFormationValidation: true });
     addEnvironment(app, config, options);
     addCompliance(app, config, 'all');
     try {

@@ -23,6 +23,7 @@ import type {
 import { partnerUsername } from '../contract/rotation';
 import { resolveAuthentication, type ResolvedAuthentication } from './authentication-plan';
 import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
+import { normalizeDefinitions, type RabbitMqDefinitions } from '../rabbitmq/definitions';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
 export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
@@ -118,6 +119,8 @@ export interface BrokerDraft {
   readonly alarms: readonly PlannedAlarm[];
   /** Lambda functions consuming this broker's queues (event source mappings). */
   readonly consumers: readonly ResolvedConsumer[];
+  /** RabbitMQ: the definitions the platform applies, defaults applied; undefined without `definitions`. */
+  readonly definitions?: RabbitMqDefinitions;
 }
 
 /** Names of the environment's stacks and shared resources (lib/contract/names). */
@@ -232,6 +235,7 @@ export function resolveBroker(
     tags: broker.tags ?? {},
     monitoring,
     consumers: resolveConsumers(broker.engine, broker.consumers),
+    ...(!isActiveMq && broker.definitions ? { definitions: normalizeDefinitions(broker.definitions, broker) } : {}),
   };
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }

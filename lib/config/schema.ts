@@ -13,6 +13,7 @@ import {
 } from '../amazonmq/engines';
 import { AuthenticationSchema } from './schema-authentication';
 import { ConsumersSchema } from './schema-consumers';
+import { DefinitionsSchema } from './schema-definitions';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -288,6 +289,7 @@ export const BrokerSchema = z
       .describe('Dead-letter queues to alarm on when not empty. Default: ActiveMQ [{ "name": "ActiveMQ.DLQ" }]; RabbitMQ none.'),
     alarms: AlarmSettingsSchema.optional(),
     consumers: ConsumersSchema,
+    definitions: DefinitionsSchema.optional(),
   })
   .describe('An Amazon MQ broker.');
 

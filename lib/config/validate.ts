@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AUTHENTICATION_RULES } from './rules/authentication-rules';
 import { BROKER_RULES } from './rules/broker-rules';
 import { CONSUMER_RULES } from './rules/consumer-rules';
+import { DEFINITIONS_RULES } from './rules/definitions-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
 import { LDAP_RULES } from './rules/ldap-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
@@ -27,7 +28,14 @@ export class ConfigValidationError extends Error {
  * tables in ./rules on whatever parsed, so that one run reports all problems at once.
  */
 const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_RULES];
-const ALL_BROKER_RULES = [...BROKER_RULES, ...MONITORING_BROKER_RULES, ...LDAP_RULES, ...AUTHENTICATION_RULES, ...CONSUMER_RULES];
+const ALL_BROKER_RULES = [
+  ...BROKER_RULES,
+  ...MONITORING_BROKER_RULES,
+  ...LDAP_RULES,
+  ...AUTHENTICATION_RULES,
+  ...CONSUMER_RULES,
+  ...DEFINITIONS_RULES,
+];
 
 export interface ValidationResult {
   /** The config, when it has no error (warnings allowed). */

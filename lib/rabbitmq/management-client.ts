@@ -57,7 +57,7 @@ export class RabbitMqManagementClient {
   private readonly timeoutMs: number;
   private readonly authorization: string;
 
-  constructor(private readonly options: ManagementClientOptions) {
+  constructor(protected readonly options: ManagementClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.fetchFn = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 10000;
@@ -123,7 +123,8 @@ export class RabbitMqManagementClient {
     }
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
+  /** One call of the API; subclasses (definitions) add their endpoints with it. */
+  protected async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
     const where = `${method} ${path}`;
     let res: Response;
     try {
@@ -133,6 +134,7 @@ export class RabbitMqManagementClient {
           authorization: this.authorization,
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),

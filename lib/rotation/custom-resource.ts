@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RabbitMqManagementClient, type RabbitMqPermission } from '../rabbitmq/management-client';
+import { rabbitMqDefinitions, type RabbitMqDefinitionsProperties } from './definitions-resource';
 import { jsonLogger, type Logger } from './log';
 import { administratorClient } from './rabbitmq-strategy';
 import { parseCredentials } from './secret-rotator';
@@ -39,7 +40,7 @@ export interface SeedBrokerUserSecretProperties {
   readonly Username: string;
 }
 
-export type MqPlatformResourceProperties = RabbitMqUserProperties | SeedBrokerUserSecretProperties;
+export type MqPlatformResourceProperties = RabbitMqUserProperties | SeedBrokerUserSecretProperties | RabbitMqDefinitionsProperties;
 
 export interface CustomResourceResponse {
   readonly PhysicalResourceId: string;
@@ -70,6 +71,8 @@ export async function onCustomResourceEvent(
       return rabbitMqUser(event, props, deps, log);
     case 'SeedBrokerUserSecret':
       return seedBrokerUserSecret(event, props, deps, log);
+    case 'RabbitMqDefinitions':
+      return rabbitMqDefinitions(event, props, deps, log);
     default:
       throw new Error(`unknown custom resource kind ${String((props as { Kind?: unknown }).Kind)}`);
   }

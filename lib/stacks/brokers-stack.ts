@@ -114,12 +114,16 @@ export class BrokersStack extends Stack {
       // LDAP brokers have no broker users: nothing to rotate (synth says so).
       // Token brokers without internal users have no password either (plan warning token-rotation).
       if (!completeLdapBroker(this, b, broker) && !completeTokenBroker(this, b, broker))
-        this.credentialRotation.addBroker(broker, {
-          credentials: b.rotation.window,
-          administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
-          brokerUsers: b.rotation.brokerUserWindow,
-          allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
-        });
+        this.credentialRotation.addBroker(
+          broker,
+          {
+            credentials: b.rotation.window,
+            administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
+            brokerUsers: b.rotation.brokerUserWindow,
+            allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
+          },
+          { definitions: b.definitions },
+        );
 
       addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups);
       addOutputs(this, b, broker);

@@ -222,6 +222,12 @@ const cases: Array<[string, () => Mutable, (c: Mutable) => void, string, ('error
     (c) => (auth(c).scopeAliases = { admins: [] }),
     'brokers[1].authentication.scopeAliases.admins: [] maps to no scope; allowed: at least one RabbitMQ scope',
   ],
+  [
+    'token-definitions',
+    iamConfig,
+    (c) => (rmq(c).definitions = { vhosts: [{ name: 'orders' }] }),
+    'brokers[1].definitions: "(set)" cannot be applied: the platform applies definitions as the broker administrator, and a broker on token authentication without internal users has none; allowed: remove them, or set authentication.internalUsers to true with an administrator',
+  ],
   ['token-rotation', iamConfig, () => undefined, rotationWarning('iam'), 'warning'],
   ['token-rotation', oauthConfig, () => undefined, rotationWarning('oauth2'), 'warning'],
   [

@@ -239,4 +239,15 @@ export const AUTHENTICATION_RULES: readonly BrokerRule[] = [
       'warning',
     );
   }),
+
+  // The platform applies definitions through the management API as the administrator (a password user).
+  brokerRule('token-definitions', S.rabbitMqAuthentication, (b, ctx, report) => {
+    const a = token(b);
+    if (!a || b.engine !== 'RABBITMQ' || !tokenOnly(a) || b.definitions === undefined) return;
+    report(
+      at('brokers', ctx.index, 'definitions'),
+      '(set)',
+      'cannot be applied: the platform applies definitions as the broker administrator, and a broker on token authentication without internal users has none; allowed: remove them, or set authentication.internalUsers to true with an administrator',
+    );
+  }),
 ];

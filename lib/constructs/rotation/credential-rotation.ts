@@ -10,6 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BROKERS_ENV } from '../../contract/rotation';
+import type { RabbitMqDefinitions } from '../../rabbitmq/definitions';
 import type { MqBroker } from '../broker/mq-broker';
 import { allowCloudWatchLogs, customerManagedKey } from '../encryption/customer-managed-key';
 import { createAlarm } from '../monitoring/alarm-factories';
@@ -294,7 +295,7 @@ export class MqCredentialRotation extends Construct {
    * - RabbitMQ: a custom resource per pair creates both users and their permissions through the
    *   management API, as the administrator.
    */
-  public addBroker(broker: MqBroker, schedules: CredentialRotationSchedules): void {
+  public addBroker(broker: MqBroker, schedules: CredentialRotationSchedules, extras: CredentialRotationBrokerExtras = {}): void {
     const isActiveMq = broker.engine === 'ACTIVEMQ';
     const grantee = new ManagedPolicyGrantee(this.role, this.policy);
     const pairSecrets = broker.credentials.map((c) => c.secret);
@@ -394,6 +395,24 @@ export class MqCredentialRotation extends Construct {
     // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html,
     // RotateImmediately), so the users it logs in with must be there.
     const prerequisites = new Map<string, Construct>();
+    // RabbitMQ definitions (vhosts, queues, policies, ...) before the users whose permissions name their vhosts.
+    let definitions: CustomResource | undefined;
+    if (!isActiveMq && extras.definitions) {
+      if (!admin) throw new Error(`${broker.brokerName}: RabbitMQ definitions need the broker's administrator`);
+      definitions = new CustomResource(this, `RabbitMqDefinitions-${broker.node.id}`, {
+        serviceToken: this.function.functionArn,
+        resourceType: 'Custom::MqPlatformRabbitMqDefinitions',
+        properties: {
+          Kind: 'RabbitMqDefinitions',
+          BrokerId: broker.brokerId,
+          ManagementUrl: Fn.select(0, broker.endpoints('CONSOLE')),
+          AdministratorSecretArn: admin.secret.secretArn,
+          // One JSON string: CloudFormation would turn numbers and booleans of nested properties into strings.
+          Definitions: JSON.stringify(extras.definitions),
+        },
+      });
+      definitions.node.addDependency(this.securityGroup, broker.securityGroup);
+    }
     broker.users.forEach((user, i) => {
       if (!user.partnerUsername) return;
       const app = broker.credentials[i];
@@ -428,6 +447,7 @@ export class MqCredentialRotation extends Construct {
         });
         // The management API is reachable only once both security groups let the function in.
         users.node.addDependency(this.securityGroup, broker.securityGroup);
+        if (definitions) users.node.addDependency(definitions);
         prerequisites.set(user.username, users);
       }
     });
@@ -457,6 +477,12 @@ export interface CredentialRotationSchedules {
   readonly brokerUsers?: CredentialRotationSchedule;
   /** ActiveMQ: whether rotation may reboot the broker (false: a single instance without the opt-in). @default true */
   readonly allowReboot?: boolean;
+}
+
+/** What else the function creates on a broker. */
+export interface CredentialRotationBrokerExtras {
+  /** RabbitMQ: definitions applied through the management API as the administrator, before the users. @default - none (no definitions custom resource) */
+  readonly definitions?: RabbitMqDefinitions;
 }
 
 /** What the construct writes into the function's environment (lib/rotation/types.ts BrokerTarget). */

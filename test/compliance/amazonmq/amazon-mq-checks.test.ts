@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as amazonmq from 'aws-cdk-lib/aws-amazonmq';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AmazonMqChecks, type AmazonMqChecksProps } from '../../../lib/compliance/amazonmq/amazon-mq-checks';
+import { plainApp } from '../../support/apps';
 
 const compliantBroker: amazonmq.CfnBrokerProps = {
   brokerName: 'orders-prod',
@@ -28,7 +29,7 @@ function findings(
   props: AmazonMqChecksProps = { production: true, requiredTagKeys: ['owner'] },
   extra?: (s: Stack) => void,
 ) {
-  const stack = new Stack(new App(), 'Test');
+  const stack = new Stack(plainApp(), 'Test');
   new amazonmq.CfnBroker(stack, 'Broker', { tags: [{ key: 'owner', value: 'team' }], ...compliantBroker, ...edit });
   extra?.(stack);
   const report = new AmazonMqChecks(stack, props).validateScope(stack);

@@ -1,11 +1,12 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
+import { plainApp } from '../../support/apps';
 
 function build(props: Partial<MqBrokerProps> = {}, extra?: (stack: Stack, broker: MqBroker) => void) {
-  const app = new App();
+  const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
@@ -355,7 +356,7 @@ describe('MqBroker (RabbitMQ cluster)', () => {
 });
 
 describe('MqBroker.fromBrokerAttributes', () => {
-  const stack = new Stack(new App(), 'Consumer', { env: { region: 'eu-west-1', account: '111122223333' } });
+  const stack = new Stack(plainApp(), 'Consumer', { env: { region: 'eu-west-1', account: '111122223333' } });
   const broker = MqBroker.fromBrokerAttributes(stack, 'Orders', {
     brokerId: 'b-1234a5b6-78cd-901e-2fab-3c45d6e178f9',
     brokerName: 'orders-prod',
@@ -390,7 +391,7 @@ describe('MqBroker.fromBrokerAttributes', () => {
     ['grantDescribe', (b: typeof broker, r: iam.IGrantable) => b.grantDescribe(r), 'mq:DescribeBroker'],
     ['grantReboot', (b: typeof broker, r: iam.IGrantable) => b.grantReboot(r), 'mq:RebootBroker'],
   ])('%s returns a Grant on the broker ARN', (_name, grant, actions) => {
-    const s = new Stack(new App(), 'Grants', { env: { region: 'eu-west-1', account: '111122223333' } });
+    const s = new Stack(plainApp(), 'Grants', { env: { region: 'eu-west-1', account: '111122223333' } });
     const b = MqBroker.fromBrokerAttributes(s, 'Orders', {
       brokerId: 'b-1',
       brokerName: 'orders-prod',

@@ -1,11 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { newApp } from '../../../lib/app/synth';
 import { MqNetwork } from '../../../lib/constructs/network/mq-network';
+import { plainApp } from '../../support/apps';
 
 describe('MqNetwork', () => {
-  const app = new App();
+  const app = plainApp();
   const stack = new Stack(app, 'Net', { env: { region: 'eu-west-1' } });
   new MqNetwork(stack, 'Network', {
     cidr: '10.20.0.0/16',
