@@ -1,4 +1,5 @@
 import { TOKEN_AUTHENTICATION_STRATEGY } from '../amazonmq/authentication';
+import type { BrokerConfig } from './schema';
 import type { LdapAuthenticationConfig } from './schema-authentication-ldap';
 import type {
   AuthenticationConfig,
@@ -160,4 +161,16 @@ function resolveOAuth2(auth: OAuth2AuthenticationConfig): ResolvedTokenAuthentic
 /** The entries as rabbitmq.conf text, one `key = value` per line. */
 export function formatRabbitMqConf(entries: readonly RabbitMqConfEntry[]): string {
   return entries.map((e) => `${e.key} = ${e.value}`).join('\n') + (entries.length ? '\n' : '');
+}
+
+/**
+ * The broker configuration's part for token authentication (issue 11's ConfigurationContribution
+ * contract): the rabbitmq.conf entries of IAM/OAuth 2.0, under the field "authentication".
+ * Undefined for simple and LDAP brokers.
+ */
+export function authenticationContribution(
+  broker: Pick<BrokerConfig, 'authentication'>,
+): { readonly field: 'authentication'; readonly rabbitMqConf: readonly RabbitMqConfEntry[] } | undefined {
+  const a = resolveAuthentication(broker.authentication);
+  return isTokenAuthentication(a) ? { field: 'authentication', rabbitMqConf: a.rabbitMqConf } : undefined;
 }
