@@ -76,7 +76,7 @@ Options:
                                IAM brokers: a token from STS GetWebIdentityToken with your AWS
                                credentials; OAuth 2.0 brokers: MQ_PLATFORM_TOKEN, or the client-
                                credentials flow with MQ_PLATFORM_TOKEN_ENDPOINT, MQ_PLATFORM_CLIENT_ID
-                               and MQ_PLATFORM_CLIENT_SECRET
+                               and MQ_PLATFORM_CLIENT_SECRET; with --endpoint, MQ_PLATFORM_TOKEN
       --timeout <ms>           time allowed for the round trip (default 15000)
 
 ${GLOBAL}

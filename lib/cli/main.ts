@@ -6,6 +6,7 @@ import { MASK, buildConnectInfo, endpointsByProtocol } from '../client/connect-i
 import { ldapLines } from '../client/ldap-info';
 import { buildTokenConnectInfo, tokenLines } from '../client/token-connect-info';
 import { cliTokenSource } from '../client/token-cli';
+import { TokenSource } from '../client/token-source';
 import { engineForProtocol, parseEndpoint } from '../client/endpoint';
 import { MqPlatformError } from '../client/errors';
 import { createMessagingClient } from '../client/factory';
@@ -343,13 +344,20 @@ async function check(ctx: Ctx, ref: string): Promise<number> {
 
   let creds = localCredentials(ctx);
   // A token broker: the password is a token (STS for IAM; MQ_PLATFORM_TOKEN or client credentials for OAuth 2.0).
-  const tokenSource =
-    !creds && broker?.token
+  const envToken = ctx.deps.env.MQ_PLATFORM_TOKEN;
+  const tokenSource = creds
+    ? undefined
+    : broker?.token
       ? cliTokenSource(broker.token, ctx.deps.env, () =>
           (ctx.deps.sts ?? ((p) => new STSClient(p)))({ region: ctx.region, profile: ctx.values.profile }),
         )
-      : undefined;
-  if (tokenSource) creds = { username: broker!.token!.kind, password: '', source: `${broker!.token!.kind} token` };
+      : envToken && v.endpoint?.length
+        ? new TokenSource(async () => ({ token: envToken })) // a token broker reached through --endpoint
+        : undefined;
+  if (tokenSource) {
+    const kind = broker?.token?.kind ?? 'token';
+    creds = { username: kind, password: '', source: `${kind === 'token' ? 'MQ_PLATFORM_TOKEN' : `${kind} token`}` };
+  }
   if (!creds) {
     broker ??= await describe(ctx, ref);
     ctx.progress.update('reading credentials');

@@ -24,6 +24,7 @@ import {
   type MessagingClientOptions,
 } from '../../lib/client';
 import { RabbitBroker, TestCa, freePort, makeCa, tempDir } from './harness/brokers';
+import { runCli } from './harness/cli';
 import { once } from './harness/helpers';
 
 const AUDIENCE = 'rabbitmq';
@@ -238,6 +239,35 @@ describe('OAuth 2.0: tokens issued by the test, checked by the real broker', () 
     await broker.restart();
     await reconnected;
     await roundTrip(c, { queue: `it.oauth.reconnect.${Date.now()}` });
+  });
+});
+
+describe('CLI check with a token (MQ_PLATFORM_TOKEN) through the endpoint override', () => {
+  const check = [
+    `${AUDIENCE}.configure:*/mq-platform.check.*`,
+    `${AUDIENCE}.write:*/mq-platform.check.*`,
+    `${AUDIENCE}.write:*/amq.default`,
+    `${AUDIENCE}.read:*/mq-platform.check.*`,
+  ];
+  const cli = (token: string) =>
+    runCli(['check', 'local-oauth', '--endpoint', `amqps://127.0.0.1:${broker.port}`, '--ca-file', ca.caFile], {
+      MQ_PLATFORM_TOKEN: token,
+    });
+
+  test('a valid token: round trip, exit 0, the token never printed', async () => {
+    const token = sign(claims({ scope: check }));
+    const r = await cli(token);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OK local-oauth: round trip [\d.]+ ms via amqps:\/\/127\.0\.0\.1:\d+ \[RabbitMQ\/3\./);
+    expect(r.stdout).not.toContain(token);
+  });
+
+  test('an expired token: exit 4', async () => {
+    const token = sign(claims({ scope: check, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 60 }));
+    const r = await cli(token);
+    expect(r.code).toBe(4);
+    expect(r.stderr + r.stdout).not.toContain(token);
   });
 });
 
