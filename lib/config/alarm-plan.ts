@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
 import { maxConnections } from '../amazonmq/catalog';
 import type { DeploymentMode, Engine } from '../amazonmq/engines';
+import { RABBITMQ_CLUSTER_NODES } from '../amazonmq/rabbitmq-limits';
+import type { EffectiveLimits } from './resolve-configuration';
 import { brokerDimensionValues, DEFAULT_VIRTUAL_HOST, publishesQueueMetrics } from '../amazonmq/metrics';
 import type { AlarmQueue, PlannedAlarm } from '../contract/alarms';
 import { alarmName } from '../contract/names';
@@ -21,12 +23,15 @@ export interface AlarmPlanInput {
   readonly deploymentMode: DeploymentMode;
   readonly instanceType: string;
   readonly monitoring: ResolvedBrokerMonitoring;
+  /**
+   * RabbitMQ: the limits the broker enforces (configured, else Amazon MQ's default for its version,
+   * size and mode; lib/config/resolve-configuration.ts effectiveRabbitMqLimits).
+   * @default - the instance type's maximum (lib/amazonmq/catalog maxConnections)
+   */
+  readonly limits?: EffectiveLimits;
   /** Lambda consumers: their functions' errors and the depth of the queues they consume. @default - none */
   readonly consumers?: readonly ResolvedConsumer[];
 }
-
-/** Nodes of a RabbitMQ cluster (rabbitmq-broker-architecture-cluster). */
-const RABBITMQ_CLUSTER_NODES = 3;
 
 /**
  * Every alarm of one broker: health (CPU, memory, storage, connections), queue depth (any queue,
@@ -102,22 +107,41 @@ export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): Pla
       missingDataBreaches: false,
     });
   }
-  const perInstance = maxConnections(b.engine, b.instanceType) ?? 0;
-  // ActiveMQ's limit is per wire protocol; the total count against it warns early. A cluster's ConnectionCount is the sum of its nodes.
-  const connectionLimit = b.engine === 'RABBITMQ' && isCluster ? perInstance * RABBITMQ_CLUSTER_NODES : perInstance;
-  const connectionThreshold = Math.floor((connectionLimit * s.connectionsPercent) / 100);
-  add('Connections', true, {
-    alarmName: name('connections'),
-    description:
-      `${title}: ${connectionThreshold} connections or more, ${s.connectionsPercent}% of the ${connectionLimit} ${b.engine === 'ACTIVEMQ' ? 'per protocol' : isCluster ? 'of the cluster' : ''} that ${b.instanceType} accepts; new clients will be refused at the limit. First: look for clients leaking connections (no pooling); scale the instance type if the load is real.`.replace(
-        / {2}/g,
-        ' ',
-      ),
-    watch: { kind: 'connections' },
-    threshold: connectionThreshold,
-    comparison: 'at-or-above',
-    missingDataBreaches: false,
-  });
+  if (b.engine === 'ACTIVEMQ') {
+    // ActiveMQ's limit is per wire protocol; the total count against it warns early.
+    const limit = maxConnections(b.engine, b.instanceType) ?? 0;
+    const threshold = Math.floor((limit * s.connectionsPercent) / 100);
+    add('Connections', true, {
+      alarmName: name('connections'),
+      description: `${title}: ${threshold} connections or more, ${s.connectionsPercent}% of the ${limit} per protocol that ${b.instanceType} accepts; new clients will be refused at the limit. First: look for clients leaking connections (no pooling); scale the instance type if the load is real.`,
+      watch: { kind: 'connections' },
+      threshold,
+      comparison: 'at-or-above',
+      missingDataBreaches: false,
+    });
+  } else {
+    // A node refuses connections at its own limit (connection_max). A cluster's ConnectionCount is
+    // the sum of its nodes, which reaches a threshold below one node's limit before any node can
+    // reach that limit: the alarm fires first however unevenly clients spread.
+    const own = b.limits?.connectionsPerNode;
+    const limit = own?.value ?? maxConnections(b.engine, b.instanceType) ?? 0;
+    const origin =
+      own?.origin === 'configured'
+        ? 'configured'
+        : own?.origin === 'default'
+          ? `Amazon MQ's default for ${b.instanceType} ${isCluster ? 'clusters' : 'single instances'} on RabbitMQ ${b.engineVersion}`
+          : `the maximum of ${b.instanceType}`;
+    const threshold = Math.floor((limit * s.connectionsPercent) / 100);
+    const what = isCluster ? `connections across the ${RABBITMQ_CLUSTER_NODES} nodes` : 'connections';
+    add('Connections', true, {
+      alarmName: name('connections'),
+      description: `${title}: ${threshold} ${what} or more, ${s.connectionsPercent}% of the ${limit} one node accepts (connection_max, ${origin}); a node refuses new clients at its limit. First: look for clients leaking connections (no pooling); raise connection_max (configuration.rabbitmq.limits.connectionsPerNode) or scale the instance type if the load is real.`,
+      watch: { kind: 'connections' },
+      threshold,
+      comparison: 'at-or-above',
+      missingDataBreaches: false,
+    });
+  }
 
   // Depth of any queue, including queues created at run time.
   if (publishesQueueMetrics(b.engine, b.engineVersion)) {

@@ -85,7 +85,8 @@ export function permissionScopes(prefix: string, permissions: readonly ScopePerm
   for (const p of permissions) {
     for (const kind of ['configure', 'write', 'read'] as const) {
       const resource = p[kind];
-      if (resource !== undefined) scopes.push(`${prefix}${kind}:${p.vhost}/${resource}`);
+      // The vhost part ends at the first "/": the default vhost "/" is written %2F (RabbitMQ OAuth 2.0 docs).
+      if (resource !== undefined) scopes.push(`${prefix}${kind}:${p.vhost.replace(/\//g, '%2F')}/${resource}`);
     }
   }
   for (const t of tags) scopes.push(`${prefix}tag:${t}`);

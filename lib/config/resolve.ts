@@ -3,6 +3,12 @@ import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_PROTOCOLS, DEFAULT_STORAGE_TYPE } f
 import type { PlannedAlarm } from '../contract/alarms';
 import * as names from '../contract/names';
 import { planBrokerAlarmList } from './alarm-plan';
+import {
+  effectiveRabbitMqLimits,
+  resolveBrokerConfiguration,
+  type BrokerConfigurationModel,
+  type EffectiveLimits,
+} from './resolve-configuration';
 import { resolveBrokerMonitoring, resolveMonitoring, type ResolvedBrokerMonitoring, type ResolvedMonitoring } from './resolve-monitoring';
 import { offWindowRotation, rotationWindow, shiftWindow, type RotationWindow } from './rotation-schedule';
 import type {
@@ -21,7 +27,7 @@ import type {
   StorageType,
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
-import { resolveAuthentication, type ResolvedAuthentication } from './authentication-plan';
+import { authenticationContribution, resolveAuthentication, type ResolvedAuthentication } from './authentication-plan';
 import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
 import { normalizeDefinitions, type RabbitMqDefinitions } from '../rabbitmq/definitions';
 
@@ -115,6 +121,16 @@ export interface BrokerDraft {
   readonly tags: Readonly<Record<string, string>>;
   /** Alarm settings, named queues and dead-letter queues. */
   readonly monitoring: ResolvedBrokerMonitoring;
+  /**
+   * The broker's Amazon MQ configuration (rabbitmq.conf entries or the ActiveMQ XML parts), its own
+   * plus what features contribute (see resolveBrokerConfiguration). @default - none: no Configuration resource
+   */
+  readonly configuration?: BrokerConfigurationModel;
+  /**
+   * RabbitMQ: the resource limits the broker enforces (configured, else Amazon MQ's default for its
+   * version, size and mode), which alarms and definition counts are checked against. @default - none (ActiveMQ)
+   */
+  readonly limits?: EffectiveLimits;
   /** Every alarm of the broker: the alarm stack builds them, the dashboard shows them. */
   readonly alarms: readonly PlannedAlarm[];
   /** Lambda functions consuming this broker's queues (event source mappings). */
@@ -188,6 +204,9 @@ export function resolveBroker(
     timeZone: broker.maintenanceWindow?.timeZone ?? DEFAULT_MAINTENANCE_WINDOW.timeZone,
   };
   const monitoring = resolveBrokerMonitoring(broker, options.monitoring);
+  // Features that add rabbitmq.conf entries or ActiveMQ elements append their ConfigurationContribution to this list.
+  const configuration = resolveBrokerConfiguration(broker, [authenticationContribution(broker)]);
+  const limits = effectiveRabbitMqLimits(broker);
   const window = isActiveMq ? rotationWindow(maintenanceWindow, frequency) : offWindowRotation(maintenanceWindow, frequency);
   const resolved = {
     name: broker.name,
@@ -236,6 +255,8 @@ export function resolveBroker(
     monitoring,
     consumers: resolveConsumers(broker.engine, broker.consumers),
     ...(!isActiveMq && broker.definitions ? { definitions: normalizeDefinitions(broker.definitions, broker) } : {}),
+    ...(configuration ? { configuration } : {}),
+    ...(limits ? { limits } : {}),
   };
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }

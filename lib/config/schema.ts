@@ -14,6 +14,7 @@ import {
 import { AuthenticationSchema } from './schema-authentication';
 import { ConsumersSchema } from './schema-consumers';
 import { DefinitionsSchema } from './schema-definitions';
+import { BrokerConfigurationSchema } from './schema-configuration';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -194,7 +195,9 @@ export const AlarmSettingsSchema = z
     connectionsPercent: z
       .number()
       .optional()
-      .describe("Alarm when connections are above this percent of the instance type's limit. Default: 80."),
+      .describe(
+        "Alarm when connections reach this percent of the limit the broker enforces (ActiveMQ: the instance type's per protocol; RabbitMQ: one node's connection_max, configured or Amazon MQ's default). Default: 80.",
+      ),
     periodMinutes: z.number().int().optional().describe('Alarm period in minutes: 1, 5, 10, 15, 30 or 60. Default: 5.'),
     evaluationPeriods: z.number().int().optional().describe('Periods an alarm looks at. Default: 3.'),
     datapointsToAlarm: z
@@ -290,6 +293,7 @@ export const BrokerSchema = z
     alarms: AlarmSettingsSchema.optional(),
     consumers: ConsumersSchema,
     definitions: DefinitionsSchema.optional(),
+    configuration: BrokerConfigurationSchema.optional(),
   })
   .describe('An Amazon MQ broker.');
 

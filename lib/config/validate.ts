@@ -3,6 +3,7 @@ import { AUTHENTICATION_RULES } from './rules/authentication-rules';
 import { BROKER_RULES } from './rules/broker-rules';
 import { CONSUMER_RULES } from './rules/consumer-rules';
 import { DEFINITIONS_RULES } from './rules/definitions-rules';
+import { CONFIGURATION_RULES } from './rules/configuration-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
 import { LDAP_RULES } from './rules/ldap-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
@@ -35,6 +36,7 @@ const ALL_BROKER_RULES = [
   ...AUTHENTICATION_RULES,
   ...CONSUMER_RULES,
   ...DEFINITIONS_RULES,
+  ...CONFIGURATION_RULES,
 ];
 
 export interface ValidationResult {

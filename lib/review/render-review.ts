@@ -243,8 +243,9 @@ function propertyLines(p: ResourceChange['properties'][number]): string[] {
   const tag = p.effect === 'replace' ? ' (requires replacement)' : p.effect === 'may-replace' ? ' (may require replacement)' : '';
   const details =
     p.details.length > MAX_DETAILS ? [...p.details.slice(0, MAX_DETAILS), `... ${p.details.length - MAX_DETAILS} more`] : p.details;
-  if (details.length === 1) return [`${p.name}${tag}: ${details[0]}`];
-  return [`${p.name}${tag}:`, ...details.map((d) => `  ${d}`)];
+  const note = p.note ? [`  ${p.note}`] : [];
+  if (details.length === 1) return [`${p.name}${tag}: ${details[0]}`, ...note];
+  return [`${p.name}${tag}:`, ...details.map((d) => `  ${d}`), ...note];
 }
 
 /** The in-place properties of a replaced resource, after the replacing ones. */

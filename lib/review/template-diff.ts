@@ -1,5 +1,6 @@
 import type { ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { TAG_KEYS } from '../contract/tags';
+import { configurationDataChange, configurationNote } from './configuration-changes';
 import { lockOutRule, statefulFacts, usersLockedOut, type StatefulFacts } from './update-behavior';
 
 /** The parts of a CloudFormation template the review reads. */
@@ -41,6 +42,8 @@ export interface PropertyChange {
    * LOCK_OUT_RULES): what happens to them, with `{clients}` where the broker goes.
    */
   readonly lockOut?: string;
+  /** What else a reviewer must know, e.g. that a configuration revision waits for a reboot. */
+  readonly note?: string;
 }
 
 export type ChangeKind = 'added' | 'removed' | 'replaced' | 'updated';
@@ -163,11 +166,13 @@ function diffStack(
       if (!sameJson(a, b)) {
         const rule = lockOutRule(after.Type, prop, a, b);
         const users = rule && prop === 'Users' ? ` (${usersLockedOut(a, b).join(', ')})` : '';
+        const note = configurationNote(after.Type, prop, newProps.EngineType);
         properties.push({
           name: prop,
           effect,
-          details: describeValueChange(a, b),
+          details: configurationDataChange(after.Type, prop, a, b) ?? describeValueChange(a, b),
           ...(rule ? { lockOut: rule.effect('{clients}') + users } : {}),
+          ...(note ? { note } : {}),
         });
         continue;
       }

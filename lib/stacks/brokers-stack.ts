@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ResolvedBroker, ResolvedClient, ResolvedConfig } from '../config/resolve';
 import { clientProtocols } from '../config/resolve';
+import { renderBrokerConfiguration } from '../config/resolve-configuration';
 import type { NetworkConfig } from '../config/schema';
 import * as names from '../contract/names';
 import { environmentSecretNamePrefix } from '../contract/names';
@@ -93,6 +94,7 @@ export class BrokersStack extends Stack {
         removalPolicy,
         ldap: ldapBrokerProps(this, b),
         tokenAuthentication: tokenBrokerProps(b),
+        ...(b.configuration ? { configuration: { data: renderBrokerConfiguration(b.configuration) } } : {}),
       });
       if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
       if (!props.protected && b.deploymentMode === 'SINGLE_INSTANCE') acknowledgeSingleInstance(broker);

@@ -12,7 +12,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
-import { resolveAuthentication, isTokenAuthentication } from '../../lib/config/authentication-plan';
+import { isTokenAuthentication, permissionScopes, resolveAuthentication } from '../../lib/config/authentication-plan';
 import {
   AmqpMessagingClient,
   MqPlatformError,
@@ -32,8 +32,12 @@ const ROLE = 'arn:aws:iam::123456789012:role/orders-service';
 const OTHER_ROLE = 'arn:aws:iam::123456789012:role/somebody-else';
 const CLIENT_ID = 'orders-service';
 const CLIENT_SECRET = crypto.randomBytes(12).toString('hex');
-// Publishing through the default exchange needs write on amq.default, as with internal users.
-const FULL = [`${AUDIENCE}.configure:*/it.*`, `${AUDIENCE}.write:*/it.*`, `${AUDIENCE}.write:*/amq.default`, `${AUDIENCE}.read:*/it.*`];
+// The scopes as the plan writes them (default vhost "/" as %2F); publishing through the default
+// exchange needs write on amq.default, as with internal users.
+const FULL = permissionScopes(`${AUDIENCE}.`, [
+  { vhost: '/', configure: 'it.*', write: 'it.*', read: 'it.*' },
+  { vhost: '/', write: 'amq.default' },
+]);
 
 let dir: string;
 let ca: TestCa;

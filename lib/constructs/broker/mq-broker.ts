@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Resource, Stack, Validations, type IResource } from 'aws-cdk-lib';
+import { ArnFormat, Fn, Lazy, RemovalPolicy, Resource, Stack, Validations, type IResource } from 'aws-cdk-lib';
 import * as amazonmq from 'aws-cdk-lib/aws-amazonmq';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -18,6 +18,7 @@ import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazon
 import { keyAlias, PLATFORM } from '../../contract/names';
 import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encryption/customer-managed-key';
 import { restrictSecretReads, type SecretReaders } from '../secrets/restrict-secret-reads';
+import { BrokerConfiguration } from './broker-configuration';
 import { BrokerCredentials } from './broker-credentials';
 import { ldapServerResources, type MqBrokerLdap } from './ldap-server';
 import {
@@ -29,7 +30,7 @@ import {
   type MqBrokerTokenAuthentication,
 } from './token-authentication';
 import type { RabbitMqConfEntry } from '../../config/authentication-plan';
-import { DEFAULT_IAM_TOKEN_LIFETIME_SECONDS } from '../../config/authentication-plan';
+import { DEFAULT_IAM_TOKEN_LIFETIME_SECONDS, formatRabbitMqConf } from '../../config/authentication-plan';
 import { TOKEN_AUTHENTICATION_STRATEGY } from '../../amazonmq/authentication';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
@@ -138,6 +139,12 @@ export interface MqBrokerProps {
    * @default - simple authentication
    */
   readonly tokenAuthentication?: MqBrokerTokenAuthentication;
+  /**
+   * The broker's configuration text (rabbitmq.conf, or the ActiveMQ `<broker>` XML document): a
+   * BrokerConfiguration associated with the broker by its latest revision.
+   * @default - none: Amazon MQ's default configuration
+   */
+  readonly configuration?: { readonly data: string };
 }
 
 /** An Amazon MQ broker, defined here or elsewhere (`MqBroker.fromBrokerAttributes`). */
@@ -355,6 +362,8 @@ export class MqBroker extends MqBrokerBase {
   public readonly brokerArn: string;
   /** CloudWatch metrics of this broker on the dimensions Amazon MQ publishes. */
   public readonly metrics: BrokerMetrics;
+  /** The broker's configuration, when `configuration` was given. */
+  public readonly configuration?: BrokerConfiguration;
   /** Who may read each user's secret, in the order of `credentials`. */
   private readonly secretReaders: readonly SecretReaders[];
 
@@ -487,6 +496,26 @@ export class MqBroker extends MqBrokerBase {
             : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
     });
     this.resource.applyRemovalPolicy(removalPolicy);
+    // A token broker needs its OAuth 2.0 entries in a configuration, also when built without one.
+    const configurationData = props.configuration?.data ?? (token ? formatRabbitMqConf(token.rabbitMqConf ?? []) : undefined);
+    if (configurationData !== undefined) {
+      // Associated by revision: a data change is a new revision the broker applies at its next reboot.
+      this.configuration = new BrokerConfiguration(this, 'Configuration', {
+        configurationName: props.brokerName,
+        engine: props.engine,
+        engineVersion: props.engineVersion,
+        data: configurationData,
+        authenticationStrategy: this.resource.authenticationStrategy,
+      });
+      this.resource.configuration = { id: this.configuration.configurationId, revision: this.configuration.revision };
+      if (token?.kind === 'iam') {
+        // grantConnect() calls come after construction: their scope aliases join the data at synth.
+        const planned = (token.rabbitMqConf ?? []).filter((e) => /^auth_oauth2\.scope_aliases\.\d+\.alias$/.test(e.key)).length;
+        this.configuration.resource.data = Lazy.string({
+          produce: () => Fn.base64(configurationData + formatRabbitMqConf(grantAliasEntries(this.connectGrants, planned))),
+        });
+      }
+    }
     if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
       Validations.of(this.resource).acknowledge({
         id: 'CloudFormation-Validate::E3670',

@@ -1,4 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
+import { plainApp } from '../../support/apps';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +14,7 @@ const plan = (() => {
 })();
 
 function build(props: Partial<MqBrokerProps> = {}) {
-  const app = new App();
+  const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1', account: '123456789012' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
@@ -35,10 +36,21 @@ function build(props: Partial<MqBrokerProps> = {}) {
 }
 
 describe('MqBroker with IAM authentication', () => {
-  test('CONFIG_MANAGED, no user, no secret', () => {
+  test('CONFIG_MANAGED, no user, no secret; a CONFIG_MANAGED configuration with the OAuth 2.0 entries', () => {
     const { stack } = build();
     const t = Template.fromStack(stack);
-    t.hasResourceProperties('AWS::AmazonMQ::Broker', { AuthenticationStrategy: 'CONFIG_MANAGED', Users: Match.absent() });
+    t.hasResourceProperties('AWS::AmazonMQ::Broker', {
+      AuthenticationStrategy: 'CONFIG_MANAGED',
+      Users: Match.absent(),
+      Configuration: { Id: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BrokerConfiguration'), 'Id'] }, Revision: Match.anyValue() },
+    });
+    t.hasResourceProperties('AWS::AmazonMQ::Configuration', {
+      AuthenticationStrategy: 'CONFIG_MANAGED',
+      EngineType: 'RABBITMQ',
+      Data: {
+        'Fn::Base64': `auth_backends.1 = oauth2\nauth_oauth2.resource_server_id = rabbitmq\nauth_oauth2.issuer = ${ISSUER}\nauth_oauth2.preferred_username_claims.1 = sub\nauth_oauth2.additional_scopes_key = sub\n`,
+      },
+    });
     t.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 
@@ -70,6 +82,11 @@ describe('MqBroker with IAM authentication', () => {
         ],
       },
     });
+    // The alias joins the broker configuration's data at synth (Fn::Base64 of the joined text).
+    const data = JSON.stringify(Template.fromStack(stack).findResources('AWS::AmazonMQ::Configuration'));
+    expect(data).toContain(
+      'auth_oauth2.scope_aliases.1.scope = rabbitmq.write:orders/orders.* rabbitmq.read:orders/orders.* rabbitmq.tag:monitoring',
+    );
     const conf = broker.authenticationConf();
     expect(conf.slice(0, plan.rabbitMqConf.length)).toEqual(plan.rabbitMqConf);
     expect(stack.resolve(conf.slice(plan.rabbitMqConf.length))).toEqual([

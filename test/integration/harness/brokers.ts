@@ -324,6 +324,13 @@ export interface ActiveMqBrokerOptions {
   readonly plugins?: string;
   /** More JVM options (system properties such as the JAAS login config). @default none */
   readonly jvmArgs?: readonly string[];
+  /**
+   * An Amazon MQ configuration document (`<broker xmlns="...">...</broker>`, as mq-platform
+   * generates it) merged into the broker: its attributes onto `<broker>`, its `<plugins>` children
+   * after the authentication plugin, its other children before `<sslContext>`.
+   * @default - none
+   */
+  readonly amazonMqConfiguration?: string;
 }
 
 /** An ActiveMQ broker run as a java child process from a private activemq.base. */
@@ -373,7 +380,16 @@ export class ActiveMqBroker {
     fs.mkdirSync(path.join(d, 'data'), { recursive: true });
     fs.writeFileSync(
       path.join(d, 'conf', 'activemq.xml'),
-      activeMqXml(this.name, d, this.port, this.ca, this.users, this.options.sharedKahaDbDir, this.options.plugins),
+      activeMqXml(
+        this.name,
+        d,
+        this.port,
+        this.ca,
+        this.users,
+        this.options.sharedKahaDbDir,
+        this.options.plugins,
+        this.options.amazonMqConfiguration,
+      ),
       { mode: 0o600 },
     );
     // Broker log lines (startup, the shared-storage lock) go to activemq.out.
@@ -449,6 +465,16 @@ function xmlAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** The parts of an Amazon MQ `<broker>` document the harness merges into its own broker. */
+function amazonMqParts(doc: string | undefined): { attributes: string; plugins: string; children: string } {
+  if (!doc) return { attributes: '', plugins: '', children: '' };
+  const m = /<broker\b([^>]*)>([\s\S]*)<\/broker>/.exec(doc);
+  if (!m) throw new Error('amazonMqConfiguration: no <broker> element');
+  const attributes = m[1].replace(/\s+xmlns="[^"]*"/, '');
+  const plugins = /<plugins>([\s\S]*?)<\/plugins>/.exec(m[2]);
+  return { attributes, plugins: plugins?.[1] ?? '', children: m[2].replace(/<plugins>[\s\S]*?<\/plugins>/, '') };
+}
+
 function activeMqXml(
   name: string,
   d: string,
@@ -457,7 +483,9 @@ function activeMqXml(
   users: readonly ActiveMqUser[],
   sharedKahaDbDir?: string,
   plugins?: string,
+  amazonMqConfiguration?: string,
 ): string {
+  const extra = amazonMqParts(amazonMqConfiguration);
   const userLines = users
     .map(
       (u) =>
@@ -471,7 +499,7 @@ function activeMqXml(
   return `<beans xmlns="http://www.springframework.org/schema/beans" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans-2.0.xsd
   http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
-  <broker xmlns="http://activemq.apache.org/schema/core" useJmx="false" brokerName="${name}" dataDirectory="${d}/data" persistent="true">
+  <broker xmlns="http://activemq.apache.org/schema/core" useJmx="false" brokerName="${name}" dataDirectory="${d}/data" persistent="true"${extra.attributes}>
     <plugins>
       ${
         plugins ??
@@ -480,8 +508,8 @@ function activeMqXml(
 ${userLines}
         </users>
       </simpleAuthenticationPlugin>`
-      }
-    </plugins>
+      }${extra.plugins}
+    </plugins>${extra.children}
     <sslContext>
       <sslContext keyStore="file:${ca.p12File}" keyStorePassword="${ca.p12Password}" keyStoreType="PKCS12"/>
     </sslContext>
