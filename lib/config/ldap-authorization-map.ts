@@ -1,3 +1,5 @@
+import type { XmlElement } from '../amazonmq/activemq-xml';
+import type { ConfigurationContribution } from './resolve-configuration';
 import type { LdapAuthorizationConfig } from './schema-authentication-ldap';
 import type { BrokerConfig } from './schema';
 import { ldapAuthentication } from './rules/ldap-rules';
@@ -10,17 +12,10 @@ import { ldapAuthentication } from './rules/ldap-rules';
  * https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security-authentication-authorization.html
  */
 
-/** An XML element (same shape as the broker configuration's XmlElement, lib/amazonmq/activemq-xml.ts). */
-export interface LdapXmlElement {
-  readonly name: string;
-  readonly attributes?: Readonly<Record<string, string | number | boolean>>;
-  readonly children?: readonly LdapXmlElement[];
-}
-
 export { BLOCKED_MAP_ATTRIBUTES } from '../amazonmq/ldap';
 
 /** The element, attributes in the docs' order: the three required search bases, then the options set. */
-export function cachedLdapAuthorizationMap(a: LdapAuthorizationConfig): LdapXmlElement {
+export function cachedLdapAuthorizationMap(a: LdapAuthorizationConfig): XmlElement {
   return {
     name: 'cachedLDAPAuthorizationMap',
     attributes: {
@@ -39,9 +34,7 @@ export function cachedLdapAuthorizationMap(a: LdapAuthorizationConfig): LdapXmlE
  * What an LDAP broker adds to its broker configuration (the configuration model's contribution):
  * the authorization map; undefined for other brokers.
  */
-export function ldapConfigurationContribution(
-  broker: BrokerConfig,
-): { readonly field: string; readonly activeMqAuthorizationMap: LdapXmlElement } | undefined {
+export function ldapConfigurationContribution(broker: BrokerConfig): ConfigurationContribution | undefined {
   const ldap = ldapAuthentication(broker);
   if (!ldap || broker.engine !== 'ACTIVEMQ') return undefined;
   return { field: 'authentication', activeMqAuthorizationMap: cachedLdapAuthorizationMap(ldap.authorization) };

@@ -28,6 +28,7 @@ import type {
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
 import { authenticationContribution, resolveAuthentication, type ResolvedAuthentication } from './authentication-plan';
+import { ldapConfigurationContribution } from './ldap-authorization-map';
 import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
 import { normalizeDefinitions, type RabbitMqDefinitions } from '../rabbitmq/definitions';
 
@@ -205,7 +206,7 @@ export function resolveBroker(
   };
   const monitoring = resolveBrokerMonitoring(broker, options.monitoring);
   // Features that add rabbitmq.conf entries or ActiveMQ elements append their ConfigurationContribution to this list.
-  const configuration = resolveBrokerConfiguration(broker, [authenticationContribution(broker)]);
+  const configuration = resolveBrokerConfiguration(broker, [authenticationContribution(broker), ldapConfigurationContribution(broker)]);
   const limits = effectiveRabbitMqLimits(broker);
   const window = isActiveMq ? rotationWindow(maintenanceWindow, frequency) : offWindowRotation(maintenanceWindow, frequency);
   const resolved = {

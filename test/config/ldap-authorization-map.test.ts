@@ -41,4 +41,12 @@ describe('cachedLDAPAuthorizationMap', () => {
     const plain = validateConfig(minimalConfig()).config!;
     expect(plain.brokers.map(ldapConfigurationContribution)).toEqual([undefined, undefined]);
   });
+
+  test("the plan's broker configuration carries it as the authorization map (AWS::AmazonMQ::Configuration)", () => {
+    const plan = validateConfig(ldapConfig()).plan!;
+    expect(plan.brokers[0].configuration?.activeMq?.authorizationMap).toEqual(
+      ldapConfigurationContribution(validateConfig(ldapConfig()).config!.brokers[0])!.activeMqAuthorizationMap,
+    );
+    expect(plan.brokers[0].configuration?.contributions.map((c) => c.field)).toEqual(['authentication']);
+  });
 });

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessagingClientOptions, MqPlatformError, StompMessagingClient } from '../../lib/client';
 import { environmentTemplates } from '../../lib/app/synth';
-import { ldapConfigurationContribution } from '../../lib/config/ldap-authorization-map';
 import { validateConfig } from '../../lib/config/validate';
 import { minimalConfig } from '../support/configs';
 import { ActiveMqBroker, TestCa, makeCa, secret, tempDir } from './harness/brokers';
@@ -12,17 +11,18 @@ import {
   SlapdServer,
   javaTrustStore,
   jaasLoginConfig,
-  ldapPluginsXml,
+  jaasPluginXml,
   missingSlapd,
   treeDns,
+  withLdapConnection,
   type LdapServerMetadata,
 } from './harness/ldap';
 
 /**
  * ActiveMQ LDAP authentication and authorization against a real directory: Debian's slapd over
  * ldaps on 127.0.0.1, and Debian's ActiveMQ 5.17 (Amazon MQ runs 5.18/5.19) with the JAAS
- * LDAPLoginModule and the cachedLDAPAuthorizationMap, both generated from what synth produces for an
- * LDAP broker: the LdapServerMetadata of the template and the map of the broker configuration.
+ * LDAPLoginModule and the cachedLDAPAuthorizationMap, both from what synth produces for an LDAP
+ * broker: the broker's LdapServerMetadata and its AWS::AmazonMQ::Configuration document.
  * Amazon MQ's part is stood in for: it connects to ldaps://<host>:636 (here the loopback port) and
  * substitutes the map's connection from LdapServerMetadata; CloudFormation resolves the service
  * account's password (here the test's own random value, as Secrets Manager would generate it).
@@ -80,7 +80,9 @@ function synthesizedLdapBroker() {
   const templates = environmentTemplates(result.plan!, { baseline: false });
   const resources = Object.values(templates).flatMap((t) => Object.values(t.Resources ?? {})) as Array<{ Type: string; Properties: any }>;
   const cfnBroker = resources.find((r) => r.Type === 'AWS::AmazonMQ::Broker')!;
-  return { properties: cfnBroker.Properties, map: ldapConfigurationContribution(result.config!.brokers[0])!.activeMqAuthorizationMap };
+  const configuration = resources.find((r) => r.Type === 'AWS::AmazonMQ::Configuration')!;
+  expect(configuration.Properties.AuthenticationStrategy).toBe('LDAP');
+  return { properties: cfnBroker.Properties, configurationXml: configuration.Properties.Data['Fn::Base64'] as string };
 }
 
 beforeAll(async () => {
@@ -88,7 +90,7 @@ beforeAll(async () => {
   if (missing) throw new Error(missing);
   dir = tempDir('activemq-ldap');
   ca = await makeCa(path.join(dir, 'ca'));
-  const { properties, map } = synthesizedLdapBroker();
+  const { properties, configurationXml } = synthesizedLdapBroker();
   expect(properties.AuthenticationStrategy).toBe('LDAP');
   expect(properties.Users).toBeUndefined();
   expect(JSON.stringify(properties.LdapServerMetadata.ServiceAccountPassword)).toContain('{{resolve:secretsmanager:');
@@ -126,7 +128,8 @@ beforeAll(async () => {
   fs.writeFileSync(loginConfig, jaasLoginConfig('LdapConfiguration', metadata, slapd.url, servicePassword), { mode: 0o600 });
   const trust = await javaTrustStore(ca, path.join(dir, 'trust.p12'));
   broker = new ActiveMqBroker(amqDir, ca, 'amq-ldap', secret(), {
-    plugins: ldapPluginsXml('LdapConfiguration', map, {
+    plugins: jaasPluginXml('LdapConfiguration'),
+    amazonMqConfiguration: withLdapConnection(configurationXml, {
       url: slapd.url,
       username: metadata.ServiceAccountUsername,
       password: servicePassword,

@@ -9,7 +9,6 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { LdapXmlElement } from '../../../lib/config/ldap-authorization-map';
 import { freePort, secret, waitForPort, type TestCa } from './brokers';
 
 const run = promisify(execFile);
@@ -219,31 +218,23 @@ function xmlAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Renders an element (attributes in order); the broker configuration's own renderer does this in the stack. */
-export function renderElement(e: LdapXmlElement, extra: Record<string, string> = {}): string {
-  const attrs = Object.entries({ ...(e.attributes ?? {}), ...extra })
-    .map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`)
-    .join('');
-  const children = (e.children ?? []).map((c) => renderElement(c)).join('');
-  return children ? `<${e.name}${attrs}>${children}</${e.name}>` : `<${e.name}${attrs}/>`;
+/**
+ * What Amazon MQ does to the broker configuration of an LDAP broker: it fills the connection of
+ * cachedLDAPAuthorizationMap (connectionURL, connectionUsername, connectionPassword, which the
+ * configuration may not carry) from the broker's LdapServerMetadata.
+ */
+export function withLdapConnection(configurationXml: string, connection: { url: string; username: string; password: string }): string {
+  if (/connection(URL|Username|Password)=/.test(configurationXml))
+    throw new Error('the configuration carries a connection attribute Amazon MQ blocks');
+  const attrs = ` connectionURL="${xmlAttr(connection.url)}" connectionUsername="${xmlAttr(connection.username)}" connectionPassword="${xmlAttr(connection.password)}"`;
+  const out = configurationXml.replace('<cachedLDAPAuthorizationMap', `<cachedLDAPAuthorizationMap${attrs}`);
+  if (out === configurationXml) throw new Error('the configuration has no cachedLDAPAuthorizationMap');
+  return out;
 }
 
-/**
- * The <plugins> of the local broker: JAAS authentication against the directory, and the map of the
- * broker configuration completed with the connection Amazon MQ substitutes from LdapServerMetadata.
- */
-export function ldapPluginsXml(
-  jaasName: string,
-  map: LdapXmlElement,
-  connection: { url: string; username: string; password: string },
-): string {
-  const completed = renderElement(map, {
-    connectionURL: connection.url,
-    connectionUsername: connection.username,
-    connectionPassword: connection.password,
-  });
-  return `<jaasAuthenticationPlugin configuration="${jaasName}"/>
-      <authorizationPlugin><map>${completed}</map></authorizationPlugin>`;
+/** JAAS authentication against the directory: the plugin Amazon MQ adds for the LDAP strategy. */
+export function jaasPluginXml(jaasName: string): string {
+  return `<jaasAuthenticationPlugin configuration="${xmlAttr(jaasName)}"/>`;
 }
 
 /** A PKCS12 trust store with the test CA, so that the JVM trusts the directory's ldaps certificate. */
