@@ -21,6 +21,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // `new App()` runs aws-cdk-lib's WASM template validator on every synth: seconds per test file.
+    files: ['test/**/*.test.ts'],
+    ignores: ['test/integration/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='App']",
+          message:
+            'Use plainApp() from test/support/apps.ts (or newApp() from lib/app/synth.ts): the same App without the validator and stack traces unit tests do not assert.',
+        },
+      ],
+    },
+  },
+  {
     // CommonJS launchers and jest's config and reporter.
     files: ['**/*.js'],
     languageOptions: {

@@ -1,6 +1,6 @@
 /**
- * Type-checking runs once in `npm run build` (part of `npm test`); ts-jest only transpiles
- * (tsconfig isolatedModules). Synth in unit tests skips the CloudFormation validator and creation
+ * Type-checking runs once in `npm run build` (part of `npm test`); jest only transpiles, with
+ * esbuild (test/support/esbuild-transformer.js). Synth in unit tests skips the CloudFormation validator and creation
  * stack traces unless a test asks (test/support/synth-defaults.ts).
  */
 module.exports = {
@@ -11,7 +11,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/integration/'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
+    '^.+\\.tsx?$': '<rootDir>/test/support/esbuild-transformer.js',
   },
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/support/global-setup.js',

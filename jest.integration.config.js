@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/test/integration/harness/global-setup.ts',
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
+    '^.+\\.tsx?$': '<rootDir>/test/support/esbuild-transformer.js',
   },
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   maxWorkers: 1,

@@ -15,8 +15,9 @@ import {
   type ReviewFormat,
 } from '../lib/review/render-review';
 import { execFileSync } from 'child_process';
+import { deployedBaseline } from '../lib/review/deployed-baseline';
 
-const HELP = `Usage: npm run review -- [--base <git ref>] [--format text|md] [--stage <name>]... [--check]
+const HELP = `Usage: npm run review -- [--base <git ref>] [--deployed <dir>] [--format text|md] [--stage <name>]... [--check]
 
 Synthesizes config/<stage>.json (the working tree, offline) and compares every stack with the
 snapshot committed at <git ref> (test/snapshots/<environment>/<stack>.json). Prints, per
@@ -29,6 +30,9 @@ replaced and updated.
                     or main, else HEAD)
   --format <f>      text (default) or md (a pull-request comment)
   --stage <name>    only this config (repeatable; default: every config in config/)
+  --deployed <dir>  compare with the templates deployed instead of the snapshots: <dir> holds one
+                    <stack name>.json per deployed stack (aws cloudformation get-template
+                    --query TemplateBody), as the pipeline's review gate fetches them
   --check           exit 2 on what synth itself refuses: a protection change without its unlock, a
                     replacement, removal or lock-out in an environment protected in the baseline or
                     the config that allowReplacement does not allow, a stale allowance or unlock, or
@@ -40,6 +44,7 @@ interface Args {
   format: ReviewFormat;
   stages: string[];
   check: boolean;
+  deployed?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -61,6 +66,7 @@ function parseArgs(argv: string[]): Args {
       args.format = f;
     } else if (a === '--stage') args.stages.push(value());
     else if (a === '--check') args.check = true;
+    else if (a === '--deployed') args.deployed = value();
     else fail(`unknown argument "${a}"\n\n${HELP}`);
   }
   return args;
@@ -111,17 +117,19 @@ function main(): void {
     }
     let baseline;
     try {
-      baseline = committedBaseline(config.environment, { ref: base, configFile: configPathForStage(stage) });
+      baseline = args.deployed
+        ? deployedBaseline(args.deployed, config.environment)
+        : committedBaseline(config.environment, { ref: base, configFile: configPathForStage(stage) });
     } catch (e) {
       fail(`--base ${base}: cannot read the committed snapshots: ${((e as { stderr?: string }).stderr || (e as Error).message).trim()}`);
     }
     seen.add(baseline.environment);
     // The guard is off here: the review reports what it would refuse, against the given base.
     const review = reviewEnvironment(config, baseline, environmentTemplates(config, { baseline: false }));
-    reviews.push(args.base ? review : { ...review, base: `merge base ${base.slice(0, 12)}` });
+    reviews.push(args.base || args.deployed ? review : { ...review, base: `merge base ${base.slice(0, 12)}` });
   }
   // A protected environment of the baseline that no config synthesizes: its config was deleted.
-  if (args.stages.length === 0) {
+  if (args.stages.length === 0 && !args.deployed) {
     for (const environment of committedEnvironments(base).filter((e) => !seen.has(e))) {
       const review = removedEnvironmentReview(environment, readSnapshotsAtRef(base, environment), base);
       if (review) reviews.push(review);

@@ -56,6 +56,9 @@ export const RABBITMQ_METRICS = {
   RabbitMQDiskFree: { unit: cloudwatch.Unit.BYTES, dimensions: 'broker' },
   RabbitMQDiskFreeLimit: { unit: cloudwatch.Unit.BYTES, dimensions: 'broker' },
   ConnectionCount: { unit: cloudwatch.Unit.COUNT, dimensions: 'broker' },
+  ChannelCount: { unit: cloudwatch.Unit.COUNT, dimensions: 'broker' },
+  QueueCount: { unit: cloudwatch.Unit.COUNT, dimensions: 'broker' },
+  ExchangeCount: { unit: cloudwatch.Unit.COUNT, dimensions: 'broker' },
   MessageCount: { unit: cloudwatch.Unit.COUNT, dimensions: 'broker' },
   MessageReadyCount: { unit: cloudwatch.Unit.COUNT, dimensions: 'broker' },
   MessageUnacknowledgedCount: { unit: cloudwatch.Unit.COUNT, dimensions: 'broker' },
@@ -254,6 +257,13 @@ export class BrokerMetrics {
   /** RabbitMQ `ConnectionCount` (Count). */
   public metricConnectionCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.rabbitMqBrokerMetric('ConnectionCount', { statistic: 'Maximum', ...props });
+  }
+  /** RabbitMQ `ChannelCount`, `QueueCount` or `ExchangeCount` of the broker (Count; a cluster's is the sum of its nodes). */
+  public metricRabbitMqResourceCount(
+    metricName: 'ChannelCount' | 'QueueCount' | 'ExchangeCount',
+    props?: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric {
+    return this.rabbitMqBrokerMetric(metricName, { statistic: 'Maximum', ...props });
   }
   /** RabbitMQ `MessageCount` (Count, ready + unacknowledged): of a queue when given (3.x only), else of the broker. */
   public metricMessageCount(queue?: QueueRef, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -1,4 +1,7 @@
-import { Annotations, CfnOutput, CfnResource, Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Tags, Validations, type Stack, type Stage } from 'aws-cdk-lib';
+
+/** Where an environment's stacks go: the App, or a CDK Pipelines stage (lib/pipeline). */
+type App = Stage;
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   CATALOG_MAX_AGE_DAYS,
@@ -17,6 +20,7 @@ import { BrokersStack } from '../stacks/brokers-stack';
 import { consumerFunctionArn } from '../stacks/broker-consumers';
 import { MonitoringStack } from '../stacks/monitoring-stack';
 import { NetworkStack } from '../stacks/network-stack';
+import { addReplicas, type ReplicaRegionStacks } from '../stacks/replica-stacks';
 import { committedBaseline, isBaseline, type Baseline } from '../review/baseline';
 import { isProtectedBaseline } from '../review/protection-guard';
 import type { StackTemplates } from '../review/template-diff';
@@ -28,6 +32,8 @@ export interface EnvironmentStacks {
   readonly monitoring: MonitoringStack;
   /** One per broker, in config order. */
   readonly alarms: readonly BrokerAlarmsStack[];
+  /** Per Region holding brokers[].replica: its replication key and replica environment. @default - none */
+  readonly replicas?: readonly ReplicaRegionStacks[];
 }
 
 export interface AddEnvironmentOptions {
@@ -60,6 +66,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   if (config.network.mode === 'create') {
     network = new NetworkStack(app, config.names.networkStack, {
       ...common,
+      // Explicit, so that a pipeline stage deploys the same stack names as `cdk deploy`.
+      stackName: config.names.networkStack,
       description: `mq-platform ${config.environment}: VPC, flow logs, Secrets Manager and Amazon MQ API endpoints`,
       cidr: config.network.cidr,
       availabilityZones: config.network.availabilityZones,
@@ -85,6 +93,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   }
   const brokers = new BrokersStack(app, config.names.brokersStack, {
     ...common,
+    // Explicit, so that a pipeline stage deploys the same stack names as `cdk deploy`.
+    stackName: config.names.brokersStack,
     description: `mq-platform ${config.environment}: Amazon MQ brokers, keys, credentials, security groups`,
     environment: config.environment,
     protected: config.protected,
@@ -99,6 +109,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
 
   const monitoring = new MonitoringStack(app, config.names.monitoringStack, {
     ...common,
+    // Explicit, so that a pipeline stage deploys the same stack names as `cdk deploy`.
+    stackName: config.names.monitoringStack,
     description: `mq-platform ${config.environment}: alarm topic, its key, dashboard`,
     names: config.names,
     monitoring: config.monitoring,
@@ -109,6 +121,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   const alarms = config.brokers.map((broker) => {
     const stack = new BrokerAlarmsStack(app, broker.alarmStackName, {
       ...common,
+      // Explicit, so that a pipeline stage deploys the same stack names as `cdk deploy`.
+      stackName: broker.alarmStackName,
       description: `mq-platform ${config.environment}: alarms of broker ${broker.brokerName}`,
       monitoring: config.monitoring,
       broker,
@@ -135,7 +149,11 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
     const baseline = addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options);
     if (baseline && config.protected) checkEngineUpgrades(brokers, config, baseline.templates);
   }
-  return { network, brokers, monitoring, alarms };
+  // CRDR replicas: the same stacks in the replica Region (the replica plan has no replicas itself).
+  const replicas = config.brokers.some((b) => b.replica)
+    ? addReplicas(app, config, { brokers, alarms }, { stackProps: common, addEnvironment: (plan) => addEnvironment(app, plan, options) })
+    : undefined;
+  return { network, brokers, monitoring, alarms, ...(replicas ? { replicas } : {}) };
 }
 
 /**

@@ -22,14 +22,20 @@ export interface AppOptions {
   readonly cloudFormationValidation?: boolean;
   /**
    * A stack trace for every CloudFormation element (metadata `aws:cdk:creationStack`, shown in the
-   * validation report). Capturing them is a measurable part of synth; `CDK_DEBUG=1` brings them back.
-   * @default - true, unless setAppDefaults() said otherwise
+   * validation report). Capturing one per alarm is a measurable part of a synth at scale, so
+   * cdk.json turns them off (`aws:cdk:disable-creation-stack-traces`); `CDK_DEBUG=1` brings them back.
+   * @default - as cdk.json says (off), unless setAppDefaults() said otherwise
    */
   readonly creationStackTraces?: boolean;
 }
 
+const CREATION_STACK_TRACES_OFF = 'aws:cdk:disable-creation-stack-traces';
+
 type AppDefaults = Required<Pick<AppOptions, 'cloudFormationValidation' | 'creationStackTraces'>>;
-const defaults: AppDefaults = { cloudFormationValidation: true, creationStackTraces: true };
+const defaults: AppDefaults = {
+  cloudFormationValidation: true,
+  creationStackTraces: !(cdkJson.context as Record<string, unknown>)[CREATION_STACK_TRACES_OFF],
+};
 
 /**
  * Changes what newApp() does when its caller does not say. Only the test setup does this
@@ -49,7 +55,7 @@ export function newApp(options?: string | AppOptions): App {
   const o: AppOptions = typeof options === 'string' ? { outdir: options } : (options ?? {});
   const traces = o.creationStackTraces ?? defaults.creationStackTraces;
   return new App({
-    context: { ...cdkJson.context, ...(traces ? {} : { 'aws:cdk:disable-creation-stack-traces': true }) },
+    context: { ...cdkJson.context, [CREATION_STACK_TRACES_OFF]: !traces },
     outdir: o.outdir,
     builtinCloudFormationValidation: o.cloudFormationValidation ?? defaults.cloudFormationValidation,
   });
@@ -78,7 +84,14 @@ export function environmentTemplates(config: ResolvedConfig, options?: SynthOpti
   const { app, stacks } = synthEnvironment(config, undefined, options);
   const assembly = app.synth();
   const out: Record<string, CfnTemplate> = {};
-  for (const stack of [stacks.network, stacks.brokers, stacks.monitoring, ...stacks.alarms]) {
+  const replicas = (stacks.replicas ?? []).flatMap((r) => [
+    r.replicationKey,
+    r.stacks.network,
+    r.stacks.brokers,
+    r.stacks.monitoring,
+    ...r.stacks.alarms,
+  ]);
+  for (const stack of [stacks.network, stacks.brokers, stacks.monitoring, ...stacks.alarms, ...replicas]) {
     if (stack) out[stack.stackName] = normalizeTemplate(assembly.getStackByName(stack.stackName).template) as CfnTemplate;
   }
   return out;

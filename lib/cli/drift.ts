@@ -1,11 +1,27 @@
 import * as path from 'node:path';
-import type { BrokerCredentials, BrokerDirectory } from '../client/broker-directory';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { classifyAwsError } from '../client/aws-errors';
+import type { BrokerCredentials } from '../client/broker-directory';
 import { MqPlatformError } from '../client/errors';
 import { loadConfigFile } from '../config/load-config';
 import type { ResolvedBroker } from '../config/resolve';
-import { compareDefinitions, formatDifference, readLive, vhostsOf, type DefinitionDifference } from '../rabbitmq/definitions-apply';
+import {
+  compareDefinitions,
+  compareUsers,
+  formatDifference,
+  readLive,
+  vhostsOf,
+  type DefinitionDifference,
+  type UserExpectation,
+} from '../rabbitmq/definitions-apply';
 import { DefinitionsClient } from '../rabbitmq/definitions-client';
 import { ManagementApiError } from '../rabbitmq/management-client';
+import type { DefinitionsDriftEvent, DefinitionsDriftResult } from '../rotation/definitions-resource';
+
+/** The environment's credential rotation function (MqCredentialRotation: `<resource prefix>-credential-rotation`). */
+export function rotationFunctionName(resourcePrefix: string): string {
+  return `${resourcePrefix}-credential-rotation`;
+}
 
 /** Exit codes of `mq-platform drift` (its own contract: 0 no drift, 1 drift, 2 error). */
 export const DRIFT_EXIT = { NONE: 0, DRIFT: 1, ERROR: 2 } as const;
@@ -17,11 +33,16 @@ export interface DriftOptions {
   /** @default `<cwd>/config/<environment>.json` */
   readonly configFile?: string;
   readonly cwd: string;
-  /** The management API to read instead of the broker's console URL (one broker only). */
+  /**
+   * Read this management API directly (one broker; a tunnel or a local broker) with `credentials`,
+   * instead of asking the environment's credential rotation function, which runs in the brokers'
+   * subnets and alone may read the administrator's secret.
+   */
   readonly managementUrl?: string;
-  /** The administrator's credentials from a file or the environment; else its secret in Secrets Manager. */
+  /** The administrator's credentials, with `managementUrl`. */
   readonly credentials?: BrokerCredentials;
-  readonly directory: () => BrokerDirectory;
+  /** Invokes the rotation function (lambda:InvokeFunction) with a drift event; resolves to its answer. */
+  readonly invoke: (functionName: string, event: DefinitionsDriftEvent) => Promise<unknown>;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   readonly progress?: (label: string) => void;
@@ -29,7 +50,8 @@ export interface DriftOptions {
 
 export interface BrokerDrift {
   readonly broker: string;
-  readonly managementUrl: string;
+  /** The rotation function asked, or the management API read. */
+  readonly via: string;
   readonly differences: readonly DefinitionDifference[];
 }
 
@@ -40,8 +62,11 @@ export interface BrokerDrift {
 export async function driftOf(o: DriftOptions): Promise<BrokerDrift[]> {
   const file = o.configFile ?? path.join(o.cwd, 'config', `${o.environment}.json`);
   let brokers: readonly ResolvedBroker[];
+  let functionName: string;
   try {
-    brokers = loadConfigFile(file).brokers;
+    const plan = loadConfigFile(file);
+    brokers = plan.brokers;
+    functionName = rotationFunctionName(plan.names.resourcePrefix);
   } catch (e) {
     throw new MqPlatformError('usage', (e as Error).message.split('\n')[0], { hint: 'fix the config, or pass --config <file>' });
   }
@@ -56,23 +81,35 @@ export async function driftOf(o: DriftOptions): Promise<BrokerDrift[]> {
   if (o.managementUrl && chosen.length > 1)
     throw new MqPlatformError('usage', '--management-url reads one broker', { hint: `name it: ${chosen.map((b) => b.name).join(', ')}` });
 
+  if (o.managementUrl && !o.credentials)
+    throw new MqPlatformError('usage', "--management-url needs the administrator's credentials", {
+      hint: 'pass --secret-json-file <file> or set MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD',
+    });
+
   const out: BrokerDrift[] = [];
   for (const b of chosen) {
-    let url = o.managementUrl;
-    let credentials = o.credentials;
-    if (!url || !credentials) {
-      o.progress?.(`looking up broker ${b.brokerName}`);
-      const info = await o.directory().describe(b.brokerName, o.environment);
-      url ??= info.instances.find((i) => i.consoleUrl)?.consoleUrl;
-      if (!url) throw new MqPlatformError('not-found', `broker ${b.brokerName} has no console URL (state ${info.state})`);
-      o.progress?.('reading the administrator secret');
-      credentials ??= await o.directory().credentials(info, b.administrator!.username);
-    }
-    o.progress?.(`reading the definitions of ${b.brokerName}`);
-    const client = new DefinitionsClient({ baseUrl: url, credentials, fetch: o.fetch });
     const doc = b.definitions!;
+    // Both users of every application pair, as the users custom resource keeps them.
+    const users: UserExpectation[] = b.users.flatMap((u) =>
+      [u.username, u.partnerUsername].map((username) => ({ username, tags: u.tags, permissions: u.permissions })),
+    );
+    if (!o.managementUrl) {
+      o.progress?.(`asking ${functionName} about ${b.brokerName}`);
+      const answer = (await o.invoke(functionName, {
+        MqPlatformAction: 'RabbitMqDefinitionsDrift',
+        BrokerName: b.brokerName,
+        Definitions: JSON.stringify(doc),
+        Users: JSON.stringify(users),
+      })) as DefinitionsDriftResult;
+      out.push({ broker: b.brokerName, via: functionName, differences: answer.differences });
+      continue;
+    }
+    const url = o.managementUrl;
+    o.progress?.(`reading the definitions of ${b.brokerName}`);
+    const client = new DefinitionsClient({ baseUrl: url, credentials: o.credentials!, fetch: o.fetch });
     try {
-      out.push({ broker: b.brokerName, managementUrl: url, differences: compareDefinitions(doc, await readLive(client, vhostsOf(doc))) });
+      const differences = [...compareDefinitions(doc, await readLive(client, vhostsOf(doc))), ...(await compareUsers(client, users))];
+      out.push({ broker: b.brokerName, via: url, differences });
     } catch (e) {
       if (e instanceof ManagementApiError)
         throw new MqPlatformError(e.kind === 'auth' ? 'auth' : e.kind === 'unreachable' ? 'network' : 'protocol', e.message, {
@@ -96,4 +133,24 @@ export function renderDrift(result: readonly BrokerDrift[]): string {
           ].join('\n'),
     )
     .join('\n');
+}
+
+/** Invokes the rotation function synchronously with the SDK's credential chain (lambda:InvokeFunction). */
+export function lambdaInvoker(props: { region?: string; profile?: string }): DriftOptions['invoke'] {
+  let client: LambdaClient | undefined;
+  return async (functionName, event) => {
+    client ??= new LambdaClient({ region: props.region, profile: props.profile });
+    let out;
+    try {
+      out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(event)) }));
+    } catch (e) {
+      throw classifyAwsError(e, `invoking ${functionName}`, props.region);
+    }
+    const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
+    if (out.FunctionError) {
+      const reason = (JSON.parse(text || '{}') as { errorMessage?: string }).errorMessage ?? out.FunctionError;
+      throw new MqPlatformError('protocol', `${functionName}: ${reason}`, { hint: `read the log group of ${functionName}` });
+    }
+    return JSON.parse(text) as unknown;
+  };
 }

@@ -23,6 +23,7 @@ Commands:
   connect-info <broker>   ready connection settings for amqplib, STOMP and JMS
   check <broker>          publish, consume and ack a tagged message; print the latency
   drift [<broker>]        compare a RabbitMQ broker's live definitions with the config
+  promote                 promote the CRDR replica of an ActiveMQ broker (--env, --broker, --mode)
 
 <broker> is a broker id, a broker name (orders-dev), or a config name with --env (orders).
 Run '${BIN} <command> --help' for the options of a command.
@@ -85,21 +86,42 @@ ${EXITS}`,
   drift: `Usage: ${BIN} drift --env <name> [<broker>] [options]
 
 Compares the live RabbitMQ definitions (vhosts, exchanges, queues, bindings, policies,
-vhost limits) of the environment's brokers with config/<name>.json and prints every
+vhost limits) and application users (both users of each pair: tags, vhost permissions)
+of the environment's brokers with config/<name>.json and prints every
 difference: + declared but missing, ~ differs, - on the broker but not declared (in the
-declared vhosts; the broker's amq.* exchanges and Amazon MQ's AWS-DEFAULT policies excepted).
-Reads as the broker's administrator through the management API (port 443 of the console
-URL), so it runs where the broker is reachable: inside its VPC.
+declared vhosts; the broker's amq.* exchanges and Amazon MQ's AWS-DEFAULT policies and
+"/" limits excepted). It asks the environment's credential rotation function
+(mq-platform-<name>-credential-rotation, lambda:InvokeFunction), which runs in the brokers'
+subnets and alone may read the administrator's secret; the function only reads.
 
 Options:
       --config <file>          the config file (default: config/<name>.json)
-      --management-url <url>   read this management API instead of the broker's console
-                               URL (one broker), e.g. through a tunnel
-      --secret-json-file <p>   administrator credentials {"username": "...", "password": "..."}
-                               (else MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD, else the
-                               administrator's secret mq-platform/<env>/<broker>/<admin>)
+      --management-url <url>   read this management API yourself instead (one broker; a
+                               tunnel or a local broker), as the administrator from
+      --secret-json-file <p>   {"username": "...", "password": "..."} (or
+                               MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD)
 
 ${GLOBAL}
 
 Exit codes: 0 no drift, 1 drift found, 2 error (config, credentials, network, usage)`,
+  promote: `Usage: ${BIN} promote --env <name> --broker <name> --mode switchover|failover [options]
+
+Promotes the cross-Region data replication (CRDR) replica of an ActiveMQ broker
+(brokers[].replica in config/<env>.json) with the Amazon MQ Promote API, waits until the
+roles have swapped (progress on stderr), and prints what clients change: endpoints, the
+OpenWire failover brokerURL covering both Regions, the secrets to read.
+
+  switchover   consistent: both brokers hold the same state when it completes; needs both
+               Regions and the network between them; neither accepts clients meanwhile
+  failover     available at once, even with the primary Region down; what was not
+               replicated yet may be missing on the new primary
+
+Options:
+  -b, --broker <name>    the broker's short name (brokers[].name)
+      --mode <mode>      switchover or failover
+      --timeout <ms>     how long to wait for the roles to swap (default 1800000)
+
+${GLOBAL}
+
+${EXITS}`,
 };

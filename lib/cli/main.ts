@@ -1,5 +1,6 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import * as fs from 'node:fs';
+import { MqClient } from '@aws-sdk/client-mq';
 import { parseArgs } from 'node:util';
 import { BrokerCredentials, BrokerDirectory, BrokerInfo, parseSecretJson } from '../client/broker-directory';
 import { MASK, buildConnectInfo, endpointsByProtocol } from '../client/connect-info';
@@ -13,10 +14,11 @@ import { createMessagingClient } from '../client/factory';
 import { Engine, MessagingClient, MessagingClientOptions } from '../client/messaging-client';
 import { roundTrip } from '../client/round-trip';
 import { regionFromConfig } from './config-region';
-import { DRIFT_EXIT, driftOf, renderDrift } from './drift';
+import { DRIFT_EXIT, driftOf, lambdaInvoker, renderDrift, type DriftOptions } from './drift';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { BIN, HELP } from './help';
 import { OutputStream, Progress } from './progress';
+import { crdrPairFromConfig, parseMode, promote, renderPromoteResult, type PromoteDeps } from './promote';
 
 /** What the CLI touches outside itself; tests replace parts of it. */
 export interface CliDeps {
@@ -26,10 +28,14 @@ export interface CliDeps {
   readonly cwd: string;
   /** @default new BrokerDirectory(props) */
   readonly directory?: (props: { region?: string; profile?: string }) => BrokerDirectory;
+  /** @default lambdaInvoker (drift asks the environment's rotation function) */
+  readonly lambdaInvoker?: (props: { region?: string; profile?: string }) => DriftOptions['invoke'];
   /** @default createMessagingClient */
   readonly messagingClient?: (engine: Engine, options: MessagingClientOptions) => MessagingClient;
   /** STS client for IAM tokens. @default new STSClient(props) */
   readonly sts?: (props: { region?: string; profile?: string }) => STSClient;
+  /** promote: Amazon MQ clients per Region, polling. @default real clients, 10 s polls */
+  readonly promote?: Partial<Omit<PromoteDeps, 'log'>>;
 }
 
 const OPTIONS = {
@@ -47,6 +53,8 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'management-url': { type: 'string' },
   config: { type: 'string' },
+  broker: { type: 'string', short: 'b' },
+  mode: { type: 'string' },
 } as const;
 
 type Values = {
@@ -64,6 +72,7 @@ const COMMAND_OPTS: Record<string, string[]> = {
   'connect-info': ['user', 'show-secret'],
   check: ['user', 'endpoint', 'ca-file', 'secret-json-file', 'timeout'],
   drift: ['management-url', 'secret-json-file', 'config'],
+  promote: ['broker', 'mode', 'timeout'],
 };
 
 interface Ctx {
@@ -109,6 +118,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         throw new MqPlatformError('usage', `option --${k} does not apply to ${command}`, { hint: `run '${BIN} ${command} --help'` });
     }
     if (command === 'drift') return await drift(deps, values, progress, rest);
+    if (command === 'promote') return await runPromote(values, deps, rest);
     const wantsBroker = command !== 'list';
     if (wantsBroker && rest.length !== 1) {
       throw new MqPlatformError('usage', rest.length ? `${command} takes one broker, got ${rest.length}` : `${command} needs a <broker>`, {
@@ -275,7 +285,7 @@ async function drift(deps: CliDeps, values: Values, progress: Progress, rest: st
     cwd: deps.cwd,
     managementUrl: values['management-url'],
     credentials: localCredentials(ctx),
-    directory: () => directory(ctx),
+    invoke: (deps.lambdaInvoker ?? lambdaInvoker)({ region, profile: values.profile }),
     progress: (label) => progress.update(label),
   });
   const drifted = result.some((r) => r.differences.length > 0);
@@ -390,4 +400,26 @@ async function check(ctx: Ctx, ref: string): Promise<number> {
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/** promote --env <name> --broker <name> --mode switchover|failover [--timeout <ms>] */
+async function runPromote(values: Values, deps: CliDeps, rest: string[]): Promise<number> {
+  if (rest.length) throw new MqPlatformError('usage', `promote takes no arguments, got "${rest[0]}"`, { hint: 'use --broker <name>' });
+  if (!values.env || !values.broker) {
+    throw new MqPlatformError('usage', 'promote needs --env <name> and --broker <name>', { hint: `run '${BIN} promote --help'` });
+  }
+  const mode = parseMode(values.mode);
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0))
+    throw new MqPlatformError('usage', `--timeout must be a positive number of milliseconds, got "${values.timeout}"`);
+  const pair = crdrPairFromConfig(values.env, values.broker, deps.cwd);
+  const profile = values.profile;
+  const result = await promote(pair, mode, {
+    mqClient: (region) => new MqClient({ region, ...(profile ? { profile } : {}) }),
+    ...deps.promote,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    log: (line) => deps.stderr.write(line + '\n'),
+  });
+  deps.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : renderPromoteResult(result) + '\n');
+  return EXIT.OK;
 }

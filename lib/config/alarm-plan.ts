@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { maxConnections } from '../amazonmq/catalog';
 import type { DeploymentMode, Engine } from '../amazonmq/engines';
 import { RABBITMQ_CLUSTER_NODES } from '../amazonmq/rabbitmq-limits';
-import type { EffectiveLimits } from './resolve-configuration';
+import type { BrokerLimit, EffectiveLimits } from './resolve-configuration';
 import { brokerDimensionValues, DEFAULT_VIRTUAL_HOST, publishesQueueMetrics } from '../amazonmq/metrics';
 import type { AlarmQueue, PlannedAlarm } from '../contract/alarms';
 import { alarmName } from '../contract/names';
@@ -125,12 +125,7 @@ export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): Pla
     // reach that limit: the alarm fires first however unevenly clients spread.
     const own = b.limits?.connectionsPerNode;
     const limit = own?.value ?? maxConnections(b.engine, b.instanceType) ?? 0;
-    const origin =
-      own?.origin === 'configured'
-        ? 'configured'
-        : own?.origin === 'default'
-          ? `Amazon MQ's default for ${b.instanceType} ${isCluster ? 'clusters' : 'single instances'} on RabbitMQ ${b.engineVersion}`
-          : `the maximum of ${b.instanceType}`;
+    const origin = limitOrigin(own, b, isCluster);
     const threshold = Math.floor((limit * s.connectionsPercent) / 100);
     const what = isCluster ? `connections across the ${RABBITMQ_CLUSTER_NODES} nodes` : 'connections';
     add('Connections', true, {
@@ -141,6 +136,57 @@ export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): Pla
       comparison: 'at-or-above',
       missingDataBreaches: false,
     });
+  }
+
+  if (b.engine === 'RABBITMQ') {
+    // Channels are limited per node, like connections (the cluster's count is compared with one
+    // node's limit); queues and exchanges per cluster. Whether Amazon MQ's cluster QueueCount and
+    // ExchangeCount count each queue once or once per node the docs do not say: either way the
+    // count passes the threshold no later than the broker reaches its limit.
+    const resources = [
+      {
+        id: 'LimitChannels',
+        what: 'channels',
+        metric: 'ChannelCount',
+        limit: b.limits?.channelsPerNode,
+        key: 'channel_max_per_node',
+        field: 'channelsPerNode',
+        perNode: true,
+      },
+      {
+        id: 'LimitQueues',
+        what: 'queues',
+        metric: 'QueueCount',
+        limit: b.limits?.queues,
+        key: 'cluster_queue_limit',
+        field: 'queues',
+        perNode: false,
+      },
+      {
+        id: 'LimitExchanges',
+        what: 'exchanges',
+        metric: 'ExchangeCount',
+        limit: b.limits?.exchanges,
+        key: 'cluster_exchange_limit',
+        field: 'exchanges',
+        perNode: false,
+      },
+    ] as const;
+    for (const r of resources) {
+      if (!r.limit) continue; // no table for this instance type (refused by the instance-type rule)
+      const threshold = Math.floor((r.limit.value * s.connectionsPercent) / 100);
+      const scope = r.perNode
+        ? `one node accepts${isCluster ? ` (${r.metric} is the sum of the ${RABBITMQ_CLUSTER_NODES} nodes)` : ''}`
+        : 'the broker accepts';
+      add(r.id, true, {
+        alarmName: name(r.what),
+        description: `${title}: ${threshold} ${r.what} or more, ${s.connectionsPercent}% of the ${r.limit.value} ${scope} (${r.key}, ${limitOrigin(r.limit, b, isCluster)}); at the limit RabbitMQ refuses new ${r.what}. First: look for clients leaking ${r.what}; raise configuration.rabbitmq.limits.${r.field} or scale the instance type if the load is real.`,
+        watch: { kind: 'resource-count', metric: r.metric },
+        threshold,
+        comparison: 'at-or-above',
+        missingDataBreaches: false,
+      });
+    }
   }
 
   // Depth of any queue, including queues created at run time.
@@ -252,6 +298,14 @@ export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): Pla
   return alarms;
 }
 
+/** Where a limit's value comes from, as alarm descriptions say it. */
+function limitOrigin(limit: BrokerLimit | undefined, b: AlarmPlanInput, isCluster: boolean): string {
+  if (limit?.origin === 'configured') return 'configured';
+  if (limit?.origin === 'default')
+    return `Amazon MQ's default for ${b.instanceType} ${isCluster ? 'clusters' : 'single instances'} on RabbitMQ ${b.engineVersion}`;
+  return `the maximum of ${b.instanceType}`;
+}
+
 /** `name`, or `vhost/name` outside the default virtual host. */
 function queueLabel(q: AlarmQueue): string {
   return q.virtualHost === undefined || q.virtualHost === DEFAULT_VIRTUAL_HOST ? q.name : `${q.virtualHost}/${q.name}`;
@@ -287,11 +341,17 @@ export function planBrokerAlarms(b: {
   const perAlarm = (q: AlarmQueue) => (instances === 2 ? 1400 : 1100) + 6 * (q.name.length + (q.virtualHost?.length ?? 0));
   let estimatedBytes = BASE_STACK_BYTES;
   for (const a of b.alarms) if ('queue' in a.watch) estimatedBytes += perAlarm(a.watch.queue);
+  // A Lambda consumer's errors alarm: measured 1,222 bytes in the dev snapshot; its names appear in
+  // its name, description and id.
+  for (const a of b.alarms) if (a.watch.kind === 'function-errors') estimatedBytes += 1300 + 4 * a.alarmName.length;
+  for (const a of b.alarms) if (a.watch.kind === 'resource-count') estimatedBytes += LIMIT_ALARM_BYTES;
   return { total: b.alarms.length, metricsInsights: b.alarms.filter((a) => a.metricsInsights).length, estimatedBytes };
 }
 
 /** The health and any-queue alarms with the stack's metadata (measured: under 10 KB). */
 const BASE_STACK_BYTES = 12_000;
+/** A RabbitMQ channel, queue or exchange limit alarm (measured: about 1.1 KB). */
+const LIMIT_ALARM_BYTES = 1_500;
 
 /** CloudFormation takes templates up to 1 MB (cloudformation-limits.html); the margin covers the estimate's error. */
 export const MAX_ALARM_TEMPLATE_BYTES = 900_000;

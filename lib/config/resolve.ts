@@ -31,6 +31,7 @@ import { authenticationContribution, resolveAuthentication, type ResolvedAuthent
 import { ldapConfigurationContribution } from './ldap-authorization-map';
 import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
 import { normalizeDefinitions, type RabbitMqDefinitions } from '../rabbitmq/definitions';
+import { DEFAULT_REPLICATION_USERNAME, type ReplicaConfig } from './schema-replica';
 
 /** What a RabbitMQ application user may do on a virtual host when its config names nothing. */
 export const DEFAULT_PERMISSIONS = [{ vhost: '/', configure: '.*', write: '.*', read: '.*' }] as const;
@@ -138,6 +139,15 @@ export interface BrokerDraft {
   readonly consumers: readonly ResolvedConsumer[];
   /** RabbitMQ: the definitions the platform applies, defaults applied; undefined without `definitions`. */
   readonly definitions?: RabbitMqDefinitions;
+  /** ActiveMQ: its cross-Region data replication replica (lib/stacks/replica-stacks.ts). @default - none */
+  readonly replica?: ResolvedReplica;
+}
+
+/** A broker's CRDR replica with defaults applied. */
+export interface ResolvedReplica extends Omit<ReplicaConfig, 'clients' | 'replicationUsername'> {
+  /** Clients of the replica broker once promoted: its own list, else the primary's. */
+  readonly clients: readonly ClientConfig[];
+  readonly replicationUsername: string;
 }
 
 /** Names of the environment's stacks and shared resources (lib/contract/names). */
@@ -258,6 +268,15 @@ export function resolveBroker(
     ...(!isActiveMq && broker.definitions ? { definitions: normalizeDefinitions(broker.definitions, broker) } : {}),
     ...(configuration ? { configuration } : {}),
     ...(limits ? { limits } : {}),
+    ...(broker.replica
+      ? {
+          replica: {
+            ...broker.replica,
+            clients: broker.replica.clients ?? broker.clients ?? [],
+            replicationUsername: broker.replica.replicationUsername ?? DEFAULT_REPLICATION_USERNAME,
+          },
+        }
+      : {}),
   };
   return { ...resolved, alarms: planBrokerAlarmList(environment, resolved) };
 }

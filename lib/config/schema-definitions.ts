@@ -48,7 +48,7 @@ export const DefinitionQueueSchema = z
       .boolean()
       .optional()
       .describe(
-        'When this queue is later removed from the config, delete it even if it holds messages (they are lost). Takes effect from the deploy that sets it. Default: false (a non-empty queue is kept and the deploy fails naming it).',
+        'When this queue is later removed from the config, delete it even if it holds messages (they are lost). Takes effect from the deploy that sets it. Default: false (a removed queue that holds messages is kept on the broker and reported).',
       ),
   })
   .describe('A queue. Its type, durability and arguments cannot change in place (use a policy for what may change).');

@@ -15,6 +15,7 @@ import { AuthenticationSchema } from './schema-authentication';
 import { ConsumersSchema } from './schema-consumers';
 import { DefinitionsSchema } from './schema-definitions';
 import { BrokerConfigurationSchema } from './schema-configuration';
+import { ReplicaSchema } from './schema-replica';
 
 /**
  * The single source of the config's shape: the TypeScript types and config/schema.json are both
@@ -196,7 +197,7 @@ export const AlarmSettingsSchema = z
       .number()
       .optional()
       .describe(
-        "Alarm when connections reach this percent of the limit the broker enforces (ActiveMQ: the instance type's per protocol; RabbitMQ: one node's connection_max, configured or Amazon MQ's default). Default: 80.",
+        "Alarm when connections reach this percent of the limit the broker enforces (ActiveMQ: the instance type's per protocol; RabbitMQ: one node's connection_max, configured or Amazon MQ's default); RabbitMQ channels, queues and exchanges alarm at the same percent of their limits. Default: 80.",
       ),
     periodMinutes: z.number().int().optional().describe('Alarm period in minutes: 1, 5, 10, 15, 30 or 60. Default: 5.'),
     evaluationPeriods: z.number().int().optional().describe('Periods an alarm looks at. Default: 3.'),
@@ -294,6 +295,7 @@ export const BrokerSchema = z
     consumers: ConsumersSchema,
     definitions: DefinitionsSchema.optional(),
     configuration: BrokerConfigurationSchema.optional(),
+    replica: ReplicaSchema.optional(),
   })
   .describe('An Amazon MQ broker.');
 

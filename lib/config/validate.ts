@@ -8,6 +8,7 @@ import { ENVIRONMENT_RULES } from './rules/environment-rules';
 import { LDAP_RULES } from './rules/ldap-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
 import { at, formatProblem, list, type Problem } from './rules/problem';
+import { REPLICA_RULES } from './rules/replica-rules';
 import { completeBroker, resolveBroker, resolveConfig, type BrokerDraft, type ResolvedBroker, type ResolvedConfig } from './resolve';
 import { BrokerSchema, ConfigSchema, type BrokerConfig, type MqPlatformConfig } from './schema';
 
@@ -37,6 +38,7 @@ const ALL_BROKER_RULES = [
   ...CONSUMER_RULES,
   ...DEFINITIONS_RULES,
   ...CONFIGURATION_RULES,
+  ...REPLICA_RULES,
 ];
 
 export interface ValidationResult {

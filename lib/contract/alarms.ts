@@ -19,6 +19,8 @@ export type AlarmWatch =
   | { readonly kind: 'memory' }
   | { readonly kind: 'storage' }
   | { readonly kind: 'connections' }
+  /** RabbitMQ: channels, queues or exchanges against the limit the broker enforces. */
+  | { readonly kind: 'resource-count'; readonly metric: 'ChannelCount' | 'QueueCount' | 'ExchangeCount' }
   /** Depth of any queue on one `Broker` dimension value (a Metrics Insights query), dead-letter queues excluded. */
   | { readonly kind: 'any-queue-depth'; readonly broker: string; readonly exclude: readonly AlarmQueue[] }
   | { readonly kind: 'ready-messages' }

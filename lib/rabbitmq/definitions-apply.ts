@@ -20,11 +20,12 @@ import type { DefinitionsClient, LiveBinding, LiveExchange, LivePolicy, LiveQueu
  * - updates in place what RabbitMQ can update (policies, vhost limits), refuses what it cannot
  *   (a queue's or exchange's type, durability or arguments) before any write;
  * - deletes only what the previous document declared and this one does not, never a queue that
- *   holds messages unless the previous document said `deleteWithMessages` for it (and deletes an
- *   empty one with `if-empty`, so a message published meanwhile still stops the delete).
+ *   holds messages unless the previous document said `deleteWithMessages` for it (it deletes an
+ *   empty one with `if-empty`, so a message published meanwhile still stops the delete): such a
+ *   queue, and its vhost, are kept and reported (`kept`), never a failed deploy.
  */
 
-export type DefinitionKind = 'vhost' | 'exchange' | 'queue' | 'binding' | 'policy' | 'limit';
+export type DefinitionKind = 'vhost' | 'exchange' | 'queue' | 'binding' | 'policy' | 'limit' | 'user' | 'permission';
 
 /** A difference between the document and the broker. */
 export interface DefinitionDifference {
@@ -58,11 +59,11 @@ export interface ApplyResult {
   readonly writes: readonly string[];
   /** What was created, updated or deleted, one line each. */
   readonly changes: readonly string[];
-  /** What was left as it is on purpose (a Delete event keeps everything). */
+  /** What was left on the broker on purpose: removed queues that hold messages (and their vhosts); everything on a Delete event. */
   readonly kept: readonly string[];
 }
 
-/** Thrown before any write when the document asks for what RabbitMQ cannot do in place, or a delete that would lose messages. */
+/** Thrown before any write when the document asks for what RabbitMQ cannot do in place. */
 export class DefinitionsRefusedError extends Error {
   constructor(
     readonly refusals: readonly string[],
@@ -280,8 +281,9 @@ export interface ApplyOptions {
 
 /**
  * Brings the broker to the document. Plans from one read, refuses (throws DefinitionsRefusedError
- * before any write) what cannot be done safely, then writes in dependency order: vhosts, limits,
- * exchanges, queues, bindings, policies; deletions in the reverse order.
+ * before any write) what RabbitMQ cannot change in place, keeps what would lose messages, then
+ * writes in dependency order: vhosts, limits, exchanges, queues, bindings, policies; deletions in
+ * the reverse order.
  */
 export async function applyDefinitions(
   client: DefinitionsClient,
@@ -299,7 +301,12 @@ export async function applyDefinitions(
 
   // Creates and in-place updates.
   for (const v of desired.vhosts)
-    if (!live.vhosts.has(v)) steps.push(async () => (await client.putVhost(v), void changes.push(`created vhost ${v}`)));
+    if (!live.vhosts.has(v))
+      steps.push(async () => {
+        await client.putVhost(v);
+        await client.ensureOwnPermission(v);
+        changes.push(`created vhost ${v}`);
+      });
   for (const l of desired.limits) {
     const have = live.limits.get(l.vhost) ?? {};
     for (const [name, value] of Object.entries(l.limits))
@@ -368,9 +375,23 @@ export async function applyDefinitions(
   }
 
   // Deletions: only what the previous document declared and this one does not.
-  const drop = (what: string, run: () => Promise<void>) => {
+  /** A deletion; `run` answers false when it kept the thing after all. */
+  const drop = (what: string, run: () => Promise<unknown>) => {
     if (options.keepAll) kept.push(what);
-    else deletions.push(async () => (await run(), void changes.push(`deleted ${what}`)));
+    else
+      deletions.push(async () => {
+        if ((await run()) !== false) changes.push(`deleted ${what}`);
+      });
+  };
+  // A removed queue that holds messages stays (as does its vhost): reported, never a failed deploy,
+  // so that a CloudFormation rollback (which applies the old document over the new) cannot get stuck.
+  const keptVhosts = new Set<string>();
+  const keepQueue = (q: { vhost: string; name: string }, why: string): false => {
+    kept.push(
+      `queue ${q.vhost}/${q.name} was removed from the config but holds ${why}: kept; drain it and delete it, or declare it again with deleteWithMessages, deploy, then remove it`,
+    );
+    keptVhosts.add(q.vhost);
+    return false;
   };
   const want = {
     vhosts: new Set(desired.vhosts),
@@ -393,9 +414,7 @@ export async function applyDefinitions(
     const l = live.queues.get(k);
     if (want.queues.has(k) || !l) continue;
     if (holds(l) && !q.deleteWithMessages && !options.keepAll) {
-      refusals.push(
-        `queue ${q.vhost}/${q.name} holds ${l.messages} message(s) and was removed from the config; drain it, or set deleteWithMessages on it, deploy, then remove it`,
-      );
+      keepQueue(q, `${l.messages} message(s)`);
       continue;
     }
     drop(`queue ${q.vhost}/${q.name}`, async () => {
@@ -403,15 +422,10 @@ export async function applyDefinitions(
         await client.deleteQueue(q.vhost, q.name, !q.deleteWithMessages);
       } catch (e) {
         // if-empty: the broker refuses (400) a queue that got a message since the read.
-        if (e instanceof ManagementApiError && e.status === 400)
-          throw new DefinitionsRefusedError(
-            [
-              `queue ${q.vhost}/${q.name} holds messages (the broker refused to delete it); drain it, or set deleteWithMessages on it, deploy, then remove it`,
-            ],
-            'definitions partly applied',
-          );
+        if (e instanceof ManagementApiError && e.status === 400) return keepQueue(q, 'messages (the broker refused to delete it)');
         throw e;
       }
+      return true;
     });
   }
   for (const e of previous.exchanges)
@@ -426,17 +440,27 @@ export async function applyDefinitions(
   }
   for (const v of previous.vhosts) {
     if (want.vhosts.has(v) || !live.vhosts.has(v)) continue;
-    // Deleting a vhost deletes every queue in it: refused while one holds messages it may not lose.
-    const full = [...live.queues.values()].filter(
-      (q) => q.vhost === v && holds(q) && !previousQueues.get(keyOf.queue(q))?.deleteWithMessages,
-    );
+    // Deleting a vhost deletes every queue in it, with no if-empty guard: refused while a queue holds
+    // messages it may not lose, or one not ours has no known count. Ours go first, each with if-empty.
+    const full = [...live.queues.values()].filter((q) => {
+      if (q.vhost !== v) return false;
+      const ours = previousQueues.get(keyOf.queue(q));
+      return ours ? holds(q) && !ours.deleteWithMessages : q.messages !== 0;
+    });
     if (full.length && !options.keepAll) {
-      refusals.push(
-        `vhost ${v} was removed from the config but its queue(s) ${full.map((q) => `${q.name} (${q.messages})`).join(', ')} hold messages; drain them first`,
+      kept.push(
+        `vhost ${v} was removed from the config but its queue(s) ${full.map((q) => `${q.name} (${q.messages ?? 'count unknown'})`).join(', ')} hold messages: kept; drain them and delete the vhost`,
       );
       continue;
     }
-    drop(`vhost ${v}`, () => client.deleteVhost(v));
+    drop(`vhost ${v}`, async () => {
+      // A queue of ours in it was kept after all (a message arrived): the vhost stays with it.
+      if (keptVhosts.has(v)) {
+        kept.push(`vhost ${v} was removed from the config but keeps a queue that holds messages: kept`);
+        return false;
+      }
+      return client.deleteVhost(v);
+    });
   }
 
   if (refusals.length) throw new DefinitionsRefusedError(refusals);
@@ -444,4 +468,51 @@ export async function applyDefinitions(
   const writes = client.writes.slice(start).map((w) => `${w.method} ${w.path}`);
   options.log?.('definitions applied', { writes: writes.length, changes, kept });
   return { writes, changes, kept };
+}
+
+/** What the users custom resource keeps on the broker for one application user (each user of a pair). */
+export interface UserExpectation {
+  readonly username: string;
+  readonly tags: readonly string[];
+  readonly permissions: ReadonlyArray<{
+    readonly vhost: string;
+    readonly configure: string;
+    readonly write: string;
+    readonly read: string;
+  }>;
+}
+
+/**
+ * Differences between the application users the config declares (both users of every pair) and the
+ * broker: a missing user, other tags, a missing, different or extra vhost permission. Users the
+ * config does not name (the administrator, others) are not looked at.
+ */
+export async function compareUsers(client: DefinitionsClient, users: readonly UserExpectation[]): Promise<DefinitionDifference[]> {
+  const out: DefinitionDifference[] = [];
+  for (const u of users) {
+    const live = await client.getUser(u.username);
+    if (!live) {
+      out.push({ kind: 'user', name: u.username, state: 'missing' });
+      continue;
+    }
+    const tags = fieldDiffs([['tags', [...live.tags].sort(), [...u.tags].sort()]]);
+    if (tags.length) out.push({ kind: 'user', name: u.username, state: 'different', detail: tags.join(', ') });
+    const have = new Map((await client.userPermissions(u.username)).map((p) => [p.vhost, p]));
+    for (const p of u.permissions) {
+      const l = have.get(p.vhost);
+      const name = `${u.username}@${p.vhost}`;
+      if (!l) out.push({ kind: 'permission', name, state: 'missing' });
+      else {
+        const d = fieldDiffs([
+          ['configure', l.configure, p.configure],
+          ['write', l.write, p.write],
+          ['read', l.read, p.read],
+        ]);
+        if (d.length) out.push({ kind: 'permission', name, state: 'different', detail: d.join(', ') });
+      }
+      have.delete(p.vhost);
+    }
+    for (const v of have.keys()) out.push({ kind: 'permission', name: `${u.username}@${v}`, state: 'extra' });
+  }
+  return out;
 }

@@ -78,7 +78,8 @@ export class DefinitionsClient extends RabbitMqManagementClient {
   }
 
   async queues(vhost: string): Promise<LiveQueue[]> {
-    return this.listIn<LiveQueue>(`/api/queues/${enc(vhost)}`);
+    // Only what the applier compares: a queue listing otherwise carries every statistic of every queue.
+    return this.listIn<LiveQueue>(`/api/queues/${enc(vhost)}?columns=vhost,name,type,durable,auto_delete,exclusive,arguments,messages`);
   }
 
   async bindings(vhost: string): Promise<LiveBinding[]> {
@@ -107,6 +108,21 @@ export class DefinitionsClient extends RabbitMqManagementClient {
 
   putVhost(name: string): Promise<void> {
     return this.write('PUT', `/api/vhosts/${enc(name)}`, {});
+  }
+
+  /**
+   * Gives the calling user (the administrator) every permission on a vhost it created, unless it has
+   * some already: RabbitMQ's management API grants them to the creator (3.10 does), which the later
+   * declarations in that vhost need; this makes that explicit where a version does not.
+   */
+  async ensureOwnPermission(vhost: string): Promise<void> {
+    const me = this.options.credentials.username;
+    try {
+      await this.request('GET', `/api/permissions/${enc(vhost)}/${enc(me)}`);
+    } catch (e) {
+      if (!(e instanceof ManagementApiError && e.kind === 'not-found')) throw e;
+      await this.write('PUT', `/api/permissions/${enc(vhost)}/${enc(me)}`, { configure: '.*', write: '.*', read: '.*' });
+    }
   }
 
   deleteVhost(name: string): Promise<void> {

@@ -115,6 +115,23 @@ export const LOCK_OUT_RULES: readonly LockOutRule[] = [
       `the broker authenticates against another LDAP setup: every client of ${clients} whose credentials the new directory does not accept is refused`,
     source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security-authentication-authorization.html',
   },
+  {
+    // CloudFormation's resource specification marks no replacement, but UpdateBroker has no such field:
+    // the primary of a CRDR replica is set at CreateBroker only.
+    type: 'AWS::AmazonMQ::Broker',
+    property: 'DataReplicationPrimaryBrokerArn',
+    effect: (clients) =>
+      `the replica's primary broker is settable only at creation (CreateBroker; UpdateBroker has no such field): the update fails or leaves ${clients} replicating from its old primary; pair anew (unpair, reboot, delete and recreate the replica)`,
+    source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/create-replica-broker.html',
+  },
+  {
+    type: 'AWS::AmazonMQ::Broker',
+    property: 'DataReplicationMode',
+    when: (before, after) => before === 'CRDR' && after !== 'CRDR',
+    effect: (clients) =>
+      `${clients} leaves its cross-Region data replication pair (unpaired at the next reboot): nothing is replicated any more and promote has no counterpart`,
+    source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/delete-crdr-broker.html',
+  },
 ];
 
 /** The lock-out a property change causes, or undefined. */

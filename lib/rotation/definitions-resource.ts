@@ -1,10 +1,19 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { parseDefinitions } from '../rabbitmq/definitions';
-import { applyDefinitions } from '../rabbitmq/definitions-apply';
+import {
+  applyDefinitions,
+  compareDefinitions,
+  compareUsers,
+  readLive,
+  vhostsOf,
+  type DefinitionDifference,
+  type UserExpectation,
+} from '../rabbitmq/definitions-apply';
 import { DefinitionsClient } from '../rabbitmq/definitions-client';
 import type { CustomResourceDeps, CustomResourceResponse } from './custom-resource';
 import type { Logger } from './log';
 import { administratorClient } from './rabbitmq-strategy';
+import type { BrokerTarget } from './types';
 
 /** Properties of `Custom::MqPlatformRabbitMqDefinitions` (lib/constructs/rotation/credential-rotation.ts). */
 export interface RabbitMqDefinitionsProperties {
@@ -51,6 +60,52 @@ export async function rabbitMqDefinitions(
   );
   const client = new DefinitionsClient({ baseUrl: p.ManagementUrl, credentials, fetch: deps.fetch });
   const result = await applyDefinitions(client, parseDefinitions(p.Definitions), { previous, log });
-  log('RabbitMqDefinitions: applied', { broker: p.BrokerId, writes: result.writes.length, changes: result.changes });
-  return { PhysicalResourceId: physicalId, Data: { Writes: String(result.writes.length) } };
+  log('RabbitMqDefinitions: applied', { broker: p.BrokerId, writes: result.writes.length, changes: result.changes, kept: result.kept });
+  return { PhysicalResourceId: physicalId, Data: { Writes: String(result.writes.length), Kept: String(result.kept.length) } };
+}
+
+/**
+ * `mq-platform drift` invokes the function with this event: the function is in the broker's subnets
+ * and may read the administrator's secret, which operators may not. It only reads.
+ */
+export interface DefinitionsDriftEvent {
+  readonly MqPlatformAction: 'RabbitMqDefinitionsDrift';
+  /** Amazon MQ broker name (`<name>-<environment>`), one of the function's brokers. */
+  readonly BrokerName: string;
+  /** The document to compare with, as JSON (lib/rabbitmq/definitions.ts). */
+  readonly Definitions: string;
+  /** The application users to compare too (UserExpectation[] as JSON). @default none */
+  readonly Users?: string;
+}
+
+export interface DefinitionsDriftResult {
+  readonly broker: string;
+  readonly differences: readonly DefinitionDifference[];
+}
+
+export function isDefinitionsDriftEvent(event: unknown): event is DefinitionsDriftEvent {
+  return (
+    typeof event === 'object' && event !== null && (event as { MqPlatformAction?: unknown }).MqPlatformAction === 'RabbitMqDefinitionsDrift'
+  );
+}
+
+/** Compares a broker's live definitions with the document the CLI sent, as the administrator. */
+export async function definitionsDrift(
+  event: DefinitionsDriftEvent,
+  brokers: readonly BrokerTarget[],
+  deps: CustomResourceDeps,
+  log: Logger,
+): Promise<DefinitionsDriftResult> {
+  const target = brokers.find((b) => b.engine === 'RABBITMQ' && b.brokerName === event.BrokerName);
+  if (!target) {
+    const known = brokers.filter((b) => b.engine === 'RABBITMQ').map((b) => b.brokerName);
+    throw new Error(`drift: ${event.BrokerName} is not a RabbitMQ broker of this function; its brokers: ${known.join(', ') || '(none)'}`);
+  }
+  const { credentials } = await administratorClient(deps.secretsManager, target, deps.fetch);
+  const client = new DefinitionsClient({ baseUrl: target.managementUrl!, credentials, fetch: deps.fetch });
+  const doc = parseDefinitions(event.Definitions);
+  const users = event.Users ? (JSON.parse(event.Users) as UserExpectation[]) : [];
+  const differences = [...compareDefinitions(doc, await readLive(client, vhostsOf(doc))), ...(await compareUsers(client, users))];
+  log('RabbitMqDefinitionsDrift', { broker: event.BrokerName, differences: differences.length });
+  return { broker: event.BrokerName, differences };
 }

@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ActiveMqStrategy, type ActiveMqTiming } from './activemq-strategy';
 import { mqClientConfig, secretsManagerClientConfig } from './aws-clients';
+import { definitionsDrift, isDefinitionsDriftEvent, type DefinitionsDriftEvent, type DefinitionsDriftResult } from './definitions-resource';
 import { isCustomResourceEvent, onCustomResourceEvent, type CustomResourceResponse } from './custom-resource';
 import { errorMessage, jsonLogger, type Logger } from './log';
 import { activeMqProbe, rabbitMqProbe, type LoginProbe } from './probe';
@@ -66,18 +67,22 @@ export function createRotator(o: RotatorOptions): SecretRotator {
   });
 }
 
-export type MqPlatformFunctionEvent = RotationEvent | CloudFormationCustomResourceEvent;
+export type MqPlatformFunctionEvent = RotationEvent | CloudFormationCustomResourceEvent | DefinitionsDriftEvent;
 
 /**
  * The function's handler: rotation steps (`Step`) and the users custom resource (`RequestType`, via
  * the provider framework, which takes the returned `{ PhysicalResourceId, Data }`).
  */
-export function createHandler(o: RotatorOptions): (event: MqPlatformFunctionEvent) => Promise<CustomResourceResponse | void> {
+export function createHandler(
+  o: RotatorOptions,
+): (event: MqPlatformFunctionEvent) => Promise<CustomResourceResponse | DefinitionsDriftResult | void> {
   const secretsManager = o.secretsManager ?? new SecretsManagerClient(secretsManagerClientConfig());
   const log = o.log ?? jsonLogger();
   const rotator = createRotator({ ...o, secretsManager, log });
   const fetchFn = o.fetch ?? globalThis.fetch;
   return async (event) => {
+    // `mq-platform drift` (read only): the function reaches the broker and its administrator's secret.
+    if (isDefinitionsDriftEvent(event)) return definitionsDrift(event, o.brokers, { secretsManager, fetch: o.fetch, log }, log);
     if (!isCustomResourceEvent(event)) return rotator.handle(event);
     if (!event.ResponseURL) return onCustomResourceEvent(event, { secretsManager, fetch: o.fetch, log });
     // Invoked by CloudFormation itself (ServiceToken = this function): answer on the presigned URL.

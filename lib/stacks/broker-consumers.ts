@@ -2,6 +2,7 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
 import type { ResolvedConsumer } from '../config/resolve-consumers';
 import type { MqBroker } from '../constructs/broker/mq-broker';
 import type { MqConsumer } from '../constructs/consumers/mq-consumer';
@@ -14,24 +15,35 @@ export function addPlannedConsumers(
   broker: MqBroker,
   consumers: readonly ResolvedConsumer[],
   endpointSecurityGroups: readonly ec2.ISecurityGroup[] | undefined,
+  credentialRotation?: Construct,
 ): MqConsumer[] {
   return consumers.map((c) => {
-    const role = iam.Role.fromRoleArn(broker, `ConsumerRole-${c.name}`, c.roleArn, { mutable: true });
-    const fn = lambda.Function.fromFunctionAttributes(broker, `ConsumerFunction-${c.name}`, {
-      functionArn: consumerFunctionArn(Stack.of(broker), c),
-      role,
-      sameEnvironment: true,
-    });
-    return broker.addConsumer(fn, {
-      id: `Consumer-${c.name}`,
-      queue: c.queue,
-      virtualHost: c.virtualHost,
-      user: c.user,
-      batchSize: c.batchSize,
-      maxBatchingWindow: c.maximumBatchingWindowSeconds !== undefined ? Duration.seconds(c.maximumBatchingWindowSeconds) : undefined,
-      enabled: c.enabled,
-      endpointSecurityGroups,
-    });
+    const consumer = addConsumer(broker, c, endpointSecurityGroups);
+    // RabbitMQ: the pair's users (and, before them, the definitions' vhosts) exist only once the
+    // rotation's custom resource made them (id `RabbitMqUser-<broker>-<username>`); a mapping
+    // created earlier would fail its first login, and Lambda stops a consumer on an authentication error.
+    const users = credentialRotation?.node.tryFindChild(`RabbitMqUser-${broker.node.id}-${c.user}`);
+    if (users) consumer.mapping.node.addDependency(users);
+    return consumer;
+  });
+}
+
+function addConsumer(broker: MqBroker, c: ResolvedConsumer, endpointSecurityGroups: readonly ec2.ISecurityGroup[] | undefined): MqConsumer {
+  const role = iam.Role.fromRoleArn(broker, `ConsumerRole-${c.name}`, c.roleArn, { mutable: true });
+  const fn = lambda.Function.fromFunctionAttributes(broker, `ConsumerFunction-${c.name}`, {
+    functionArn: consumerFunctionArn(Stack.of(broker), c),
+    role,
+    sameEnvironment: true,
+  });
+  return broker.addConsumer(fn, {
+    id: `Consumer-${c.name}`,
+    queue: c.queue,
+    virtualHost: c.virtualHost,
+    user: c.user,
+    batchSize: c.batchSize,
+    maxBatchingWindow: c.maximumBatchingWindowSeconds !== undefined ? Duration.seconds(c.maximumBatchingWindowSeconds) : undefined,
+    enabled: c.enabled,
+    endpointSecurityGroups,
   });
 }
 

@@ -127,7 +127,7 @@ export class BrokersStack extends Stack {
           { definitions: b.definitions },
         );
 
-      addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups);
+      addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups, this.credentialRotation);
       addOutputs(this, b, broker);
       brokers[b.name] = broker;
     }

@@ -23,9 +23,22 @@ export interface NetworkStackProps extends StackProps {
 /** The environment's VPC, when mq-platform creates it. */
 export class NetworkStack extends Stack {
   public readonly network: MqNetwork;
+  private configuredZones?: string[];
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
+    this.configuredZones = [...props.availabilityZones];
     this.network = new MqNetwork(this, 'Network', props);
+  }
+
+  /**
+   * The config's zones: with an explicit account (a pipeline stage) CDK would otherwise look the
+   * Region's zones up in the account at synth, which is neither offline nor deterministic.
+   */
+  public override get availabilityZones(): string[] {
+    if (!this.configuredZones) return super.availabilityZones;
+    // What Stack does when its zones are read: literal zones are expected here.
+    (this as unknown as { _silenceLiteralAzWarning(): void })._silenceLiteralAzWarning();
+    return this.configuredZones;
   }
 }

@@ -78,10 +78,11 @@ describe('the replacement guard at synth (prod is protected)', () => {
     };
     expect(() => synth('production', config('production', edit))).not.toThrow();
     const text = reviewOf('production', edit);
-    // The instance type also moves the connections alarm to the new type's default connection_max (500 → 1000 per node).
-    expect(text).toContain('Against HEAD: resources 0 replaced, 3 updated, 0 added, 0 removed.');
+    // The instance type also moves the limit alarms to the new type's defaults (connection_max 500 → 1000 per node; channels, queues, exchanges).
+    expect(text).toContain('Against HEAD: resources 0 replaced, 6 updated, 0 added, 0 removed.');
     expect(text).toContain('   UPDATE in place AWS::CloudWatch::Alarm AlarmsConnections7A8792DF [MqPlatform-production-Alarms-events]');
     expect(text).toContain('      Threshold: 400 → 800');
+    expect(text).toContain('   UPDATE in place AWS::CloudWatch::Alarm AlarmsLimitQueuesB3F48EE3 [MqPlatform-production-Alarms-events]');
     expect(text).toContain(
       '   UPDATE in place security group of broker orders (ordersSecurityGroupE4C1FAB8) [MqPlatform-production-Brokers]',
     );

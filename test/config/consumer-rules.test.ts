@@ -45,6 +45,15 @@ describe('valid consumers', () => {
     ).toEqual([]);
   });
 
+  test('ActiveMQ authorization: a wildcard entry that lets one of the groups read', () => {
+    expect(
+      problemsOf((c) => {
+        amq(c).users[0].groups = ['apps'];
+        amq(c).configuration = { activemq: { authorization: [{ queue: 'orders.*', read: ['auditors', 'apps'] }] } };
+      }),
+    ).toEqual([]);
+  });
+
   test('the plan resolves defaults: RabbitMQ reads "/", ActiveMQ has no virtual host, enabled by default', () => {
     const plan = validateConfig(withConsumers()).plan!;
     expect(plan.brokers[0].consumers).toEqual([
@@ -191,6 +200,31 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     (c) => (rmq(c).users[0].permissions = [{ vhost: '/', read: '^orders\\.' }]),
     `${b1}.queue: "events.audit" is not readable by user "USER" on virtual host "/" (read pattern "^orders\\\\."); allowed: a queue its read pattern matches, or widen the pattern`,
   ],
+  [
+    "consumer-activemq-authorization: no entry lets the user's groups read the queue",
+    (c) => {
+      amq(c).users[0].groups = ['apps'];
+      amq(c).configuration = {
+        activemq: {
+          authorization: [
+            { queue: 'orders.>', write: ['apps'], read: ['auditors'] },
+            { queue: 'billing.*', read: ['apps'] },
+          ],
+        },
+      };
+    },
+    `${b0}.user: "app" may not consume queue "orders.created": no configuration.activemq.authorization entry matching it grants read to one of its groups (apps); allowed: a user in a group that such an entry lets read`,
+  ],
+  [
+    'consumer-secret-policy: too many roles read one secret',
+    (c) => {
+      amq(c).users[0].readers = Array.from(
+        { length: 215 },
+        (_, i) => `arn:aws:iam::123456789012:role/reader-${String(i).padStart(3, '0')}`,
+      );
+    },
+    `${b0}.user: "app" has 216 readers with its consumers' roles, which make its secret's resource policy about 20504 characters; allowed: at most 20480 (Secrets Manager PutResourcePolicy), so share roles between consumers or name fewer readers`,
+  ],
 ];
 
 /** brokers[].authentication arrives with issue 15: the rule reads it when present, checked here on the parsed broker. */
@@ -242,6 +276,19 @@ const warningCases: Array<[string, (c: Mutable) => void, string]> = [
         subnetIds: ['subnet-0a1b2c3d4e5f67890', 'subnet-1a1b2c3d4e5f67890', 'subnet-2a1b2c3d4e5f67890'],
       }),
     `brokers[0].consumers: "1 consumer(s)" need Lambda, STS and Secrets Manager interface endpoints (or a NAT gateway) in the imported VPC's broker subnets, which mq-platform does not create there; advised: check they exist and admit HTTPS from the broker's security group`,
+  ],
+  [
+    'consumer-role-policies: an 11th consumer on one role',
+    (c) => {
+      for (let i = 1; i <= 6; i++) amq(c).consumers.push({ ...amq(c).consumers[0], name: `n${i}`, queue: `q${i}` });
+      for (let i = 1; i <= 4; i++) rmq(c).consumers.push({ ...rmq(c).consumers[0], name: `a${i}`, queue: `q${i}` });
+    },
+    'brokers[1].consumers[3].roleArn: "arn:aws:iam::123456789012:role/notifier" gets its 11th consumer policy (one per consumer); IAM attaches at most 10 managed policies to a role by default (adjustable); advised: a role per function, or raise the quota before deploying',
+  ],
+  [
+    'consumer-rabbitmq-timeout: consumer_timeout shorter than a batch may be held',
+    (c) => (rmq(c).configuration = { rabbitmq: { consumerTimeoutMs: 600000 } }),
+    `${b1}: "audit" may hold a batch unacknowledged up to 900500 ms (a Lambda function runs up to 900 s, after the batching window), longer than the broker's configuration.rabbitmq.consumerTimeoutMs 600000, which closes the channel and redelivers the batch; advised: consumerTimeoutMs of at least 900500, or a function timeout well below it`,
   ],
 ];
 

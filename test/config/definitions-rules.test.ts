@@ -73,6 +73,16 @@ describe('definitions: valid', () => {
     expect(type('SINGLE_INSTANCE', '3.13')).toBe('classic');
   });
 
+  test('patterns in PCRE syntax JavaScript lacks are left to the broker', () => {
+    expect(
+      problemsOf((c) => {
+        d(c).policies[0].pattern = '(?i)^orders\\.created$';
+        rmq(c).users[0].permissions[0].read = '^orders\\.(?>created|dead)$';
+        rmq(c).users[0].permissions[0].write = '^orders\\.\\w++$';
+      }),
+    ).toEqual([]);
+  });
+
   test('3.13: a classic mirroring policy for classic queues and a transient classic queue are accepted', () => {
     expect(
       problemsOf((c) => {
@@ -260,14 +270,22 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     (c) => {
       d(c).limits = [];
       d(c).queues.push(
-        ...Array.from({ length: 2000 }, (_, i) => ({
+        ...Array.from({ length: 900 }, (_, i) => ({
           vhost: 'orders',
           name: `q${i}`,
-          arguments: { 'x-dead-letter-routing-key': 'r'.repeat(100) },
+          arguments: { 'x-dead-letter-routing-key': 'r'.repeat(400) },
         })),
       );
     },
-    `${B}: "473856 bytes" is too large for one custom resource event (its Update carries the old and the new document, 1 MB at most); allowed: at most 400000 bytes (split the broker's definitions, or shorten names)`,
+    `${B}: "483256 bytes" is too large for one custom resource event (its Update carries the old and the new document, 1 MB at most); allowed: at most 400000 bytes (split the broker's definitions, or shorten names)`,
+  ],
+  [
+    "more queues than the broker's cluster_queue_limit (Amazon MQ's default for RabbitMQ 4.2 on a mq.m7g.large cluster)",
+    (c) => {
+      d(c).limits = [];
+      d(c).queues.push(...Array.from({ length: 999 }, (_, i) => ({ vhost: 'orders', name: `q${i}` })));
+    },
+    `${B}.queues: 1001 queues exceed this broker's cluster_queue_limit of 1000; allowed: at most 1000`,
   ],
   [
     'vhost limits below the declared queues',
@@ -309,7 +327,7 @@ describe('definitions: invalid', () => {
   });
 
   describe('counts within the broker limits', () => {
-    afterEach(() => useDefinitionCountLimits(() => ({})));
+    afterEach(() => useDefinitionCountLimits());
     test.each([
       [{ vhosts: 1 }, `${B}.vhosts: 2 vhosts ("/" included) exceed this broker's vhost_max of 1; allowed: at most 1`],
       [{ queues: 1 }, `${B}.queues: 2 queues exceed this broker's cluster_queue_limit of 1; allowed: at most 1`],
@@ -323,8 +341,19 @@ describe('definitions: invalid', () => {
     });
   });
 
+  test("by default the counts come from the plan's effective limits (configured, else Amazon MQ's default)", () => {
+    const config: Mutable = structuredClone(minimalConfig());
+    rmq(config).definitions = definitions();
+    const plan = validateConfig(config).plan!;
+    const rule = DEFINITIONS_RULES.find((r) => r.id === 'definitions-counts')!;
+    const resolved = { ...plan.brokers[1], limits: { vhosts: { value: 1, origin: 'default' }, queues: { value: 500, origin: 'default' } } };
+    expect(rule.check(rmq(config), { config, index: 1, resolved } as never).map(formatProblem)).toEqual([
+      `${B}.vhosts: 2 vhosts ("/" included) exceed this broker's vhost_max of 1; allowed: at most 1`,
+    ]);
+  });
+
   test('every definitions rule has at least one case', () => {
-    const fired = new Set<string>(['definitions-counts']); // its cases above set the limits
+    const fired = new Set<string>();
     for (const [, edit] of [...cases, ...warningCases]) for (const p of [...run(edit).problems, ...run(edit).warnings]) fired.add(p.rule);
     expect(DEFINITIONS_RULES.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([]);
   });

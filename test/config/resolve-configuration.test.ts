@@ -1,4 +1,7 @@
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { BrokerMetrics } from '../../lib/amazonmq/metrics';
 import { planBrokerAlarmList } from '../../lib/config/alarm-plan';
+import { alarmMetric } from '../../lib/constructs/monitoring/broker-alarms';
 import { resolveBroker } from '../../lib/config/resolve';
 import {
   effectiveRabbitMqLimits,
@@ -157,20 +160,48 @@ describe('effective limits and the connections alarm', () => {
   const offers = INSTANCE_TYPE_RULES.filter((r) => r.engine === 'RABBITMQ').flatMap((r) =>
     r.instanceTypes.flatMap((t) => r.versions.flatMap((v) => r.modes.map((m) => [v, m, t] as const))),
   );
+  const LIMIT_OF = {
+    Connections: 'connectionsPerNode',
+    LimitChannels: 'channelsPerNode',
+    LimitQueues: 'queues',
+    LimitExchanges: 'exchanges',
+  } as const;
   test.each(offers)(
-    "RabbitMQ %s %s %s: the connections alarm fires below one node's limit",
+    'RabbitMQ %s %s %s: every limit alarm fires below the limit the broker enforces',
     (engineVersion, deploymentMode, instanceType) => {
-      for (const configured of [undefined, 1]) {
+      for (const configured of [false, true]) {
         const b = broker(1, (x) => {
           Object.assign(x, { engineVersion, deploymentMode, instanceType });
-          if (configured && engineVersion.startsWith('4.')) x.configuration = { rabbitmq: { limits: { connectionsPerNode: 3 } } };
+          if (configured && engineVersion.startsWith('4.'))
+            x.configuration = { rabbitmq: { limits: { connectionsPerNode: 3, queues: 7 } } };
         });
         const draft = resolveBroker(b, 'test');
-        const limit = draft.limits!.connectionsPerNode!.value;
-        const alarm = planBrokerAlarmList('test', draft).find((a) => a.id === 'Connections')!;
-        expect(alarm.threshold).toBeLessThan(limit);
-        expect(alarm.description).toContain(`of the ${limit} one node accepts`);
+        const alarms = planBrokerAlarmList('test', draft).filter((a) => a.id in LIMIT_OF);
+        expect(alarms.map((a) => a.id)).toEqual(expect.arrayContaining(['Connections', 'LimitChannels', 'LimitQueues']));
+        for (const a of alarms) {
+          const limit = draft.limits![LIMIT_OF[a.id as keyof typeof LIMIT_OF]]!.value;
+          expect({ alarm: a.id, below: a.threshold < limit, comparison: a.comparison }).toEqual({
+            alarm: a.id,
+            below: true,
+            comparison: 'at-or-above',
+          });
+          expect(a.description).toContain(`of the ${limit} `);
+        }
       }
     },
   );
+
+  test('limit alarms read ChannelCount, QueueCount and ExchangeCount of the broker', () => {
+    const draft = resolveBroker(broker(1), 'test');
+    const metrics = new BrokerMetrics(draft);
+    const watched = planBrokerAlarmList('test', draft)
+      .filter((a) => a.watch.kind === 'resource-count')
+      .map((a) => [a.alarmName, a.threshold, (alarmMetric(metrics, a.watch) as cloudwatch.Metric).metricName]);
+    // mq.m7g.large cluster, RabbitMQ 4.2 defaults: 1500 channels per node, 1000 queues, 1000 exchanges.
+    expect(watched).toEqual([
+      ['mq-platform-test-rmq-channels', 1200, 'ChannelCount'],
+      ['mq-platform-test-rmq-queues', 800, 'QueueCount'],
+      ['mq-platform-test-rmq-exchanges', 800, 'ExchangeCount'],
+    ]);
+  });
 });

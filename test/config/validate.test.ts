@@ -103,7 +103,7 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   [
     'unknown broker key',
     (c) => (amq(c).size = 1),
-    'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, authentication, users, rotation, tags, queues, deadLetterQueues, alarms, consumers, definitions, configuration',
+    'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, authentication, users, rotation, tags, queues, deadLetterQueues, alarms, consumers, definitions, configuration, replica',
   ],
   [
     'unknown network key',
@@ -888,7 +888,7 @@ describe('invalid configs', () => {
     });
     expect(lines).toEqual([
       'brokers[0].engineVersion: "5.16" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)',
-      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, authentication, users, rotation, tags, queues, deadLetterQueues, alarms, consumers, definitions, configuration',
+      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, authentication, users, rotation, tags, queues, deadLetterQueues, alarms, consumers, definitions, configuration, replica',
       'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username',
       `region: "nowhere" is not an AWS region; allowed: ${KNOWN_REGIONS.join(', ')}`,
     ]);

@@ -6,8 +6,10 @@
  *
  * Where 3.10 differs from what Amazon MQ runs (3.13, 4.2, 4.3): policies here apply to "queues"
  * (apply-to classic_queues/quorum_queues/streams came with 3.12); quorum queues have no priorities
- * (4.2) and no message TTL before 3.10; 4.x refuses transient non-exclusive queues and ha-* policies,
- * which synth rejects (lib/config/rules/definitions-rules.ts) and cannot be shown on 3.10.
+ * (4.x); 3.10 still accepts transient non-exclusive queues and ha-* policies, which 4.x refuses and
+ * synth rejects for 4.x (lib/config/rules/definitions-rules.ts); its PUT /api/vhost-limits answers
+ * 406 to `accept: application/json` (the client accepts any type there). Creating a vhost through the API gives
+ * the creating user (the administrator) full permissions on it, which the applier relies on.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,7 +24,9 @@ import { FakeSecretsManager } from '../rotation/fake-aws';
 import { RabbitBroker, makeCa, tempDir } from './harness/brokers';
 
 const ADMIN = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/it/events/admin-AbC';
+const APP = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/it/events/orders-app-DeF';
 const BROKER = { deploymentMode: 'CLUSTER_MULTI_AZ', engineVersion: '3.13' };
+const APP_PERMISSION = { configure: '^$', write: '^orders$', read: '^orders\\.' };
 
 const V1: DefinitionsInput = {
   vhosts: [{ name: 'orders' }],
@@ -57,6 +61,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
   let client: DefinitionsClient;
   const writes: string[] = [];
   let properties: Record<string, unknown> | undefined;
+  let lastResponse: { Data?: Record<string, string> } | undefined;
 
   /** The fetch the function uses, recording every call that is not a read. */
   const countingFetch: typeof fetch = (input, init) => {
@@ -90,6 +95,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     } as unknown as CloudFormationCustomResourceEvent;
     const out = await handler(event);
     expect(out).toEqual(expect.objectContaining({ PhysicalResourceId: 'rabbitmq-definitions/b-local' }));
+    lastResponse = out as typeof lastResponse;
     properties = props;
     return writes.slice(start);
   }
@@ -114,6 +120,29 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     }
     throw new Error(`queue ${queue} never showed ${count} messages`);
   }
+  /** What CloudFormation sends the users custom resource of the pair orders-app / orders-app_clone. */
+  const usersEvent = () =>
+    ({
+      RequestType: 'Create',
+      ResponseURL: '',
+      StackId: 's',
+      RequestId: 'r',
+      LogicalResourceId: 'OrdersAppUsers',
+      ResourceType: 'Custom::MqPlatformRabbitMqUser',
+      ServiceToken: 'x',
+      ResourceProperties: {
+        ServiceToken: 'x',
+        Kind: 'RabbitMqUser',
+        BrokerId: 'b-local',
+        ManagementUrl: node.managementUrl,
+        AdministratorSecretArn: ADMIN,
+        SecretArn: APP,
+        Username: 'orders-app',
+        PartnerUsername: 'orders-app_clone',
+        Tags: [],
+        Permissions: [{ Vhost: 'orders', Configure: APP_PERMISSION.configure, Write: APP_PERMISSION.write, Read: APP_PERMISSION.read }],
+      },
+    }) as unknown as CloudFormationCustomResourceEvent;
   const auth = () => `Basic ${Buffer.from(`${node.username}:${node.password}`).toString('base64')}`;
 
   beforeAll(async () => {
@@ -123,6 +152,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     await node.start();
     sm = new FakeSecretsManager();
     sm.add(ADMIN, 'mq-platform/it/events/admin', { username: node.username, password: node.password });
+    sm.add(APP, 'mq-platform/it/events/orders-app', { username: 'orders-app', password: 'orders-app-first-password-01' });
     handler = createHandler({ brokers: [], secretsManager: sm.client, fetch: countingFetch, log: silentLogger });
     client = new DefinitionsClient({ baseUrl: node.managementUrl, credentials: { username: node.username, password: node.password } });
   }, 120000);
@@ -147,6 +177,12 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     ]);
     expect(await drift(normalizeDefinitions(V1, BROKER))).toEqual([]);
     expect((await client.queue('orders', 'orders.created'))?.type).toBe('quorum');
+  });
+
+  test('the users custom resource, which runs after the definitions, gives an application pair its permission on the new vhost', async () => {
+    await handler(usersEvent());
+    for (const user of ['orders-app', 'orders-app_clone'])
+      expect(await client.userPermissions(user)).toEqual([{ vhost: 'orders', ...APP_PERMISSION }]);
   });
 
   test('apply again with no change: no write call', async () => {
@@ -187,22 +223,18 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     expect(writes.slice(-1)[0]).not.toMatch(/orders\.audit/);
   });
 
-  test('a removed queue that holds messages is not deleted; with deleteWithMessages it is', async () => {
+  test('a removed queue that holds messages is not deleted (kept and reported); with deleteWithMessages it is', async () => {
     const current = JSON.parse(String(properties!.Definitions)) as RabbitMqDefinitions;
     await publish('orders', 'orders.audit', 3);
     const without = { ...current, queues: current.queues.filter((q) => q.name !== 'orders.audit') };
     const withoutBinding = { ...without, bindings: without.bindings.filter((b) => b.destination !== 'orders.audit') };
-    const start = writes.length;
-    await expect(deploy(withoutBinding)).rejects.toThrow(
-      'queue orders/orders.audit holds 3 message(s) and was removed from the config; drain it, or set deleteWithMessages on it, deploy, then remove it',
-    );
-    expect(writes.slice(start)).toEqual([]);
+    expect(await deploy(withoutBinding)).toEqual([expect.stringMatching(/^DELETE \/api\/bindings\/orders\/e\/orders\/q\/orders\.audit\//)]);
+    expect(lastResponse?.Data).toEqual({ Writes: '1', Kept: '1' });
     expect((await client.queue('orders', 'orders.audit'))?.messages).toBe(3);
 
-    // Still declared, now with deleteWithMessages (no broker change), then removed: deleted.
-    properties = { ...properties!, Definitions: JSON.stringify(current) };
+    // Declared again, now with deleteWithMessages (the queue is as declared: only its binding comes back), then removed: deleted.
     const flagged = { ...current, queues: current.queues.map((q) => (q.name === 'orders.audit' ? { ...q, deleteWithMessages: true } : q)) };
-    expect(await deploy(flagged)).toEqual([]);
+    expect(await deploy(flagged)).toEqual(['POST /api/bindings/orders/e/orders/q/orders.audit']);
     expect(await deploy(withoutBinding)).toEqual([
       expect.stringMatching(/^DELETE \/api\/bindings\/orders\/e\/orders\/q\/orders\.audit\//),
       'DELETE /api/queues/orders/orders.audit',
@@ -219,6 +251,7 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     });
     expect(res.status).toBeLessThan(300);
     await client.putQueue('orders', 'orders.manual', { durable: true, arguments: {} });
+    await client.deletePermission('orders-app_clone', 'orders');
     expect(await drift(doc)).toEqual([
       '~ policy orders/orders-dlx: differs (pattern: ^orders\\. -> ^orders\\.created$, definition: {"max-length":1} -> {"dead-letter-exchange":"orders.dlx","delivery-limit":5,"message-ttl":600000})',
       '- queue orders/orders.manual: on the broker, not declared',
@@ -247,8 +280,36 @@ describe('RabbitMQ definitions against a real broker (3.10)', () => {
     expect(found.stderr).toBe('');
     expect(found.code).toBe(1);
     expect(found.stdout).toContain('~ policy orders/orders-dlx: differs');
+    expect(found.stdout).toContain('+ permission orders-app_clone@orders: declared, not on the broker');
+    // As in an environment: the CLI asks the rotation function (here its handler, in process), which
+    // reads the broker with the administrator's secret.
+    const fn = createHandler({
+      brokers: [
+        {
+          engine: 'RABBITMQ',
+          brokerName: 'events-it',
+          brokerId: 'b-local',
+          managementUrl: node.managementUrl,
+          administratorSecretArn: ADMIN,
+          credentials: [],
+        },
+      ],
+      secretsManager: sm.client,
+      log: silentLogger,
+    });
+    let viaFunction = '';
+    const code = await main(['drift', '--env', 'it'], {
+      stdout: { write: (s: string) => ((viaFunction += s), true) } as never,
+      stderr: { write: () => true } as never,
+      env: {},
+      cwd: cfgDir,
+      lambdaInvoker: () => async (_name, event) => JSON.parse(JSON.stringify(await fn(event))),
+    });
+    expect(code).toBe(1);
+    expect(viaFunction).toBe(found.stdout);
     expect(await deploy(JSON.parse(String(properties!.Definitions)))).toEqual(['PUT /api/policies/orders/orders-dlx']);
     await client.deleteQueue('orders', 'orders.manual', true);
+    await handler(usersEvent()); // the users custom resource puts the permission back
     expect((await run()).code).toBe(0);
     fs.rmSync(cfgDir, { recursive: true, force: true });
   });
@@ -272,8 +333,8 @@ function configWith(doc: RabbitMqDefinitions, admin: string): unknown {
         engineVersion: '3.13',
         deploymentMode: 'CLUSTER_MULTI_AZ',
         instanceType: 'mq.m5.large',
-        administrator: { username: admin.length >= 2 ? `${admin}-admin` : 'admin' },
-        users: [],
+        administrator: { username: admin },
+        users: [{ username: 'orders-app', permissions: [{ vhost: 'orders', ...APP_PERMISSION }] }],
         definitions: {
           vhosts: doc.vhosts.map((name) => ({ name })),
           exchanges: doc.exchanges,

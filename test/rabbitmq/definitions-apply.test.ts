@@ -3,6 +3,7 @@ import { normalizeDefinitions, type DefinitionsInput } from '../../lib/rabbitmq/
 import {
   applyDefinitions,
   compareDefinitions,
+  compareUsers,
   DefinitionsRefusedError,
   formatDifference,
   readLive,
@@ -74,6 +75,14 @@ describe('applyDefinitions', () => {
     expect(compareDefinitions(V1, await readLive(client(), vhostsOf(V1)))).toEqual([]);
   });
 
+  test('a broker that does not give the creator of a vhost permissions on it: the administrator grants itself', async () => {
+    const { api, client } = setup();
+    api.grantCreator = false;
+    const r = await applyDefinitions(client(), V1);
+    expect(r.writes.slice(0, 2)).toEqual(['PUT /api/vhosts/orders', 'PUT /api/permissions/orders/admin']);
+    expect(api.permissions.has('orders|admin')).toBe(true);
+  });
+
   test('updates policies and limits in place; deletes only what the previous document declared', async () => {
     const { api, client } = setup();
     await applyDefinitions(client(), V1);
@@ -98,7 +107,7 @@ describe('applyDefinitions', () => {
     expect(api.queues.has('orders|app.own')).toBe(true);
   });
 
-  test('refuses, before any write, what RabbitMQ cannot change in place and the delete of a queue that holds messages', async () => {
+  test('refuses, before any write, what RabbitMQ cannot change in place', async () => {
     const { api, client } = setup();
     await applyDefinitions(client(), V1);
     api.queues.get('orders|orders.dead')!.messages = 4;
@@ -118,11 +127,26 @@ describe('applyDefinitions', () => {
     await expect(refused).rejects.toThrow(
       'definitions not applied (nothing was changed): ' +
         'exchange orders/orders differs in what RabbitMQ cannot change in place (type: topic -> direct); declare it under a new name, or delete it on the broker first; ' +
-        'queue orders/orders.created differs in what RabbitMQ cannot change in place (type: quorum -> classic); use a policy for limits and TTLs, or declare a new queue and move the consumers; ' +
-        'queue orders/orders.dead holds 4 message(s) and was removed from the config; drain it, or set deleteWithMessages on it, deploy, then remove it',
+        'queue orders/orders.created differs in what RabbitMQ cannot change in place (type: quorum -> classic); use a policy for limits and TTLs, or declare a new queue and move the consumers',
     );
     expect(api.writes).toEqual([]);
     expect(api.vhosts.has('new')).toBe(false);
+  });
+
+  test('a removed queue that holds messages is kept and reported, never deleted; the rest of the change applies', async () => {
+    const { api, client } = setup();
+    await applyDefinitions(client(), V1);
+    api.queues.get('orders|orders.dead')!.messages = 4;
+    api.writes.length = 0;
+    const without = normalizeDefinitions({ ...INPUT, queues: [INPUT.queues![0]], bindings: [INPUT.bindings![0]] }, BROKER);
+    const r = await applyDefinitions(client(), without, { previous: V1 });
+    expect(r.kept).toEqual([
+      'queue orders/orders.dead was removed from the config but holds 4 message(s): kept; drain it and delete it, or declare it again with deleteWithMessages, deploy, then remove it',
+    ]);
+    expect(api.writes).toEqual([expect.stringMatching(/^DELETE \/api\/bindings\/orders\/e\/orders\.dlx\/q\/orders\.dead\//)]);
+    expect(api.queues.get('orders|orders.dead')!.messages).toBe(4);
+    // The next deploy no longer declares it in its previous document: never touched again.
+    expect((await applyDefinitions(client(), without, { previous: without })).writes).toEqual([]);
   });
 
   test('deleteWithMessages (declared in the previous document) lets a non-empty queue go; an empty one goes with if-empty', async () => {
@@ -145,25 +169,37 @@ describe('applyDefinitions', () => {
     ]);
   });
 
-  test('a vhost removed from the config is deleted only when none of its queues holds messages', async () => {
+  test('a vhost removed from the config is deleted only when none of its queues holds messages (or has no known count)', async () => {
     const { api, client } = setup();
     await applyDefinitions(client(), V1);
+    const none = normalizeDefinitions({}, BROKER);
     api.queues.get('orders|orders.created')!.messages = 1;
-    await expect(applyDefinitions(client(), normalizeDefinitions({}, BROKER), { previous: V1 })).rejects.toThrow(
-      'vhost orders was removed from the config but its queue(s) orders.created (1) hold messages; drain them first',
-    );
-    api.queues.get('orders|orders.created')!.messages = 0;
-    const r = await applyDefinitions(client(), normalizeDefinitions({}, BROKER), { previous: V1 });
+    expect((await applyDefinitions(client(), none, { previous: V1 })).kept).toEqual([
+      'queue orders/orders.created was removed from the config but holds 1 message(s): kept; drain it and delete it, or declare it again with deleteWithMessages, deploy, then remove it',
+      'vhost orders was removed from the config but its queue(s) orders.created (1) hold messages: kept; drain them and delete the vhost',
+    ]);
+    expect(api.vhosts.has('orders')).toBe(true);
+    // An application's queue whose count the broker does not report yet also keeps it.
+    const { api: api2, client: client2 } = setup();
+    await applyDefinitions(client2(), V1);
+    await client2().putQueue('orders', 'app.own', { durable: true, arguments: {} });
+    (api2.queues.get('orders|app.own') as { messages?: number }).messages = undefined;
+    expect((await applyDefinitions(client2(), none, { previous: V1 })).kept).toEqual([
+      'vhost orders was removed from the config but its queue(s) app.own (count unknown) hold messages: kept; drain them and delete the vhost',
+    ]);
+    const { api: api3, client: client3 } = setup();
+    await applyDefinitions(client3(), V1);
+    const r = await applyDefinitions(client3(), none, { previous: V1 });
     expect(r.writes.at(-1)).toBe('DELETE /api/vhosts/orders');
-    expect(api.vhosts.has('orders')).toBe(false);
+    expect(api3.vhosts.has('orders')).toBe(false);
   });
 
-  test('a queue that got a message after the read: the broker refuses the if-empty delete and the error says so', async () => {
+  test('a queue that got a message after the read: the broker refuses the if-empty delete; the queue and its vhost stay', async () => {
     const { api, client } = setup();
     await applyDefinitions(client(), V1);
     // A publisher's message lands between the read and the delete.
     const racing: typeof fetch = async (input, init) => {
-      if ((init?.method ?? 'GET') === 'DELETE' && String(input).includes('/api/queues/'))
+      if ((init?.method ?? 'GET') === 'DELETE' && String(input).includes('/api/queues/orders/orders.dead'))
         api.queues.get('orders|orders.dead')!.messages = 1;
       return api.fetch(input, init);
     };
@@ -172,11 +208,13 @@ describe('applyDefinitions', () => {
       credentials: { username: 'admin', password: 'pw' },
       fetch: racing,
     });
-    const without = normalizeDefinitions({ ...INPUT, queues: [INPUT.queues![0]], bindings: [INPUT.bindings![0]] }, BROKER);
-    await expect(applyDefinitions(raced, without, { previous: V1 })).rejects.toThrow(
-      'definitions partly applied: queue orders/orders.dead holds messages (the broker refused to delete it); drain it, or set deleteWithMessages on it, deploy, then remove it',
-    );
-    expect(api.queues.has('orders|orders.dead')).toBe(true);
+    const r = await applyDefinitions(raced, normalizeDefinitions({}, BROKER), { previous: V1 });
+    expect(r.kept).toEqual([
+      'queue orders/orders.dead was removed from the config but holds messages (the broker refused to delete it): kept; drain it and delete it, or declare it again with deleteWithMessages, deploy, then remove it',
+      'vhost orders was removed from the config but keeps a queue that holds messages: kept',
+    ]);
+    expect(api.queues.get('orders|orders.dead')!.messages).toBe(1);
+    expect(api.vhosts.has('orders')).toBe(true);
   });
 });
 
@@ -224,6 +262,40 @@ describe('compareDefinitions on "/"', () => {
   });
 });
 
+describe('compareUsers', () => {
+  test('a missing pair user, other tags, and missing, different or extra permissions', async () => {
+    const { api, client } = setup();
+    const all = { configure: '.*', write: '.*', read: '.*' };
+    api.users.set('app', {
+      tags: ['monitoring'],
+      permissions: new Map([
+        ['orders', { ...all, read: '^x$' }],
+        ['/', all],
+      ]),
+    });
+    const wanted = {
+      tags: ['management'],
+      permissions: [
+        { vhost: 'orders', ...all },
+        { vhost: 'billing', ...all },
+      ],
+    };
+    const lines = (
+      await compareUsers(client(), [
+        { username: 'app', ...wanted },
+        { username: 'app_clone', ...wanted },
+      ])
+    ).map(formatDifference);
+    expect(lines).toEqual([
+      '~ user app: differs (tags: ["monitoring"] -> ["management"])',
+      '~ permission app@orders: differs (read: ^x$ -> .*)',
+      '+ permission app@billing: declared, not on the broker',
+      '- permission app@/: on the broker, not declared',
+      '+ user app_clone: declared, not on the broker',
+    ]);
+  });
+});
+
 describe('the custom resource', () => {
   const ADMIN = 'arn:aws:secretsmanager:eu-west-1:1:secret:mq-platform/test/rmq/admin-AbC';
   function event(type: 'Create' | 'Update' | 'Delete', doc: unknown, old?: unknown, brokerId = 'b-1'): CloudFormationCustomResourceEvent {
@@ -252,12 +324,12 @@ describe('the custom resource', () => {
     const api = new FakeDefinitionsApi();
     expect(await onCustomResourceEvent(event('Create', V1), deps(api))).toEqual({
       PhysicalResourceId: 'rabbitmq-definitions/b-1',
-      Data: { Writes: '9' },
+      Data: { Writes: '9', Kept: '0' },
     });
     const v2 = normalizeDefinitions({ ...INPUT, policies: [] }, BROKER);
     expect(await onCustomResourceEvent(event('Update', v2, V1), deps(api))).toEqual({
       PhysicalResourceId: 'rabbitmq-definitions/b-1',
-      Data: { Writes: '1' },
+      Data: { Writes: '1', Kept: '0' },
     });
     expect(api.policies.size).toBe(0);
     api.writes.length = 0;

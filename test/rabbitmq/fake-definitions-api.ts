@@ -12,6 +12,12 @@ export class FakeDefinitionsApi {
   readonly bindings: Obj[] = [];
   readonly policies = new Map<string, Obj>();
   readonly limits = new Map<string, Record<string, number>>();
+  /** Application users: tags, and per vhost their permission patterns. */
+  readonly users = new Map<string, { tags: string[]; permissions: Map<string, { configure: string; write: string; read: string }> }>();
+  /** `vhost|user` pairs with permissions. */
+  readonly permissions = new Set<string>(['/|admin']);
+  /** Whether creating a vhost gives its creator permissions on it (RabbitMQ's management API does). */
+  grantCreator = true;
   /** Every call that is not a read. */
   readonly writes: string[] = [];
 
@@ -27,9 +33,19 @@ export class FakeDefinitionsApi {
     const [v, name] = rest;
     const inVhost = (m: Map<string, Obj>) => [...m.values()].filter((x) => x.vhost === v);
     if (kind === 'whoami') return ok({ name: 'admin', tags: ['administrator'] });
+    if (kind === 'users' && method === 'GET') {
+      const u = this.users.get(v);
+      if (!u) return notFound();
+      if (name === 'permissions') return ok([...u.permissions].map(([vhost, p]) => ({ user: v, vhost, ...p })));
+      return ok({ name: v, tags: u.tags.join(',') });
+    }
     if (kind === 'vhosts') {
       if (method === 'GET') return ok([...this.vhosts].map((n) => ({ name: n })));
-      if (method === 'PUT') return (this.vhosts.add(v), ok());
+      if (method === 'PUT') {
+        this.vhosts.add(v);
+        if (this.grantCreator) this.permissions.add(`${v}|admin`);
+        return ok();
+      }
       if (!this.vhosts.delete(v)) return notFound();
       for (const m of [this.exchanges, this.queues, this.policies]) for (const [k, x] of m) if (x.vhost === v) m.delete(k);
       this.limits.delete(v);
@@ -38,6 +54,9 @@ export class FakeDefinitionsApi {
     if (v !== undefined && !this.vhosts.has(v)) return notFound();
     const key = `${v}|${name}`;
     switch (kind) {
+      case 'permissions':
+        if (method === 'GET') return this.permissions.has(key) ? ok({ vhost: v, user: name }) : notFound();
+        return (this.permissions.add(key), ok());
       case 'exchanges':
         if (method === 'GET')
           return ok([

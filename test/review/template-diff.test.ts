@@ -193,6 +193,12 @@ describe('lock-out changes: in place, but clients are refused', () => {
       /authenticates against another LDAP setup: every client of broker orders/,
     ],
     [
+      'CRDR primary of a replica (settable only at creation)',
+      'DataReplicationPrimaryBrokerArn',
+      (t) => (orders(t).DataReplicationPrimaryBrokerArn = 'arn:aws:mq:us-east-1:111111111111:broker:orders-prod:b-1'),
+      /the replica's primary broker is settable only at creation \(CreateBroker; UpdateBroker has no such field\)/,
+    ],
+    [
       'broker user password',
       'Users',
       (t) => (orders(t).Users[0].Password = 'x'.repeat(12)),

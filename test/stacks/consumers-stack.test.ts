@@ -43,6 +43,14 @@ describe('consumers from config', () => {
     expect(mappings[1].SourceAccessConfigurations[1]).toEqual({ Type: 'VIRTUAL_HOST', URI: '/' });
   });
 
+  test("RabbitMQ: the mapping waits for the rotation's custom resource that creates the pair's users", () => {
+    const resources = some['MqPlatform-test-Brokers'].Resources as Record<string, { Type: string; DependsOn?: string[] }>;
+    const [rmq] = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::Lambda::EventSourceMapping' && id.startsWith('rmq'));
+    const users = Object.keys(resources).find((id) => resources[id].Type === 'Custom::MqPlatformRabbitMqUser' && id.includes('rmqapp'));
+    expect(users).toBeDefined();
+    expect(rmq[1].DependsOn).toContain(users);
+  });
+
   test("the function's role gets the consumer policy by name, and reads only its credential's secret", () => {
     const policies = of(some['MqPlatform-test-Brokers'], 'AWS::IAM::ManagedPolicy').filter((p) =>
       /Lambda consumer/.test(p.Properties.Description),

@@ -8,6 +8,7 @@ import { parseConfig } from '../../lib/config/load-config';
 import type { MqPlatformConfigInput } from '../../lib/config/schema';
 import type { Baseline } from '../../lib/review/baseline';
 import type { CfnTemplate } from '../../lib/review/template-diff';
+import { perRun } from './per-run';
 
 /** The guard's fixture: environment "guarded", protected, an ActiveMQ (2 users) and a RabbitMQ broker. */
 export const GUARD_FIXTURE = path.join(__dirname, '..', 'fixtures', 'guarded.json');
@@ -39,12 +40,16 @@ export function synthAgainst(
   return out;
 }
 
-/** The committed baseline of the fixture, as if its snapshots were at the merge base. */
+/**
+ * The committed baseline of the fixture, as if its snapshots were at the merge base. Synthesized
+ * once per jest run (./per-run.ts): every guard test file compares with the same two baselines.
+ */
 export function fixtureBaseline(protectedEnv: boolean): Baseline {
+  const raw = guardFixture(protectedEnv);
   return {
     ref: 'fixture',
     environment: 'guarded',
-    templates: synthAgainst(guardFixture(protectedEnv), false),
+    templates: perRun(`guard-fixture baseline ${JSON.stringify(raw)}`, () => synthAgainst(raw, false)),
     snapshotsInWorkingTree: true,
   };
 }

@@ -18,7 +18,19 @@ export const CONSUMER_SOURCES = {
   amazonMqNaming: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/best-practices-resource-naming.html',
   iamArns: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns',
   cdkIdentifiers: 'https://docs.aws.amazon.com/cdk/v2/guide/identifiers.html',
+  secretPolicy: 'https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html',
+  iamQuotas: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
+  activeMqSecurity: 'https://activemq.apache.org/components/classic/documentation/security',
+  functionTimeout: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html',
 } as const;
+
+/** Managed policies attached to a role: 10 by default, adjustable (CONSUMER_SOURCES.iamQuotas). */
+const MANAGED_POLICIES_PER_ROLE = 10;
+
+/** ResourcePolicy: at most 20480 characters (CONSUMER_SOURCES.secretPolicy). */
+const SECRET_POLICY_MAX_LENGTH = 20480;
+/** A function's timeout is at most 900 seconds (CONSUMER_SOURCES.functionTimeout). */
+const LAMBDA_MAX_RUN_MS = 900 * 1000;
 
 /** FunctionName as a bare name: "If you specify only the function name, it's limited to 64 characters" (CONSUMER_SOURCES.api). */
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -258,6 +270,91 @@ export const CONSUMER_RULES: readonly BrokerRule[] = [
     );
   }),
 
+  // Every consumer's role joins the readers of its credential's secret; the resource policy names
+  // each reader twice (allow and deny), estimated as the secret-readers rule does.
+  brokerRule('consumer-secret-policy', CONSUMER_SOURCES.secretPolicy, (b, ctx, report) => {
+    b.users.forEach((u) => {
+      const roles = new Set(u.readers ?? []);
+      const added = (b.consumers ?? []).filter((c) => c.user === u.username && !roles.has(c.roleArn));
+      for (const c of added) roles.add(c.roleArn);
+      const size = 1500 + 2 * [...roles].reduce((n, arn) => n + arn.length + 3, 0);
+      const first = (b.consumers ?? []).findIndex((c) => c.user === u.username);
+      if (added.length > 0 && size > SECRET_POLICY_MAX_LENGTH) {
+        report(
+          p(ctx, first, 'user'),
+          u.username,
+          `has ${roles.size} readers with its consumers' roles, which make its secret's resource policy about ${size} characters; allowed: at most ${SECRET_POLICY_MAX_LENGTH} (Secrets Manager PutResourcePolicy), so share roles between consumers or name fewer readers`,
+        );
+      }
+    });
+  }),
+
+  // Each consumer attaches one managed policy to its role; the role may have others of its own, so
+  // this is a warning at the consumer that passes the default quota, environment-wide.
+  brokerRule('consumer-role-policies', CONSUMER_SOURCES.iamQuotas, (b, ctx, report) => {
+    const seen = new Map<string, number>();
+    ctx.config.brokers.forEach((other, k) => {
+      consumersOf(other ?? {}).forEach((c, i) => {
+        const role = (c as { roleArn?: unknown }).roleArn;
+        if (typeof role !== 'string') return;
+        const n = (seen.get(role) ?? 0) + 1;
+        seen.set(role, n);
+        if (k === ctx.index && n === MANAGED_POLICIES_PER_ROLE + 1) {
+          report(
+            p(ctx, i, 'roleArn'),
+            role,
+            `gets its ${n}th consumer policy (one per consumer); IAM attaches at most ${MANAGED_POLICIES_PER_ROLE} managed policies to a role by default (adjustable); advised: a role per function, or raise the quota before deploying`,
+            'warning',
+          );
+        }
+      });
+    });
+  }),
+
+  // Lambda holds a batch unacknowledged while the function runs (at most its timeout, 900 s at most),
+  // after gathering it for the batching window; RabbitMQ closes a channel whose delivery stays
+  // unacknowledged longer than consumer_timeout, and the batch is redelivered. A warning: a function
+  // whose own timeout is shorter is fine (its timeout is not in this config).
+  brokerRule('consumer-rabbitmq-timeout', CONSUMER_SOURCES.functionTimeout, (b, ctx, report) => {
+    const timeout = b.engine === 'RABBITMQ' ? b.configuration?.rabbitmq?.consumerTimeoutMs : undefined;
+    if (timeout === undefined || timeout === 0) return;
+    (b.consumers ?? []).forEach((c, i) => {
+      const needed = LAMBDA_MAX_RUN_MS + (c.maximumBatchingWindowSeconds ?? 0.5) * 1000;
+      if (timeout < needed) {
+        report(
+          p(ctx, i),
+          c.name,
+          `may hold a batch unacknowledged up to ${needed} ms (a Lambda function runs up to 900 s, after the batching window), longer than the broker's configuration.rabbitmq.consumerTimeoutMs ${timeout}, which closes the channel and redelivers the batch; advised: consumerTimeoutMs of at least ${needed}, or a function timeout well below it`,
+          'warning',
+        );
+      }
+    });
+  }),
+
+  // With an authorization map (brokers[].configuration.activemq.authorization), a consumer needs read
+  // on the queue through one of its groups. Entries are matched with ActiveMQ's wildcards ("*" one
+  // segment, ">" the rest); any matching entry that grants read counts, so a config ActiveMQ would
+  // accept is never refused here.
+  brokerRule('consumer-activemq-authorization', CONSUMER_SOURCES.activeMqSecurity, (b, ctx, report) => {
+    const entries = b.engine === 'ACTIVEMQ' ? b.configuration?.activemq?.authorization : undefined;
+    if (!entries || entries.length === 0) return;
+    (b.consumers ?? []).forEach((c, i) => {
+      const user = b.users.find((u) => u.username === c.user);
+      if (!user) return; // consumer-user reports it
+      const groups = user.groups ?? [];
+      const granted = entries.some(
+        (e) => e.queue !== undefined && destinationMatches(e.queue, c.queue) && (e.read ?? []).some((g) => groups.includes(g)),
+      );
+      if (!granted) {
+        report(
+          p(ctx, i, 'user'),
+          c.user,
+          `may not consume queue "${c.queue}": no configuration.activemq.authorization entry matching it grants read to one of its groups (${list(groups)}); allowed: a user in a group that such an entry lets read`,
+        );
+      }
+    });
+  }),
+
   // basic.consume needs the read permission on the queue (RabbitMQ access control). Patterns are
   // regular expressions matched anywhere in the name, as RabbitMQ does; one JavaScript cannot read
   // is left to the broker.
@@ -306,3 +403,14 @@ export const CONSUMER_RULES: readonly BrokerRule[] = [
     );
   }),
 ];
+
+/** Whether an ActiveMQ destination pattern ("orders.>", "*.created") matches a destination name. */
+function destinationMatches(pattern: string, name: string): boolean {
+  const match = (p: readonly string[], n: readonly string[]): boolean => {
+    if (p.length === 0) return n.length === 0;
+    if (p[0] === '>') return true;
+    if (n.length === 0) return false;
+    return (p[0] === '*' || p[0] === n[0]) && match(p.slice(1), n.slice(1));
+  };
+  return match(pattern.split('.'), name.split('.'));
+}

@@ -39,7 +39,8 @@ export const DEFINITIONS_SOURCES = {
 /**
  * The broker's limits on counts of definitions (Amazon MQ RabbitMQ 4.x resource limits: configured,
  * else the default for the version, instance type and mode); undefined: no limit known.
- * Default: none known; the broker configuration (K, lib/amazonmq/rabbitmq-limits*.ts) provides them.
+ * The exchange count includes each vhost's built-in exchanges: RabbitMQ counts every exchange of the
+ * cluster (our reading; the Amazon MQ pages do not say).
  */
 export interface DefinitionCountLimits {
   /** vhost_max (the default "/" counts). */
@@ -50,15 +51,26 @@ export interface DefinitionCountLimits {
   readonly exchanges?: number;
 }
 export type DefinitionCountLimitsOf = (broker: BrokerConfig, ctx: BrokerRuleContext) => DefinitionCountLimits;
-let countLimitsOf: DefinitionCountLimitsOf = () => ({});
+/**
+ * Default: the broker's effective limits from the plan (BrokerDraft.limits, resolved by
+ * lib/config/resolve-configuration.ts effectiveRabbitMqLimits: configured, else Amazon MQ's default
+ * for the version, size and mode; RabbitMQ 3 runs at the maxima).
+ */
+const planLimits: DefinitionCountLimitsOf = (_b, ctx) => {
+  const limits = ctx.resolved?.limits;
+  return { vhosts: limits?.vhosts?.value, queues: limits?.queues?.value, exchanges: limits?.exchanges?.value };
+};
+let countLimitsOf: DefinitionCountLimitsOf = planLimits;
 /** Where the broker configuration plugs its effective limits in. */
-export function useDefinitionCountLimits(fn: DefinitionCountLimitsOf): void {
+export function useDefinitionCountLimits(fn: DefinitionCountLimitsOf = planLimits): void {
   countLimitsOf = fn;
 }
 
 /** Exchanges every vhost has: the default ("") and amq.direct, amq.fanout, amq.headers, amq.match, amq.topic, amq.rabbitmq.trace. */
 const BUILT_IN_EXCHANGES = ['', 'amq.direct', 'amq.fanout', 'amq.headers', 'amq.match', 'amq.topic', 'amq.rabbitmq.trace'];
 const MAX_NAME_BYTES = 255;
+/** `(?i)`, `(?>…)` and other groups JavaScript lacks, and possessive quantifiers (`a++`). */
+const PCRE_ONLY = /\(\?(?![:=!]|<[=!]|<[A-Za-z])|[*+?}]\+/;
 /** The document as JSON: two copies and the event's other fields stay under Lambda's 1 MB asynchronous payload. */
 export const MAX_DOCUMENT_BYTES = 400_000;
 const ADVISED_NAME = /^[A-Za-z0-9\-_.:/]+$/;
@@ -162,6 +174,9 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
   brokerRule('definitions-patterns', DEFINITIONS_SOURCES.policies, (b, ctx, report) => {
     if (b.engine !== 'RABBITMQ') return;
     const regex = (path: string, value: string) => {
+      // The broker compiles Erlang's PCRE; JavaScript's engine judges the rest. PCRE-only syntax
+      // (inline flags, atomic groups, possessive quantifiers) is left to the broker: never refused here.
+      if (PCRE_ONLY.test(value)) return;
       try {
         new RegExp(value);
       } catch (e) {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { Engine } from '../../amazonmq/engines';
 
 export interface BrokerConfigurationProps {
-  /** Configuration name (1 to 150 of A-Z a-z 0-9 - . _ ~); the broker's name. */
+  /** Configuration name (1 to 150 of A-Z a-z 0-9 - . _ ~); see brokerConfigurationName. */
   readonly configurationName: string;
   readonly engine: Engine;
   /** major.minor, as the broker's. */
@@ -19,6 +19,17 @@ export interface BrokerConfigurationProps {
   readonly authenticationStrategy?: string;
   /** @default - "mq-platform configuration of <configurationName>" */
   readonly description?: string;
+}
+
+/**
+ * The configuration name of a broker: its name, engine version and (other than SIMPLE)
+ * authentication strategy. Changing the version or strategy replaces the configuration
+ * (CloudFormation: EngineVersion, AuthenticationStrategy), and the new one gets a new name, so it
+ * never clashes with the one it replaces while both exist.
+ */
+export function brokerConfigurationName(brokerName: string, engineVersion: string, authenticationStrategy = 'SIMPLE'): string {
+  const strategy = authenticationStrategy === 'SIMPLE' ? '' : `-${authenticationStrategy.toLowerCase()}`;
+  return `${brokerName}-${engineVersion}${strategy}`;
 }
 
 /** A broker configuration defined here or elsewhere: what a broker's association needs. */

@@ -18,7 +18,7 @@ import type { DeploymentMode, Engine, Protocol, StorageType } from '../../amazon
 import { keyAlias, PLATFORM } from '../../contract/names';
 import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encryption/customer-managed-key';
 import { restrictSecretReads, type SecretReaders } from '../secrets/restrict-secret-reads';
-import { BrokerConfiguration } from './broker-configuration';
+import { BrokerConfiguration, brokerConfigurationName } from './broker-configuration';
 import { BrokerCredentials } from './broker-credentials';
 import { ldapServerResources, type MqBrokerLdap } from './ldap-server';
 import {
@@ -501,7 +501,7 @@ export class MqBroker extends MqBrokerBase {
     if (configurationData !== undefined) {
       // Associated by revision: a data change is a new revision the broker applies at its next reboot.
       this.configuration = new BrokerConfiguration(this, 'Configuration', {
-        configurationName: props.brokerName,
+        configurationName: brokerConfigurationName(props.brokerName, props.engineVersion, this.resource.authenticationStrategy),
         engine: props.engine,
         engineVersion: props.engineVersion,
         data: configurationData,

@@ -108,6 +108,8 @@ export class MqConsumer extends Construct {
     const ec2Arn = (resource: string, name: string) =>
       stack.formatArn({ service: 'ec2', resource, resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     const eniArn = ec2Arn('network-interface', '*');
+    // with-mq.html also lists logs:CreateLogGroup/CreateLogStream/PutLogEvents: the function's own
+    // logging, which every execution role already has (AWSLambdaBasicExecutionRole); not repeated.
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: `Lambda consumer of ${broker.brokerName} queue ${this.virtualHost && this.virtualHost !== '/' ? `${this.virtualHost}/` : ''}${props.queue}`,
       roles: [role],

@@ -74,6 +74,8 @@ export function alarmMetric(m: BrokerMetrics, watch: AlarmWatch): cloudwatch.IMe
         : ratioOf(m.metricRabbitMQDiskFree(), m.metricRabbitMQDiskFreeLimit(), 'Free disk / limit');
     case 'connections':
       return isActiveMq ? m.metricCurrentConnectionsCount() : m.metricConnectionCount();
+    case 'resource-count':
+      return m.metricRabbitMqResourceCount(watch.metric);
     case 'any-queue-depth': {
       const query = m.anyQueueDepthQueries({ exclude: watch.exclude }).find((q) => q.broker === watch.broker);
       if (!query) throw new Error(`${watch.broker} is not a Broker dimension value of ${m.brokerName}`);

@@ -75,10 +75,11 @@ export class MqNetwork extends Construct {
   public readonly mqApiEndpoint?: ec2.InterfaceVpcEndpoint;
   /** Present when `s3Endpoint` is true. */
   public readonly s3Endpoint?: ec2.InterfaceVpcEndpoint;
-  /** Present once `addLambdaConsumerEndpoints` was called. */
+  /** Present once `lambdaInterfaceEndpoint()` (or `addLambdaConsumerEndpoints`) was called. */
   public lambdaEndpoint?: ec2.InterfaceVpcEndpoint;
-  /** Present once `addLambdaConsumerEndpoints` was called. */
+  /** Present once `stsInterfaceEndpoint()` (or `addLambdaConsumerEndpoints`) was called. */
   public stsEndpoint?: ec2.InterfaceVpcEndpoint;
+  private lambdaConsumersAdded = false;
   /** The security group of the interface endpoints: HTTPS from the VPC. */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
   public readonly flowLogGroup: logs.LogGroup;
@@ -228,28 +229,34 @@ export class MqNetwork extends Construct {
   }
 
   /**
+   * The VPC's STS interface endpoint (private DNS), created on first use: one per VPC, whoever needs
+   * STS in it (Lambda consumers' pollers, clients asking for web identity tokens) adds statements
+   * with `addToPolicy`. Call it only when you add one; without a statement it would allow everything.
+   */
+  public stsInterfaceEndpoint(): ec2.InterfaceVpcEndpoint {
+    return (this.stsEndpoint ??= this.interfaceEndpoint('StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS));
+  }
+
+  /** The VPC's Lambda interface endpoint (private DNS), created on first use; same contract as `stsInterfaceEndpoint`. */
+  public lambdaInterfaceEndpoint(): ec2.InterfaceVpcEndpoint {
+    return (this.lambdaEndpoint ??= this.interfaceEndpoint('LambdaEndpoint', ec2.InterfaceVpcEndpointAwsService.LAMBDA));
+  }
+
+  /**
    * Endpoints for Lambda functions consuming broker queues (event source mappings): Lambda's pollers
    * run in the broker subnets with the broker's security group and call Lambda, STS and Secrets
    * Manager from there, so the VPC gets Lambda and STS interface endpoints (Secrets Manager's is
-   * already here) whose policies allow only invoking these functions and assuming these roles.
+   * already here) whose policies allow them only invoking these functions and assuming these roles.
    * Call it once, only for an environment with consumers. Source:
    * https://docs.aws.amazon.com/lambda/latest/dg/process-mq-messages-with-lambda.html (network).
    */
   public addLambdaConsumerEndpoints(consumers: { readonly functionArns: readonly string[]; readonly roleArns: readonly string[] }): void {
-    if (this.lambdaEndpoint) throw new Error(`${this.node.path}: addLambdaConsumerEndpoints was already called`);
-    const endpoint = (id: string, service: ec2.InterfaceVpcEndpointAwsService) =>
-      this.vpc.addInterfaceEndpoint(id, {
-        service,
-        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-        privateDnsEnabled: true,
-        securityGroups: [this.endpointSecurityGroup],
-        open: false,
-      });
-    this.lambdaEndpoint = endpoint('LambdaEndpoint', ec2.InterfaceVpcEndpointAwsService.LAMBDA);
+    if (this.lambdaConsumersAdded) throw new Error(`${this.node.path}: addLambdaConsumerEndpoints was already called`);
+    this.lambdaConsumersAdded = true;
     // The pollers invoke the consumer functions (any version or alias of them), nothing else.
     const unqualified = (arn: string) => (Token.isUnresolved(arn) ? arn : arn.split(':').slice(0, 7).join(':'));
     const functions = [...new Set(consumers.functionArns.map(unqualified))];
-    this.lambdaEndpoint.addToPolicy(
+    this.lambdaInterfaceEndpoint().addToPolicy(
       new iam.PolicyStatement({
         sid: 'InvokeTheConsumerFunctionsOnly',
         principals: [new iam.AnyPrincipal()],
@@ -257,9 +264,8 @@ export class MqNetwork extends Construct {
         resources: functions.flatMap((f) => [f, `${f}:*`]),
       }),
     );
-    this.stsEndpoint = endpoint('StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS);
-    // Lambda assumes the consumer functions' execution roles, nothing else.
-    this.stsEndpoint.addToPolicy(
+    // Lambda assumes the consumer functions' execution roles.
+    this.stsInterfaceEndpoint().addToPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeTheConsumerRolesOnly',
         principals: [new iam.AnyPrincipal()],
@@ -267,5 +273,15 @@ export class MqNetwork extends Construct {
         resources: [...new Set(consumers.roleArns)],
       }),
     );
+  }
+
+  private interfaceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): ec2.InterfaceVpcEndpoint {
+    return this.vpc.addInterfaceEndpoint(id, {
+      service,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      privateDnsEnabled: true,
+      securityGroups: [this.endpointSecurityGroup],
+      open: false,
+    });
   }
 }

@@ -1,10 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { brokerConfigurationName } from '../../../lib/constructs/broker/broker-configuration';
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
+import { plainApp } from '../../support/apps';
 
 function build(props: Partial<MqBrokerProps> = {}) {
-  const app = new App();
+  const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     availabilityZones: ['eu-west-1a', 'eu-west-1b'],
@@ -30,7 +32,7 @@ describe('MqBroker with a configuration', () => {
 
   test('creates an AWS::AmazonMQ::Configuration of the broker engine and version with the base64 data', () => {
     template.hasResourceProperties('AWS::AmazonMQ::Configuration', {
-      Name: 'events-test',
+      Name: 'events-test-4.2',
       EngineType: 'RABBITMQ',
       EngineVersion: '4.2',
       AuthenticationStrategy: 'SIMPLE',
@@ -45,6 +47,12 @@ describe('MqBroker with a configuration', () => {
       Configuration: { Id: { 'Fn::GetAtt': [id, 'Id'] }, Revision: { 'Fn::GetAtt': [id, 'Revision'] } },
     });
   });
+});
+
+test('the name changes with what replaces the configuration (engine version, authentication strategy)', () => {
+  expect(brokerConfigurationName('orders-prod', '5.19')).toBe('orders-prod-5.19');
+  expect(brokerConfigurationName('orders-prod', '5.19', 'LDAP')).toBe('orders-prod-5.19-ldap');
+  expect(brokerConfigurationName('events-prod', '4.3', 'CONFIG_MANAGED')).toBe('events-prod-4.3-config_managed');
 });
 
 test('without a configuration the broker keeps Amazon MQ defaults and no Configuration resource exists', () => {

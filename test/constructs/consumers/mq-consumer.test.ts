@@ -1,10 +1,11 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
 import type { MqConsumerOptions } from '../../../lib/constructs/consumers/mq-consumer';
+import { plainApp } from '../../support/apps';
 import { MqNetwork } from '../../../lib/constructs/network/mq-network';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/notifier';
@@ -21,7 +22,7 @@ const rabbitMq: Partial<MqBrokerProps> = {
 };
 
 function build(brokerProps: Partial<MqBrokerProps>, consume?: (broker: MqBroker, fn: lambda.IFunction, stack: Stack) => void) {
-  const app = new App();
+  const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1', account: '123456789012' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
@@ -264,7 +265,7 @@ describe('refused at synth', () => {
 
 describe('MqNetwork.addLambdaConsumerEndpoints', () => {
   const networkStack = () => {
-    const app = new App();
+    const app = plainApp();
     const stack = new Stack(app, 'Net', { env: { region: 'eu-west-1', account: '123456789012' } });
     return { stack, network: new MqNetwork(stack, 'Network', { cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] }) };
   };
@@ -313,6 +314,28 @@ describe('MqNetwork.addLambdaConsumerEndpoints', () => {
         ],
       },
     });
+  });
+
+  test('one STS endpoint per VPC: get or create, and others add their statements to it', () => {
+    const { stack, network } = networkStack();
+    const sts = network.stsInterfaceEndpoint();
+    sts.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'Other',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sts:GetWebIdentityToken'],
+        resources: ['*'],
+      }),
+    );
+    network.addLambdaConsumerEndpoints({ functionArns: ['arn:aws:lambda:eu-west-1:123456789012:function:f'], roleArns: [ROLE_ARN] });
+    expect(network.stsInterfaceEndpoint()).toBe(sts);
+    const endpoints = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')) as Array<{ Properties: any }>;
+    const stsEndpoints = endpoints.filter((e) => e.Properties.ServiceName === 'com.amazonaws.eu-west-1.sts');
+    expect(stsEndpoints).toHaveLength(1);
+    expect(stsEndpoints[0].Properties.PolicyDocument.Statement.map((x: { Sid: string }) => x.Sid)).toEqual([
+      'Other',
+      'AssumeTheConsumerRolesOnly',
+    ]);
   });
 
   test('called twice, it refuses', () => {

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { synthEnvironment } from '../../../lib/app/synth';
+import { rotationFunctionName } from '../../../lib/cli/drift';
 import { parseConfig } from '../../../lib/config/load-config';
 import { parseDefinitions } from '../../../lib/rabbitmq/definitions';
 import { minimalConfig } from '../../support/configs';
@@ -64,6 +65,10 @@ describe('RabbitMQ definitions custom resource', () => {
     expect(cr.DependsOn).toEqual(
       expect.arrayContaining([expect.stringMatching(/^CredentialRotationSecurityGroup/), expect.stringMatching(/^rmqSecurityGroup/)]),
     );
+  });
+
+  test('`mq-platform drift` finds the function by name', () => {
+    expect(resources[fnId].Properties.FunctionName).toBe(rotationFunctionName('mq-platform-test'));
   });
 
   test('no definitions, no custom resource', () => {

@@ -13,6 +13,15 @@
  *   (brokers-broker-id-reboot): refused with 400 otherwise; it answers at once, and the broker
  *   stays RUNNING for a moment before REBOOT_IN_PROGRESS, then RUNNING again.
  * - The maintenance window "triggers a reboot" that applies pending changes (managing-broker-configurations.html).
+ * - Cross-Region data replication (crdr-for-active-mq.html, initate-failover.html, brokers-broker-id-promote):
+ *   a pair spans two emulators (one per Region, `pairCrdr`); DescribeBroker shows `dataReplicationMode`
+ *   CRDR and `dataReplicationMetadata` (role, counterpart id and Region), a replica in state REPLICA
+ *   (the BrokerState the API defines). Promote "Promotes a data replication replica broker to the
+ *   primary broker role" (400 for any other broker or mode), answers at once with the id, and
+ *   "the former primary broker then becomes the replica broker". SWITCHOVER "depends on the health of
+ *   both regions ... to succeed": with the counterpart's Region down it does not complete. FAILOVER
+ *   "depends on neither": the replica becomes primary after `promoteDelayMs`; an unreachable former
+ *   primary is demoted when its Region answers again.
  * The real broker processes behind a broker are driven through a BrokerBackend.
  */
 import { randomUUID } from 'node:crypto';
@@ -53,19 +62,23 @@ export interface BrokerDefinition {
   readonly brokerId?: string;
 }
 
+export type CrdrRole = 'PRIMARY' | 'REPLICA';
+
 type PendingChange = { readonly pendingChange: 'CREATE' | 'UPDATE' | 'DELETE'; readonly user?: EmulatedUser };
 
 interface Broker {
   readonly def: BrokerDefinition;
   readonly id: string;
   readonly arn: string;
-  state: 'RUNNING' | 'REBOOT_IN_PROGRESS';
+  state: 'RUNNING' | 'REBOOT_IN_PROGRESS' | 'REPLICA';
   /** A reboot accepted but not started yet (the API is asynchronous). */
   scheduled?: Promise<void>;
   readonly users: Map<string, EmulatedUser>;
   readonly pending: Map<string, PendingChange>;
   tags: Record<string, string>;
   readonly created: string;
+  /** Cross-Region data replication: this broker's role and its counterpart in the other emulator. */
+  crdr?: { role: CrdrRole; readonly counterpart: { readonly emu: AmazonMqEmulator; readonly id: string }; promoting?: boolean };
 }
 
 export interface RebootRecord {
@@ -82,6 +95,8 @@ export interface AmazonMqOptions {
   readonly account?: string;
   /** How long the broker stays RUNNING after an accepted RebootBroker. @default 500 */
   readonly rebootStartDelayMs?: number;
+  /** How long an accepted Promote takes to swap the roles. @default 500 */
+  readonly promoteDelayMs?: number;
 }
 
 const USERNAME = /^[A-Za-z0-9_.~-]{2,100}$/;
@@ -93,6 +108,9 @@ export class AmazonMqEmulator extends EventEmitter {
   readonly region: string;
   readonly account: string;
   rebootStartDelayMs: number;
+  promoteDelayMs: number;
+  /** Fault: the whole Region is down: every call answers 503, and a CRDR counterpart cannot reach it. */
+  private down = false;
   /** Fault: refuse the next N RebootBroker calls per broker id. */
   readonly refuseReboots = new Map<string, number>();
 
@@ -101,6 +119,36 @@ export class AmazonMqEmulator extends EventEmitter {
     this.region = options.region ?? 'eu-west-1';
     this.account = options.account ?? '123456789012';
     this.rebootStartDelayMs = options.rebootStartDelayMs ?? 500;
+    this.promoteDelayMs = options.promoteDelayMs ?? 500;
+  }
+
+  /** Makes `replicaId` (in `replicaEmu`, another Region) the CRDR replica of `primaryId` here. */
+  pairCrdr(primaryId: string, replicaEmu: AmazonMqEmulator, replicaId: string): void {
+    const primary = this.get(primaryId);
+    const replica = replicaEmu.get(replicaId);
+    primary.crdr = { role: 'PRIMARY', counterpart: { emu: replicaEmu, id: replica.id } };
+    replica.crdr = { role: 'REPLICA', counterpart: { emu: this, id: primary.id } };
+    replicaEmu.setState(replica, 'REPLICA');
+  }
+
+  /** Fault: the Region goes down (true) or comes back (false); a pending demotion then happens. */
+  set regionDown(down: boolean) {
+    this.down = down;
+    if (!down) {
+      for (const b of this.brokers.values()) {
+        const other = b.crdr && b.crdr.counterpart.emu.get(b.crdr.counterpart.id);
+        if (b.crdr?.role === 'PRIMARY' && other?.crdr?.role === 'PRIMARY') this.setRole(b, 'REPLICA');
+      }
+    }
+  }
+
+  get regionDown(): boolean {
+    return this.down;
+  }
+
+  /** Test access: a broker's CRDR role. */
+  roleOf(brokerId: string): CrdrRole | undefined {
+    return this.get(brokerId).crdr?.role;
   }
 
   addBroker(def: BrokerDefinition): string {
@@ -145,6 +193,7 @@ export class AmazonMqEmulator extends EventEmitter {
 
   /** Routes one REST call; returns [status, body]. */
   async handle(method: string, path: string, query: URLSearchParams, body: Record<string, unknown>): Promise<[number, unknown]> {
+    if (this.down) throw new ServiceError(503, 'ServiceUnavailableException', `Region ${this.region} is not answering (injected fault)`);
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'v1') throw notFound(`no such resource ${path}`);
     if (parts[1] === 'tags' && parts.length === 3) return [method === 'GET' ? 200 : 204, this.tags(method, parts[2], query, body)];
@@ -153,13 +202,7 @@ export class AmazonMqEmulator extends EventEmitter {
     const b = this.get(parts[2]);
     if (parts.length === 3 && method === 'GET') return [200, this.describeBroker(b)];
     if (parts.length === 4 && parts[3] === 'reboot' && method === 'POST') return [200, this.rebootBroker(b)];
-    if (parts.length === 4 && parts[3] === 'promote' && method === 'POST') {
-      throw new ServiceError(
-        400,
-        'BadRequestException',
-        `Broker ${b.id} is not a replica broker; Promote applies only to cross-region data replication`,
-      );
-    }
+    if (parts.length === 4 && parts[3] === 'promote' && method === 'POST') return [200, this.promote(b, body)];
     if (parts[3] === 'users') {
       if (b.def.engineType !== 'ACTIVEMQ') throw new ServiceError(400, 'BadRequestException', 'Users do not apply to RabbitMQ brokers');
       if (parts.length === 4 && method === 'GET') return [200, this.listUsers(b, query)];
@@ -174,10 +217,46 @@ export class AmazonMqEmulator extends EventEmitter {
     throw notFound(`no such resource ${method} ${path}`);
   }
 
-  private get(id: string): Broker {
+  /** @internal the broker of an id or name (also for a CRDR counterpart in another emulator). */
+  get(id: string): Broker {
     const b = this.brokers.get(id) ?? [...this.brokers.values()].find((x) => x.def.brokerName === id);
     if (!b) throw notFound(`Can't find requested broker [${id}]. Make sure your broker exists.`);
     return b;
+  }
+
+  private promote(b: Broker, body: Record<string, unknown>): unknown {
+    const mode = body.mode;
+    if (mode !== 'SWITCHOVER' && mode !== 'FAILOVER') throw badRequest('mode', 'Valid values for the parameter are SWITCHOVER, FAILOVER.');
+    if (b.crdr?.role !== 'REPLICA') {
+      throw badRequest(
+        'brokerId',
+        `Broker ${b.id} is not a replica broker; Promote applies only to a cross-region data replication replica`,
+      );
+    }
+    if (b.crdr.promoting) throw new ServiceError(409, 'ConflictException', `Broker ${b.id} is already being promoted`);
+    const crdr = b.crdr;
+    crdr.promoting = true;
+    const counterpart = crdr.counterpart.emu;
+    const other = counterpart.get(crdr.counterpart.id);
+    const attempt = () => {
+      if (mode === 'SWITCHOVER' && counterpart.regionDown) {
+        // Needs both Regions: it waits (and so never completes while the counterpart is down).
+        setTimeout(attempt, this.promoteDelayMs).unref();
+        return;
+      }
+      crdr.promoting = false;
+      this.setRole(b, 'PRIMARY');
+      // A failover does not wait for the former primary; it is demoted once its Region answers.
+      if (!counterpart.regionDown) counterpart.setRole(other, 'REPLICA');
+    };
+    setTimeout(attempt, this.promoteDelayMs).unref();
+    return { brokerId: b.id };
+  }
+
+  private setRole(b: Broker, role: CrdrRole): void {
+    if (!b.crdr) return;
+    b.crdr.role = role;
+    this.setState(b, role === 'REPLICA' ? 'REPLICA' : 'RUNNING');
   }
 
   private listBrokers(): unknown {
@@ -216,6 +295,15 @@ export class AmazonMqEmulator extends EventEmitter {
       hostInstanceType: 'mq.m5.large',
       publiclyAccessible: false,
       tags: b.tags,
+      ...(b.crdr
+        ? {
+            dataReplicationMode: 'CRDR',
+            dataReplicationMetadata: {
+              dataReplicationRole: b.crdr.role,
+              dataReplicationCounterpart: { brokerId: b.crdr.counterpart.id, region: b.crdr.counterpart.emu.region },
+            },
+          }
+        : { dataReplicationMode: 'NONE' }),
       users:
         b.def.engineType === 'ACTIVEMQ'
           ? [...names].sort().map((username) => ({
@@ -354,7 +442,7 @@ export class AmazonMqEmulator extends EventEmitter {
         record.error = (e as Error).message;
       }
       record.endedAt = Date.now();
-      this.setState(b, 'RUNNING');
+      this.setState(b, b.crdr?.role === 'REPLICA' ? 'REPLICA' : 'RUNNING');
       this.emit('reboot', record);
     });
     const tracked = run.finally(() => {
