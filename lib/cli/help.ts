@@ -50,7 +50,8 @@ ${EXITS}`,
 
 Prints connection settings: an amqps:// URL for amqplib (RabbitMQ); STOMP-over-TLS
 options and a failover:(ssl://...) brokerURL for Java JMS/OpenWire (ActiveMQ).
-Credentials come from the secret mq-platform/<env>/<broker>/<user>.
+Credentials come from the secret mq-platform/<env>/<broker>/<user>. A RabbitMQ broker with IAM
+or OAuth 2.0 authentication has no password: connect-info says how to get its token instead.
 
 Options:
   -u, --user <name>      broker user (default: the broker's only user)
@@ -73,6 +74,10 @@ Options:
       --ca-file <path>         extra CA certificate (PEM), e.g. for a local test broker
       --secret-json-file <p>   credentials from a file {"username": "...", "password": "..."}
                                (else MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD, else Secrets Manager)
+                               IAM brokers: a token from STS GetWebIdentityToken with your AWS
+                               credentials; OAuth 2.0 brokers: MQ_PLATFORM_TOKEN, or the client-
+                               credentials flow with MQ_PLATFORM_TOKEN_ENDPOINT, MQ_PLATFORM_CLIENT_ID
+                               and MQ_PLATFORM_CLIENT_SECRET; with --endpoint, MQ_PLATFORM_TOKEN
       --timeout <ms>           time allowed for the round trip (default 15000)
 
 ${GLOBAL}

@@ -1,8 +1,13 @@
+import { STSClient } from '@aws-sdk/client-sts';
 import * as fs from 'node:fs';
 import { MqClient } from '@aws-sdk/client-mq';
 import { parseArgs } from 'node:util';
 import { BrokerCredentials, BrokerDirectory, BrokerInfo, parseSecretJson } from '../client/broker-directory';
 import { MASK, buildConnectInfo, endpointsByProtocol } from '../client/connect-info';
+import { ldapLines } from '../client/ldap-info';
+import { buildTokenConnectInfo, tokenLines } from '../client/token-connect-info';
+import { cliTokenSource } from '../client/token-cli';
+import { TokenSource } from '../client/token-source';
 import { engineForProtocol, parseEndpoint } from '../client/endpoint';
 import { MqPlatformError } from '../client/errors';
 import { createMessagingClient } from '../client/factory';
@@ -27,6 +32,8 @@ export interface CliDeps {
   readonly lambdaInvoker?: (props: { region?: string; profile?: string }) => DriftOptions['invoke'];
   /** @default createMessagingClient */
   readonly messagingClient?: (engine: Engine, options: MessagingClientOptions) => MessagingClient;
+  /** STS client for IAM tokens. @default new STSClient(props) */
+  readonly sts?: (props: { region?: string; profile?: string }) => STSClient;
   /** promote: Amazon MQ clients per Region, polling. @default real clients, 10 s polls */
   readonly promote?: Partial<Omit<PromoteDeps, 'log'>>;
 }
@@ -236,6 +243,12 @@ async function endpoints(ctx: Ctx, ref: string): Promise<number> {
 
 async function connectInfo(ctx: Ctx, ref: string): Promise<number> {
   const b = await describe(ctx, ref);
+  if (b.token) {
+    // IAM/OAuth 2.0: no secret to read; say how to get the token.
+    const info = buildTokenConnectInfo(b);
+    out(ctx, info, tokenLines(info).join('\n'));
+    return EXIT.OK;
+  }
   ctx.progress.update('reading credentials');
   const creds = await directory(ctx).credentials(b, ctx.values.user);
   const info = buildConnectInfo(b, creds, { showSecret: ctx.values['show-secret'] });
@@ -253,6 +266,7 @@ async function connectInfo(ctx: Ctx, ref: string): Promise<number> {
   if (info.jms) lines.push(`JMS/OpenWire brokerURL: ${info.jms.brokerUrl}`);
   if (info.amqp10) lines.push(`AMQP 1.0 over TLS:      ${info.amqp10.endpoints.join(', ')}`);
   for (const u of info.consoleUrls) lines.push(`console:                ${u}`);
+  if (info.ldap) lines.push(...ldapLines(info.ldap));
   out(ctx, info, lines.join('\n'));
   return EXIT.OK;
 }
@@ -339,6 +353,21 @@ async function check(ctx: Ctx, ref: string): Promise<number> {
   }
 
   let creds = localCredentials(ctx);
+  // A token broker: the password is a token (STS for IAM; MQ_PLATFORM_TOKEN or client credentials for OAuth 2.0).
+  const envToken = ctx.deps.env.MQ_PLATFORM_TOKEN;
+  const tokenSource = creds
+    ? undefined
+    : broker?.token
+      ? cliTokenSource(broker.token, ctx.deps.env, () =>
+          (ctx.deps.sts ?? ((p) => new STSClient(p)))({ region: ctx.region, profile: ctx.values.profile }),
+        )
+      : envToken && v.endpoint?.length
+        ? new TokenSource(async () => ({ token: envToken })) // a token broker reached through --endpoint
+        : undefined;
+  if (tokenSource) {
+    const kind = broker?.token?.kind ?? 'token';
+    creds = { username: kind, password: '', source: `${kind === 'token' ? 'MQ_PLATFORM_TOKEN' : `${kind} token`}` };
+  }
   if (!creds) {
     broker ??= await describe(ctx, ref);
     ctx.progress.update('reading credentials');
@@ -354,6 +383,7 @@ async function check(ctx: Ctx, ref: string): Promise<number> {
     connectTimeoutMs: Math.min(timeoutMs, 10000),
     backoff: { maxAttempts: 2, initialDelayMs: 250 },
     autoReconnect: false,
+    ...(tokenSource ? { tokenSource } : {}),
   });
   try {
     ctx.progress.update(`connecting to ${label}`);

@@ -44,6 +44,14 @@ export class AmqpMessagingClient extends MessagingClient {
 
 function classifyAmqpError(e: unknown, where: string): MqPlatformError {
   const msg = (e as Error)?.message ?? String(e);
+  // A login without access to the virtual host (no permission, no token scope on it): RabbitMQ
+  // answers connection.open with connection.close (530 NOT_ALLOWED), which amqplib reports bare.
+  if (/Expected ConnectionOpenOk; got <ConnectionClose/.test(msg)) {
+    return new MqPlatformError('auth', `${where} refused access to the virtual host`, {
+      hint: "the user (or the token's scopes) has no permission on the virtual host, or it does not exist",
+      cause: e,
+    });
+  }
   if (/ACCESS_REFUSED|403|authenticat|credentials|PLAIN login refused/i.test(msg)) {
     return new MqPlatformError('auth', `${where} rejected the credentials`, {
       hint: 'check the username and the secret in Secrets Manager (rotated?)',
@@ -85,6 +93,15 @@ class AmqpSession implements Session {
     channel.on('error', () => undefined);
     model.on('close', lost);
     channel.on('close', () => lost(new Error('channel closed')));
+  }
+
+  /** AMQP 0-9-1 connection.update-secret: RabbitMQ checks the new token and keeps the connection (or closes it). */
+  async updateSecret(secret: string): Promise<void> {
+    try {
+      await this.model.updateSecret(Buffer.from(secret, 'utf8'), 'token refresh');
+    } catch (e) {
+      throw classifyAmqpError(e, this.where);
+    }
   }
 
   get server(): string | undefined {

@@ -1,5 +1,6 @@
 import { DescribeBrokerCommand, DescribeBrokerResponse, MqClient, BrokerSummary, paginateListBrokers } from '@aws-sdk/client-mq';
 import { GetSecretValueCommand, SecretsManagerClient, paginateListSecrets } from '@aws-sdk/client-secrets-manager';
+import { ldapUrl } from '../amazonmq/ldap';
 import { secretNamePrefix } from '../contract/names';
 import { TAG_KEYS } from '../contract/tags';
 import { classifyAwsError } from './aws-errors';
@@ -10,6 +11,30 @@ import { Engine } from './messaging-client';
 export const TAG_ENVIRONMENT = TAG_KEYS.environment;
 export const TAG_BROKER = TAG_KEYS.broker;
 export const TAG_USERNAME = TAG_KEYS.username;
+export const TAG_APPLICATION_SECRET = TAG_KEYS.applicationSecret;
+
+/** A RabbitMQ broker with token authentication: how clients get their token (never a token itself). */
+export interface TokenAuthenticationInfo {
+  /** `iam`: the application's STS web identity token; `oauth2`: its identity provider's access token. */
+  readonly kind: 'iam' | 'oauth2';
+  /** The audience (resource server id) the tokens must carry. */
+  readonly audience?: string;
+}
+
+/** An LDAP broker's directory settings, as DescribeBroker reports them (never the service account's password). */
+export interface LdapInfo {
+  /** Where the broker connects: `ldaps://<host>:636`, the first one, then failover servers. */
+  readonly urls: string[];
+  readonly serviceAccountUsername?: string;
+  readonly userBase?: string;
+  readonly userSearchMatching?: string;
+  readonly userSearchSubtree?: boolean;
+  readonly userRoleName?: string;
+  readonly roleBase?: string;
+  readonly roleSearchMatching?: string;
+  readonly roleSearchSubtree?: boolean;
+  readonly roleName?: string;
+}
 
 /** Options of a BrokerDirectory. */
 export interface BrokerDirectoryProps {
@@ -47,6 +72,14 @@ export interface BrokerInfo extends BrokerListEntry {
   readonly logicalName?: string;
   readonly instances: BrokerInstanceInfo[];
   readonly users: string[];
+  /** Amazon MQ's AuthenticationStrategy: `SIMPLE`, `LDAP` or `CONFIG_MANAGED`. @default - not reported (SIMPLE) */
+  readonly authenticationStrategy?: string;
+  /** LDAP brokers: the directory settings. */
+  readonly ldap?: LdapInfo;
+  /** LDAP brokers: the `mq-platform:application-secret` tag, the secret of the directory user applications connect as. */
+  readonly applicationSecret?: string;
+  /** IAM or OAuth 2.0 brokers (CONFIG_MANAGED): the kind of token and its audience, from the platform's tags. */
+  readonly token?: TokenAuthenticationInfo;
 }
 
 /** Broker credentials from its Secrets Manager secret. */
@@ -127,7 +160,15 @@ export class BrokerDirectory {
     }
     const prefix = secretNamePrefix(env, logical);
     let secretName: string;
-    if (username) {
+    if (broker.authenticationStrategy === 'LDAP' && !username) {
+      // The broker's own secrets are the service account's (never a client's): clients use directory credentials.
+      if (!broker.applicationSecret) {
+        throw new MqPlatformError('usage', `broker ${broker.name} authenticates against LDAP and names no application secret`, {
+          hint: 'pass your directory credentials with --secret-json-file or MQ_PLATFORM_USERNAME/MQ_PLATFORM_PASSWORD, or set authentication.applicationSecretArn in the config',
+        });
+      }
+      secretName = broker.applicationSecret;
+    } else if (username) {
       secretName = `${prefix}${username}`;
     } else {
       const names = await this.secretNames(prefix);
@@ -243,5 +284,32 @@ function toInfo(d: DescribeBrokerResponse): BrokerInfo {
     logicalName: d.Tags?.[TAG_BROKER],
     instances: (d.BrokerInstances ?? []).map((i) => ({ consoleUrl: i.ConsoleURL, ipAddress: i.IpAddress, endpoints: i.Endpoints ?? [] })),
     users: (d.Users ?? []).map((u) => u.Username ?? '').filter(Boolean),
+    ...(d.AuthenticationStrategy ? { authenticationStrategy: String(d.AuthenticationStrategy).toUpperCase() } : {}),
+    ...(d.LdapServerMetadata ? { ldap: toLdapInfo(d.LdapServerMetadata) } : {}),
+    ...(d.Tags?.[TAG_APPLICATION_SECRET] ? { applicationSecret: d.Tags[TAG_APPLICATION_SECRET] } : {}),
+    ...tokenInfo(d),
   };
+}
+
+function toLdapInfo(m: NonNullable<DescribeBrokerResponse['LdapServerMetadata']>): LdapInfo {
+  return {
+    urls: (m.Hosts ?? []).map(ldapUrl),
+    serviceAccountUsername: m.ServiceAccountUsername,
+    userBase: m.UserBase,
+    userSearchMatching: m.UserSearchMatching,
+    userSearchSubtree: m.UserSearchSubtree,
+    userRoleName: m.UserRoleName,
+    roleBase: m.RoleBase,
+    roleSearchMatching: m.RoleSearchMatching,
+    roleSearchSubtree: m.RoleSearchSubtree,
+    roleName: m.RoleName,
+  };
+}
+
+/** A token broker (CONFIG_MANAGED): iam or oauth2 and the audience, from the mq-platform tags (oauth2 when untagged). */
+function tokenInfo(d: DescribeBrokerResponse): { token?: TokenAuthenticationInfo } {
+  if (String(d.AuthenticationStrategy ?? '').toUpperCase() !== 'CONFIG_MANAGED') return {};
+  const kind = d.Tags?.[TAG_KEYS.authentication] === 'iam' ? 'iam' : 'oauth2';
+  const audience = d.Tags?.[TAG_KEYS.tokenAudience];
+  return { token: { kind, ...(audience ? { audience } : {}) } };
 }

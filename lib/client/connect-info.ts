@@ -1,4 +1,4 @@
-import { BrokerCredentials, BrokerInfo } from './broker-directory';
+import { BrokerCredentials, BrokerInfo, LdapInfo } from './broker-directory';
 import { parseEndpoint } from './endpoint';
 
 export const MASK = '********';
@@ -42,6 +42,8 @@ export interface ConnectInfo {
   readonly amqp10?: { readonly endpoints: string[] };
   /** Web console(s). */
   readonly consoleUrls: string[];
+  /** LDAP brokers: the directory clients authenticate against (username and password are directory credentials). */
+  readonly ldap?: LdapInfo;
 }
 
 /** Builds connection settings; the password is masked unless `showSecret`. */
@@ -56,6 +58,7 @@ export function buildConnectInfo(broker: BrokerInfo, creds: BrokerCredentials, o
     password,
     credentialsSource: creds.source,
     consoleUrls: broker.instances.map((i) => i.consoleUrl).filter((u): u is string => !!u),
+    ...(broker.ldap ? { ldap: broker.ldap } : {}),
   };
   if (broker.engine === 'RABBITMQ') {
     const amqps = byProto.amqps?.[0];

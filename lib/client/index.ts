@@ -12,3 +12,8 @@ export * from './aws-errors';
 export * from './broker-directory';
 export * from './connect-info';
 export * from './secret-credentials';
+export * from './token-source';
+export * from './token-iam';
+export * from './token-oauth2';
+export * from './token-connect-info';
+export * from './token-cli';

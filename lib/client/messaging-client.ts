@@ -3,6 +3,7 @@ import type { Engine } from '../amazonmq/engines';
 import { BackoffOptions, backoffDelay, sleep } from './backoff';
 import { Endpoint, formatEndpoint, parseEndpoint } from './endpoint';
 import { MqPlatformError } from './errors';
+import type { TokenSource } from './token-source';
 
 export type { Engine };
 
@@ -27,6 +28,14 @@ export interface MessagingClientOptions {
    * The client retries with what it returns, re-reading once per round. @default none: a refusal is final
    */
   readonly refreshCredentials?: () => Promise<Credentials>;
+  /**
+   * Token authentication (RabbitMQ IAM or OAuth 2.0): the password is a token from this source.
+   * Every (re)connect takes a token that is not about to expire; before the token in use expires,
+   * a fresh one goes to the live connection (AMQP update-secret), or, where that fails, the
+   * connection is reopened with it. `password` is then ignored.
+   * @default none: the password is used as given
+   */
+  readonly tokenSource?: TokenSource;
 }
 
 /** A broker username and password. */
@@ -84,6 +93,8 @@ export interface Session {
   destroy(): void;
   /** Registers the callback for an unexpected connection loss. */
   onLost(cb: (err: Error) => void): void;
+  /** Replaces the secret (token) of the live connection, where the protocol can. @default - cannot: the client reconnects */
+  updateSecret?(secret: string): Promise<void>;
 }
 
 export interface Consumer {
@@ -110,6 +121,7 @@ export abstract class MessagingClient extends EventEmitter {
   private reconnecting?: Promise<void>;
   private closed = false;
   private readonly consumers: ConsumerEntry[] = [];
+  private tokenTimer?: NodeJS.Timeout;
   /** What openSession logs in with; replaced by `refreshCredentials` after a refusal. */
   protected credentials: Credentials;
 
@@ -158,6 +170,7 @@ export abstract class MessagingClient extends EventEmitter {
   /** Closes gracefully; no reconnect afterwards. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopTokenTimer();
     const s = this.session;
     this.session = undefined;
     this.connected = undefined;
@@ -167,6 +180,7 @@ export abstract class MessagingClient extends EventEmitter {
   /** Drops the connection without a goodbye, as a crashed process would (used by tests). */
   destroy(): void {
     this.closed = true;
+    this.stopTokenTimer();
     this.session?.destroy();
     this.session = undefined;
   }
@@ -187,12 +201,22 @@ export abstract class MessagingClient extends EventEmitter {
         if (this.closed) throw new MqPlatformError('network', 'client closed while connecting');
         const ep = this.endpoints[index];
         try {
+          if (this.options.tokenSource) await this.takeToken(false);
           const session = await this.openSession(ep);
           this.session = session;
           this.connected = { endpoint: formatEndpoint(ep), index, server: session.server };
           session.onLost((err) => this.onLost(session, err));
+          this.scheduleTokenRefresh(session);
           return;
         } catch (e) {
+          if (e instanceof MqPlatformError && e.kind === 'auth' && this.options.tokenSource && !retried) {
+            // The broker refused the token (expired, revoked keys?): try once more with a new one.
+            last = e;
+            retried = true;
+            await this.takeToken(true);
+            index--;
+            continue;
+          }
           if (e instanceof MqPlatformError && e.kind === 'auth' && this.options.refreshCredentials) {
             // Rotated? Read the credentials again: try them at once if they changed, else next round.
             last = e;
@@ -235,8 +259,58 @@ export abstract class MessagingClient extends EventEmitter {
     return changed;
   }
 
+  /** Puts a token from the source into the credentials; `fresh` fetches a new one. */
+  private async takeToken(fresh: boolean): Promise<void> {
+    const source = this.options.tokenSource!;
+    let token;
+    try {
+      token = fresh ? await source.refresh() : await source.get();
+    } catch (e) {
+      if (e instanceof MqPlatformError) throw e;
+      throw new MqPlatformError('auth', `getting a token failed: ${(e as Error).message}`, { cause: e });
+    }
+    this.credentials = { username: this.options.username, password: token.token };
+  }
+
+  /**
+   * Before the token in use expires: a fresh one to the live connection (update-secret); where
+   * the session cannot take it or the broker refuses it, the connection is dropped and the
+   * reconnect takes the fresh token. Emits `token-refreshed` ({ updatedInPlace }).
+   */
+  private scheduleTokenRefresh(session: Session): void {
+    this.stopTokenTimer();
+    const source = this.options.tokenSource;
+    if (!source) return;
+    const delay = source.msUntilRefresh();
+    if (!Number.isFinite(delay)) return;
+    this.tokenTimer = setTimeout(() => {
+      void (async () => {
+        if (session !== this.session || this.closed) return;
+        try {
+          await this.takeToken(true);
+          if (!session.updateSecret) throw new MqPlatformError('protocol', 'this connection cannot take a new secret');
+          await session.updateSecret(this.credentials.password);
+          this.emit('token-refreshed', { updatedInPlace: true });
+          if (session === this.session) this.scheduleTokenRefresh(session);
+        } catch (e) {
+          if (session !== this.session || this.closed) return;
+          this.emit('token-refreshed', { updatedInPlace: false, error: e });
+          session.destroy(); // onLost reconnects with the fresh token
+          this.onLost(session, e instanceof Error ? e : new Error(String(e)));
+        }
+      })();
+    }, delay);
+    this.tokenTimer.unref();
+  }
+
+  private stopTokenTimer(): void {
+    if (this.tokenTimer) clearTimeout(this.tokenTimer);
+    this.tokenTimer = undefined;
+  }
+
   private onLost(session: Session, err: Error): void {
     if (session !== this.session || this.closed) return;
+    this.stopTokenTimer();
     this.session = undefined;
     this.connected = undefined;
     this.emit('disconnected', err);

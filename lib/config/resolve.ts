@@ -27,6 +27,8 @@ import type {
   StorageType,
 } from './schema';
 import { partnerUsername } from '../contract/rotation';
+import { authenticationContribution, resolveAuthentication, type ResolvedAuthentication } from './authentication-plan';
+import { ldapConfigurationContribution } from './ldap-authorization-map';
 import { resolveConsumers, type ResolvedConsumer } from './resolve-consumers';
 import { normalizeDefinitions, type RabbitMqDefinitions } from '../rabbitmq/definitions';
 import { DEFAULT_REPLICATION_USERNAME, type ReplicaConfig } from './schema-replica';
@@ -103,6 +105,8 @@ export interface BrokerDraft {
   readonly users: readonly ResolvedUser[];
   /** RabbitMQ: the one administrator created with the broker, reserved for the platform. */
   readonly administrator?: { readonly username: string; readonly rotation: boolean };
+  /** How clients authenticate: Amazon MQ's strategy and, for IAM/OAuth 2.0, the rabbitmq.conf entries. */
+  readonly authentication: ResolvedAuthentication;
   readonly rotation: {
     /**
      * ActiveMQ: the first whole UTC hour of the maintenance window (its reboot falls there);
@@ -212,7 +216,7 @@ export function resolveBroker(
   };
   const monitoring = resolveBrokerMonitoring(broker, options.monitoring);
   // Features that add rabbitmq.conf entries or ActiveMQ elements append their ConfigurationContribution to this list.
-  const configuration = resolveBrokerConfiguration(broker, []);
+  const configuration = resolveBrokerConfiguration(broker, [authenticationContribution(broker), ldapConfigurationContribution(broker)]);
   const limits = effectiveRabbitMqLimits(broker);
   const window = isActiveMq ? rotationWindow(maintenanceWindow, frequency) : offWindowRotation(maintenanceWindow, frequency);
   const resolved = {
@@ -251,6 +255,7 @@ export function resolveBroker(
       !isActiveMq && broker.administrator
         ? { username: broker.administrator.username, rotation: broker.administrator.rotation ?? true }
         : undefined,
+    authentication: resolveAuthentication(broker.authentication),
     rotation: {
       window,
       administratorWindow: window && !isActiveMq ? shiftWindow(window, 1) : undefined,

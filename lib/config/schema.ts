@@ -11,6 +11,7 @@ import {
   type Protocol,
   type StorageType,
 } from '../amazonmq/engines';
+import { AuthenticationSchema } from './schema-authentication';
 import { ConsumersSchema } from './schema-consumers';
 import { DefinitionsSchema } from './schema-definitions';
 import { BrokerConfigurationSchema } from './schema-configuration';
@@ -273,10 +274,12 @@ export const BrokerSchema = z
       .describe('Protocols opened to the clients. Default: ActiveMQ OPENWIRE, STOMP, AMQP; RabbitMQ AMQP.'),
     clients: z.array(ClientSchema).describe('Named clients allowed to connect. Default: none (no ingress).').optional(),
     administrator: AdministratorSchema.optional(),
+    authentication: AuthenticationSchema.optional(),
     users: z
       .array(UserSchema)
+      .default([])
       .describe(
-        'Application credentials, each an alternating pair of broker users. ActiveMQ: 1 to 125 (250 broker users). RabbitMQ: any number, also none (users created through the management API).',
+        'Application credentials, each an alternating pair of broker users. ActiveMQ: 1 to 125 (250 broker users); none with LDAP authentication. RabbitMQ: any number, also none (users created through the management API). Default: none.',
       ),
     rotation: BrokerRotationSchema.optional(),
     tags: tags.optional(),

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { AUTHENTICATION_RULES } from './rules/authentication-rules';
 import { BROKER_RULES } from './rules/broker-rules';
 import { CONSUMER_RULES } from './rules/consumer-rules';
 import { DEFINITIONS_RULES } from './rules/definitions-rules';
 import { CONFIGURATION_RULES } from './rules/configuration-rules';
 import { ENVIRONMENT_RULES } from './rules/environment-rules';
+import { LDAP_RULES } from './rules/ldap-rules';
 import { MONITORING_BROKER_RULES, MONITORING_ENVIRONMENT_RULES } from './rules/monitoring-rules';
 import { at, formatProblem, list, type Problem } from './rules/problem';
 import { REPLICA_RULES } from './rules/replica-rules';
@@ -31,6 +33,8 @@ const ALL_ENVIRONMENT_RULES = [...ENVIRONMENT_RULES, ...MONITORING_ENVIRONMENT_R
 const ALL_BROKER_RULES = [
   ...BROKER_RULES,
   ...MONITORING_BROKER_RULES,
+  ...LDAP_RULES,
+  ...AUTHENTICATION_RULES,
   ...CONSUMER_RULES,
   ...DEFINITIONS_RULES,
   ...CONFIGURATION_RULES,

@@ -99,6 +99,16 @@ export const LOCK_OUT_RULES: readonly LockOutRule[] = [
     source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/amazon-mq-editing-managing-users.html',
   },
   {
+    // CloudFormation replaces the broker for this property (its resource specification); Amazon
+    // MQ itself switches a deployed RabbitMQ broker in place (UpdateBroker, with the IAM permission
+    // mq:UpdateBrokerAccessConfiguration), outside any stack.
+    type: 'AWS::AmazonMQ::Broker',
+    property: 'AuthenticationStrategy',
+    effect: (clients) =>
+      `clients change how they log in (passwords, tokens or a directory): every client of ${clients} that still presents the old kind of credentials is refused. To keep the broker, switch it in place with Amazon MQ's UpdateBroker (IAM permission mq:UpdateBrokerAccessConfiguration) and its configuration first, then deploy the config with the new strategy`,
+    source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/oauth-for-amq-for-rabbitmq.html',
+  },
+  {
     type: 'AWS::AmazonMQ::Broker',
     property: 'LdapServerMetadata',
     effect: (clients) =>

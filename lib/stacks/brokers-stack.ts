@@ -15,6 +15,8 @@ import { MqBroker, type MqBrokerClient } from '../constructs/broker/mq-broker';
 import { PROTOCOL_ATTRIBUTE_NAMES, PROTOCOL_LABELS } from '../amazonmq/protocols';
 import { alarmTopicAction } from '../constructs/monitoring/alarm-topic-action';
 import { MqCredentialRotation } from '../constructs/rotation/credential-rotation';
+import { completeLdapBroker, ldapBrokerProps } from './ldap-broker';
+import { completeTokenBroker, tokenBrokerProps } from './token-broker';
 import { addPlannedConsumers } from './broker-consumers';
 
 export interface BrokersStackProps extends StackProps {
@@ -90,6 +92,8 @@ export class BrokersStack extends Stack {
         generalLogs: b.logs.general,
         auditLogs: b.logs.audit,
         removalPolicy,
+        ldap: ldapBrokerProps(this, b),
+        tokenAuthentication: tokenBrokerProps(b),
         ...(b.configuration ? { configuration: { data: renderBrokerConfiguration(b.configuration) } } : {}),
       });
       if (logPolicy && (b.logs.general || b.logs.audit)) broker.resource.node.addDependency(logPolicy);
@@ -109,16 +113,19 @@ export class BrokersStack extends Stack {
         Tags.of(c).add(TAG_KEYS.secretKind, kind);
       }
 
-      this.credentialRotation.addBroker(
-        broker,
-        {
-          credentials: b.rotation.window,
-          administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
-          brokerUsers: b.rotation.brokerUserWindow,
-          allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
-        },
-        { definitions: b.definitions },
-      );
+      // LDAP brokers have no broker users: nothing to rotate (synth says so).
+      // Token brokers without internal users have no password either (plan warning token-rotation).
+      if (!completeLdapBroker(this, b, broker) && !completeTokenBroker(this, b, broker))
+        this.credentialRotation.addBroker(
+          broker,
+          {
+            credentials: b.rotation.window,
+            administrator: b.administrator?.rotation ? b.rotation.administratorWindow : undefined,
+            brokerUsers: b.rotation.brokerUserWindow,
+            allowReboot: b.deploymentMode !== 'SINGLE_INSTANCE' || b.rotation.acceptRebootDowntime,
+          },
+          { definitions: b.definitions },
+        );
 
       addPlannedConsumers(broker, b.consumers, props.apiEndpointSecurityGroups, this.credentialRotation);
       addOutputs(this, b, broker);

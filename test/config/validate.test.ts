@@ -103,7 +103,7 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   [
     'unknown broker key',
     (c) => (amq(c).size = 1),
-    'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, users, rotation, tags, queues, deadLetterQueues, alarms, consumers, definitions, configuration, replica',
+    'brokers[0].size: 1 is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, authentication, users, rotation, tags, queues, deadLetterQueues, alarms, consumers, definitions, configuration, replica',
   ],
   [
     'unknown network key',
@@ -280,7 +280,7 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   [
     'acknowledged rule no config field causes',
     (c) => (c.compliance = { acknowledge: [{ rule: 'AmazonMQ-MQP.1', path: 'brokers[0]', reason: 'reviewed with security' }] }),
-    'compliance.acknowledge[0].rule: "AmazonMQ-MQP.1" is not a finding that a config field causes; allowed: AmazonMQ-MQ.2, AmazonMQ-MQ.4, AmazonMQ-MQ.5, AmazonMQ-MQ.6, AmazonMQ-MQP.4 (the pack\'s other rules check what the platform always does)',
+    'compliance.acknowledge[0].rule: "AmazonMQ-MQP.1" is not a finding that a config field causes; allowed: AmazonMQ-MQ.2, AmazonMQ-MQ.4, AmazonMQ-MQ.5, AmazonMQ-MQ.6, AmazonMQ-MQP.4, AmazonMQ-MQP.7 (the pack\'s other rules check what the platform always does)',
   ],
   [
     'acknowledged path that does not cause the rule',
@@ -888,7 +888,7 @@ describe('invalid configs', () => {
     });
     expect(lines).toEqual([
       'brokers[0].engineVersion: "5.16" is not accepted for new ACTIVEMQ brokers; allowed: 5.18, 5.19 (major.minor only; older versions are at or past end of support)',
-      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, users, rotation, tags, queues, deadLetterQueues, alarms, consumers, definitions, configuration, replica',
+      'brokers[0].junk: true is not a known field; allowed: name, engine, engineVersion, deploymentMode, instanceType, storageType, maintenanceWindow, logs, protocols, clients, administrator, authentication, users, rotation, tags, queues, deadLetterQueues, alarms, consumers, definitions, configuration, replica',
       'brokers[1].users[0].username: "guest" is reserved by RabbitMQ; allowed: any other username',
       `region: "nowhere" is not an AWS region; allowed: ${KNOWN_REGIONS.join(', ')}`,
     ]);

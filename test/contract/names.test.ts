@@ -33,6 +33,9 @@ describe('names every tool reads', () => {
       broker: 'mq-platform:broker',
       username: 'mq-platform:username',
       secretKind: 'mq-platform:secret-kind',
+      applicationSecret: 'mq-platform:application-secret',
+      authentication: 'mq-platform:authentication',
+      tokenAudience: 'mq-platform:token-audience',
     });
   });
 });

@@ -12,6 +12,7 @@ import mqp3 from './rules/mqp3-no-plaintext-password';
 import mqp4 from './rules/mqp4-general-logs';
 import mqp5 from './rules/mqp5-no-world-ingress';
 import mqp6 from './rules/mqp6-maintenance-window';
+import { mqp7PasswordAuthentication } from './rules/mqp7-rabbitmq-password-authentication';
 
 export interface AmazonMqChecksProps extends NagPackProps {
   /** A production environment: findings are errors that fail synth, and MQ.5/MQ.6 apply. @default false - findings are warnings */
@@ -30,6 +31,8 @@ interface RuleSpec {
   readonly rule: (node: CfnResource) => NagRuleResult;
   readonly info: string;
   readonly explanation: string;
+  /** @default the pack's level (errors in production, warnings elsewhere) */
+  readonly level?: NagMessageLevel;
 }
 
 /**
@@ -103,6 +106,13 @@ export class AmazonMqChecks extends NagPack {
         info: 'MQP.6: the broker has no maintenance window.',
         explanation: 'Without one, Amazon MQ patches and reboots at a time of its choosing.',
       },
+      {
+        rule: mqp7PasswordAuthentication(props.production ?? false),
+        info: 'MQP.7: the production RabbitMQ broker authenticates with passwords (SIMPLE).',
+        explanation:
+          'IAM or OAuth 2.0 authentication (authentication.strategy "iam" or "oauth2") leaves no broker password to leak or rotate. A warning: passwords stay allowed.',
+        level: NagMessageLevel.WARN,
+      },
     ];
   }
 
@@ -124,7 +134,7 @@ export class AmazonMqChecks extends NagPack {
     for (const spec of this.specs) {
       const field = this.configPath?.(node, `${this.packName}-${spec.rule.name}`);
       const info = field ? `${spec.info} Config: ${field} (or accept it in compliance.acknowledge with a reason).` : spec.info;
-      this.applyRule({ ...spec, info, level: this.level, node, ruleSuffixOverride: spec.rule.name });
+      this.applyRule({ ...spec, info, level: spec.level ?? this.level, node, ruleSuffixOverride: spec.rule.name });
     }
   }
 }

@@ -28,6 +28,7 @@ import { utcOffsets } from '../rotation-schedule';
 import { USER_RULES } from './user-rules';
 import { at, list, parseIpv4Cidr } from './problem';
 import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
+import { ldapAuthentication } from './ldap-rules';
 
 /**
  * An IAM role ARN as `aws:PrincipalArn` reports it for the role's sessions: partition, 12-digit
@@ -127,7 +128,7 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   // ActiveMQ: every application credential is a pair of broker users, all in the broker resource.
   // RabbitMQ: only the administrator is (rule administrator); application users are any number.
   brokerRule('users-count', SOURCES.cfnBroker, (b, ctx, report) => {
-    if (b.engine !== 'ACTIVEMQ') return;
+    if (b.engine !== 'ACTIVEMQ' || ldapAuthentication(b)) return; // LDAP: rule ldap-users
     const { min, max } = USERS_PER_BROKER[b.engine];
     const pairs = Math.floor(max / 2);
     if (b.users.length < min || b.users.length > pairs) {
@@ -245,7 +246,8 @@ export const BROKER_RULES: readonly BrokerRule[] = [
   // ActiveMQ user changes apply only at a reboot (SOURCES.brokerConfigurations); a single instance is down meanwhile.
   brokerRule('rotation-reboot-opt-in', SOURCES.brokerConfigurations, (b, ctx, report) => {
     const optIn = b.rotation?.acceptRebootDowntime;
-    const single = b.engine === 'ACTIVEMQ' && b.deploymentMode === 'SINGLE_INSTANCE';
+    // LDAP brokers have no broker users to rotate, so no reboot (rule ldap-rotation).
+    const single = b.engine === 'ACTIVEMQ' && b.deploymentMode === 'SINGLE_INSTANCE' && !ldapAuthentication(b);
     const path = p(ctx, 'rotation', 'acceptRebootDowntime');
     if (single && optIn !== true) {
       report(

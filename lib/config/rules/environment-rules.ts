@@ -42,6 +42,7 @@ export const COMPLIANCE_CONFIG_FIELDS: Readonly<
   'AmazonMQ-MQ.5': { field: 'deploymentMode', engine: 'ACTIVEMQ' },
   'AmazonMQ-MQ.6': { field: 'deploymentMode', engine: 'RABBITMQ' },
   'AmazonMQ-MQP.4': { field: 'logs.general' },
+  'AmazonMQ-MQP.7': { field: 'authentication', engine: 'RABBITMQ' },
 };
 
 /** The config paths that can cause a compliance rule's finding in this config. */

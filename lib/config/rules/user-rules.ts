@@ -1,5 +1,6 @@
 import { MAX_USERNAME_LENGTH, SOURCES, USERNAME_PATTERN } from '../../amazonmq/catalog';
 import { PARTNER_SUFFIX } from '../../contract/rotation';
+import { tokenOnly } from '../authentication-plan';
 import { at, list } from './problem';
 import { brokerRule, type BrokerRule, type BrokerRuleContext } from './rule';
 
@@ -27,6 +28,7 @@ export const USER_RULES: readonly BrokerRule[] = [
     // An engine that did not parse is reported by the schema; its users are not judged here.
     if (b.engine !== 'RABBITMQ') return;
     if (b.administrator === undefined) {
+      if (tokenOnly(b.authentication)) return; // IAM/OAuth 2.0 without internal users: no user at all (rule token-password-users)
       report(
         path,
         undefined,

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Resource, Stack, Validations, type IResource } from 'aws-cdk-lib';
+import { ArnFormat, Fn, Lazy, RemovalPolicy, Resource, Stack, Validations, type IResource } from 'aws-cdk-lib';
 import * as amazonmq from 'aws-cdk-lib/aws-amazonmq';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -20,6 +20,18 @@ import { allowAmazonMq, allowSecretsManager, customerManagedKey } from '../encry
 import { restrictSecretReads, type SecretReaders } from '../secrets/restrict-secret-reads';
 import { BrokerConfiguration, brokerConfigurationName } from './broker-configuration';
 import { BrokerCredentials } from './broker-credentials';
+import { ldapServerResources, type MqBrokerLdap } from './ldap-server';
+import {
+  grantAliasEntries,
+  grantScopes,
+  webIdentityTokenStatement,
+  type ConnectGrant,
+  type GrantConnectOptions,
+  type MqBrokerTokenAuthentication,
+} from './token-authentication';
+import type { RabbitMqConfEntry } from '../../config/authentication-plan';
+import { DEFAULT_IAM_TOKEN_LIFETIME_SECONDS, formatRabbitMqConf } from '../../config/authentication-plan';
+import { TOKEN_AUTHENTICATION_STRATEGY } from '../../amazonmq/authentication';
 import { BrokerMetrics, type QueueRef } from '../../amazonmq/metrics';
 import { PROTOCOL_LABELS, protocolPort } from '../../amazonmq/protocols';
 import { MqConsumer, type MqConsumerOptions } from '../consumers/mq-consumer';
@@ -114,6 +126,19 @@ export interface MqBrokerProps {
   readonly auditLogs?: boolean;
   /** What a stack deletion does to the broker, its key and its secrets. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * ActiveMQ only: authenticate and authorize clients against an LDAP directory (strategy LDAP);
+   * the broker then has no users (`users` must be empty).
+   * @default - simple authentication with the broker users of `users`
+   */
+  readonly ldap?: MqBrokerLdap;
+  /**
+   * RabbitMQ only: authenticate clients with OAuth 2.0 tokens, from their IAM role (STS) or an
+   * external identity provider (strategy CONFIG_MANAGED). Without internal users the broker has no
+   * user at all (`users` empty, no administrator), so nothing to rotate.
+   * @default - simple authentication
+   */
+  readonly tokenAuthentication?: MqBrokerTokenAuthentication;
   /**
    * The broker's configuration text (rabbitmq.conf, or the ActiveMQ `<broker>` XML document): a
    * BrokerConfiguration associated with the broker by its latest revision.
@@ -323,6 +348,14 @@ export class MqBroker extends MqBrokerBase {
   public readonly brokerUserSecrets: Readonly<Record<string, BrokerCredentials>>;
   /** What every user secret name of this broker starts with; the username follows. */
   public readonly secretNamePrefix: string;
+  /** RabbitMQ token authentication (IAM, OAuth 2.0), as given. */
+  public readonly tokenAuthentication?: MqBrokerTokenAuthentication;
+  /** Roles granted by `grantConnect`, with their scopes. */
+  private readonly connectGrants: ConnectGrant[] = [];
+  /** LDAP brokers: the secret of the service account's password (generated here, or referenced). */
+  public readonly ldapServiceAccountSecret?: secretsmanager.ISecret;
+  /** LDAP brokers with a generated service-account password: its secret (platform and directory administrators only). */
+  public readonly ldapServiceAccountCredentials?: BrokerCredentials;
   public readonly protocols: readonly Protocol[];
   /** Broker id, for example `b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9`. */
   public readonly brokerId: string;
@@ -378,10 +411,19 @@ export class MqBroker extends MqBrokerBase {
 
     const secret = (id: string, username: string, secretName: string) =>
       new BrokerCredentials(this, id, { username, secretName, encryptionKey: this.encryptionKey, removalPolicy });
-    if (isActiveMq === (props.administrator !== undefined)) {
+    const token = (this.tokenAuthentication = props.tokenAuthentication);
+    if (token && isActiveMq) throw new Error(`${props.brokerName}: token (IAM, OAuth 2.0) authentication is for RabbitMQ brokers`);
+    const tokenOnly = token !== undefined && !token.internalUsers;
+    if (tokenOnly && (props.administrator !== undefined || props.users.length > 0)) {
+      throw new Error(`${props.brokerName}: a broker on token authentication without internal users takes no administrator and no users`);
+    }
+    if (!tokenOnly && isActiveMq === (props.administrator !== undefined)) {
       throw new Error(
         `${props.brokerName}: ${isActiveMq ? 'an ActiveMQ broker takes no administrator' : 'a RabbitMQ broker needs its administrator'}`,
       );
+    }
+    if (props.ldap && (!isActiveMq || props.users.length > 0)) {
+      throw new Error(`${props.brokerName}: LDAP authentication is for ActiveMQ brokers without broker users`);
     }
     this.users = props.users;
     // Construct ids and names of these secrets are a contract: a change regenerates the password.
@@ -415,6 +457,11 @@ export class MqBroker extends MqBrokerBase {
     if (this.administratorCredentials) restrict(this.administratorCredentials);
     for (const c of Object.values(brokerUserSecrets)) restrict(c);
 
+    const ldap =
+      props.ldap && ldapServerResources(this, props.ldap, { secretNamePrefix, encryptionKey: this.encryptionKey, removalPolicy });
+    this.ldapServiceAccountSecret = ldap?.serviceAccountSecret;
+    this.ldapServiceAccountCredentials = ldap?.serviceAccountCredentials;
+
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true });
     const maxSubnets = SUBNETS_BY_MODE[props.deploymentMode].max;
 
@@ -427,7 +474,8 @@ export class MqBroker extends MqBrokerBase {
       storageType: props.storageType ?? DEFAULT_STORAGE_TYPE[props.engine],
       publiclyAccessible: false,
       autoMinorVersionUpgrade: true, // required for ActiveMQ 5.18+ and RabbitMQ 3.13+
-      authenticationStrategy: 'SIMPLE',
+      authenticationStrategy: ldap ? 'LDAP' : token ? TOKEN_AUTHENTICATION_STRATEGY : 'SIMPLE',
+      ldapServerMetadata: ldap?.metadata,
       subnetIds: subnets.subnetIds.slice(0, maxSubnets),
       securityGroups: [this.securityGroup.securityGroupId],
       encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: this.encryptionKey.keyArn },
@@ -438,21 +486,35 @@ export class MqBroker extends MqBrokerBase {
       },
       // RabbitMQ rejects the Audit key altogether, even when false.
       logs: isActiveMq ? { general: props.generalLogs ?? true, audit: props.auditLogs ?? true } : { general: props.generalLogs ?? true },
-      users: isActiveMq
-        ? this.activeMqUsers()
-        : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
+      // LDAP: no broker users (Users is optional in CreateBroker); clients log in with directory credentials.
+      // Token authentication without internal users: no user at all ("accepts one or no users").
+      users:
+        ldap || tokenOnly
+          ? undefined
+          : isActiveMq
+            ? this.activeMqUsers()
+            : [{ username: this.administratorCredentials!.username, password: this.administratorCredentials!.passwordReference }],
     });
     this.resource.applyRemovalPolicy(removalPolicy);
-    if (props.configuration) {
+    // A token broker needs its OAuth 2.0 entries in a configuration, also when built without one.
+    const configurationData = props.configuration?.data ?? (token ? formatRabbitMqConf(token.rabbitMqConf ?? []) : undefined);
+    if (configurationData !== undefined) {
       // Associated by revision: a data change is a new revision the broker applies at its next reboot.
       this.configuration = new BrokerConfiguration(this, 'Configuration', {
         configurationName: brokerConfigurationName(props.brokerName, props.engineVersion, this.resource.authenticationStrategy),
         engine: props.engine,
         engineVersion: props.engineVersion,
-        data: props.configuration.data,
+        data: configurationData,
         authenticationStrategy: this.resource.authenticationStrategy,
       });
       this.resource.configuration = { id: this.configuration.configurationId, revision: this.configuration.revision };
+      if (token?.kind === 'iam') {
+        // grantConnect() calls come after construction: their scope aliases join the data at synth.
+        const planned = (token.rabbitMqConf ?? []).filter((e) => /^auth_oauth2\.scope_aliases\.\d+\.alias$/.test(e.key)).length;
+        this.configuration.resource.data = Lazy.string({
+          produce: () => Fn.base64(configurationData + formatRabbitMqConf(grantAliasEntries(this.connectGrants, planned))),
+        });
+      }
     }
     if (INSTANCE_TYPES_UNKNOWN_TO_CFN_VALIDATOR.includes(props.instanceType)) {
       Validations.of(this.resource).acknowledge({
@@ -515,6 +577,58 @@ export class MqBroker extends MqBrokerBase {
       resourceArns: this.credentials.map((c) => c.secret.secretArn),
     });
     return secrets.combine(this.encryptionKey.grantDecrypt(grantee));
+  }
+
+  /**
+   * IAM authentication: lets a role connect with its STS token. Adds to the role the statement to
+   * get tokens for this broker's audience only (and to describe the broker, for its endpoints), and
+   * to the broker a scope alias that maps the role's ARN to RabbitMQ permissions on `vhost`.
+   */
+  public grantConnect(grantee: iam.IGrantable, options: GrantConnectOptions): iam.Grant {
+    const token = this.tokenAuthentication;
+    if (token?.kind !== 'iam') throw new Error(`${this.node.path}: grantConnect needs a broker with IAM authentication`);
+    const roleArn = (grantee.grantPrincipal as Partial<iam.IRole>).roleArn;
+    if (!roleArn) throw new Error(`${this.node.path}: grantConnect needs an IAM role; the broker maps role ARNs to permissions`);
+    this.connectGrants.push({ roleArn, scopes: grantScopes(token.audience, options) });
+    return this.grantWebIdentityToken(grantee);
+  }
+
+  /**
+   * IAM authentication: lets a principal get STS tokens for this broker's audience (and describe
+   * the broker). Its permissions on the broker come from a scope alias (`grantConnect`, or the config).
+   */
+  public grantWebIdentityToken(grantee: iam.IGrantable): iam.Grant {
+    const [tokens, describe] = this.webIdentityTokenStatements();
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: tokens.actions,
+      resourceArns: tokens.resources,
+      conditions: tokens.conditions,
+    }).combine(iam.Grant.addToPrincipal({ grantee, actions: describe.actions, resourceArns: describe.resources }));
+  }
+
+  /**
+   * IAM authentication: the statements of `grantWebIdentityToken`, for a managed policy of roles
+   * defined elsewhere: tokens for this broker's audience only, and describing the broker.
+   */
+  public webIdentityTokenStatements(): [iam.PolicyStatement, iam.PolicyStatement] {
+    const token = this.tokenAuthentication;
+    if (token?.kind !== 'iam') throw new Error(`${this.node.path}: web identity tokens need a broker with IAM authentication`);
+    const lifetime = token.tokenLifetimeSeconds ?? DEFAULT_IAM_TOKEN_LIFETIME_SECONDS;
+    return [
+      webIdentityTokenStatement(token.audience, lifetime),
+      new iam.PolicyStatement({ sid: 'DescribeBroker', actions: ['mq:DescribeBroker'], resources: [this.brokerArn] }),
+    ];
+  }
+
+  /**
+   * Token authentication: the broker's rabbitmq.conf entries, those of the plan then one scope
+   * alias per `grantConnect`. Read at synth (after every grant), by the broker configuration.
+   */
+  public authenticationConf(): RabbitMqConfEntry[] {
+    const base = this.tokenAuthentication?.rabbitMqConf ?? [];
+    const aliases = base.filter((e) => /^auth_oauth2\.scope_aliases\.\d+\.alias$/.test(e.key)).length;
+    return [...base, ...grantAliasEntries(this.connectGrants, aliases)];
   }
 
   /**

@@ -53,6 +53,7 @@ describe('AmazonMqChecks', () => {
         hostInstanceType: 'mq.m7g.large',
         deploymentMode: 'SINGLE_INSTANCE',
         logs: { general: true },
+        authenticationStrategy: 'CONFIG_MANAGED', // not on passwords, so MQP.7 stays quiet
       },
       'AmazonMQ-MQ.6',
     ],
@@ -73,6 +74,28 @@ describe('AmazonMqChecks', () => {
       expect(findings(edit, { production: false, requiredTagKeys: ['owner'] })).toEqual([`${rule}:warning`]);
     },
   );
+
+  const rabbit: Partial<amazonmq.CfnBrokerProps> = {
+    engineType: 'RABBITMQ',
+    engineVersion: '4.2',
+    hostInstanceType: 'mq.m7g.large',
+    deploymentMode: 'CLUSTER_MULTI_AZ',
+    logs: { general: true },
+  };
+
+  test('MQP.7 warns (never fails) when a production RabbitMQ broker authenticates with passwords', () => {
+    expect(findings(rabbit)).toEqual(['AmazonMQ-MQP.7:warning']);
+    expect(findings({ ...rabbit, authenticationStrategy: 'SIMPLE' })).toEqual(['AmazonMQ-MQP.7:warning']);
+    expect(findings({ ...rabbit, authenticationStrategy: 'CONFIG_MANAGED', users: undefined })).toEqual([]);
+    expect(findings(rabbit, { production: false, requiredTagKeys: ['owner'] })).toEqual([]);
+  });
+
+  test('MQP.3 does not apply to a token (or LDAP) broker without users: it has no broker password', () => {
+    expect(findings({ ...rabbit, authenticationStrategy: 'CONFIG_MANAGED', users: [] })).toEqual([]);
+    expect(findings({ ...rabbit, authenticationStrategy: 'CONFIG_MANAGED', users: [{ username: 'admin', password: 'literal' }] })).toEqual([
+      'AmazonMQ-MQP.3:error',
+    ]);
+  });
 
   test('MQ.5 and MQ.6 do not apply outside production', () => {
     expect(findings({ deploymentMode: 'SINGLE_INSTANCE' }, { production: false })).toEqual([]);

@@ -169,6 +169,16 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mq-platform-it-${prefix}-`));
 }
 
+/** Extra setup of a RabbitMQ node. */
+export interface RabbitBrokerOptions {
+  /** Plugins enabled besides rabbitmq_management, for example rabbitmq_auth_backend_oauth2. @default none */
+  readonly plugins?: readonly string[];
+  /** More rabbitmq.conf lines (`key = value`), for example the OAuth 2.0 backend's. @default none */
+  readonly extraConf?: readonly string[];
+  /** advanced.config (Erlang terms), for settings rabbitmq.conf of 3.10 lacks. @default "[]." */
+  readonly advancedConfig?: string;
+}
+
 /** A RabbitMQ node with its own config, data, logs, cookie and node name. */
 export class RabbitBroker {
   readonly username = 'app';
@@ -183,6 +193,7 @@ export class RabbitBroker {
   constructor(
     private readonly dir: string,
     private readonly ca: TestCa,
+    private readonly options: RabbitBrokerOptions = {},
   ) {}
 
   private env(): NodeJS.ProcessEnv {
@@ -214,8 +225,11 @@ export class RabbitBroker {
       this.epmdPort = await freePort();
       fs.mkdirSync(path.join(this.dir, 'log'), { recursive: true });
       fs.writeFileSync(path.join(this.dir, 'rabbitmq-env.conf'), '');
-      fs.writeFileSync(path.join(this.dir, 'advanced.config'), '[].\n');
-      fs.writeFileSync(path.join(this.dir, 'enabled_plugins'), '[rabbitmq_management].\n');
+      fs.writeFileSync(path.join(this.dir, 'advanced.config'), `${this.options.advancedConfig ?? '[].'}\n`);
+      fs.writeFileSync(
+        path.join(this.dir, 'enabled_plugins'),
+        `[${['rabbitmq_management', ...(this.options.plugins ?? [])].join(',')}].\n`,
+      );
       fs.writeFileSync(
         path.join(this.dir, 'rabbitmq.conf'),
         [
@@ -233,6 +247,7 @@ export class RabbitBroker {
           'loopback_users = none',
           'management.tcp.ip = 127.0.0.1',
           `management.tcp.port = ${this.managementPort}`,
+          ...(this.options.extraConf ?? []),
           '',
         ].join('\n'),
         { mode: 0o600 },
@@ -305,6 +320,10 @@ export interface ActiveMqBrokerOptions {
   readonly sharedKahaDbDir?: string;
   /** Fixed STOMP+SSL port. @default a free port */
   readonly port?: number;
+  /** Content of <plugins> instead of the simpleAuthenticationPlugin of `users` (e.g. JAAS LDAP). @default the users' plugin */
+  readonly plugins?: string;
+  /** More JVM options (system properties such as the JAAS login config). @default none */
+  readonly jvmArgs?: readonly string[];
   /**
    * An Amazon MQ configuration document (`<broker xmlns="...">...</broker>`, as mq-platform
    * generates it) merged into the broker: its attributes onto `<broker>`, its `<plugins>` children
@@ -361,7 +380,16 @@ export class ActiveMqBroker {
     fs.mkdirSync(path.join(d, 'data'), { recursive: true });
     fs.writeFileSync(
       path.join(d, 'conf', 'activemq.xml'),
-      activeMqXml(this.name, d, this.port, this.ca, this.users, this.options.sharedKahaDbDir, this.options.amazonMqConfiguration),
+      activeMqXml(
+        this.name,
+        d,
+        this.port,
+        this.ca,
+        this.users,
+        this.options.sharedKahaDbDir,
+        this.options.plugins,
+        this.options.amazonMqConfiguration,
+      ),
       { mode: 0o600 },
     );
     // Broker log lines (startup, the shared-storage lock) go to activemq.out.
@@ -377,6 +405,7 @@ export class ActiveMqBroker {
         '-Xms64m',
         '-Xmx256m',
         '-Djava.awt.headless=true',
+        ...(this.options.jvmArgs ?? []),
         `-Dlog4j.configuration=file:${log4j}`,
         '-Dactivemq.home=/usr/share/activemq',
         `-Dactivemq.base=${d}`,
@@ -453,6 +482,7 @@ function activeMqXml(
   ca: TestCa,
   users: readonly ActiveMqUser[],
   sharedKahaDbDir?: string,
+  plugins?: string,
   amazonMqConfiguration?: string,
 ): string {
   const extra = amazonMqParts(amazonMqConfiguration);
@@ -471,11 +501,14 @@ function activeMqXml(
   http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
   <broker xmlns="http://activemq.apache.org/schema/core" useJmx="false" brokerName="${name}" dataDirectory="${d}/data" persistent="true"${extra.attributes}>
     <plugins>
-      <simpleAuthenticationPlugin anonymousAccessAllowed="false">
+      ${
+        plugins ??
+        `<simpleAuthenticationPlugin anonymousAccessAllowed="false">
         <users>
 ${userLines}
         </users>
-      </simpleAuthenticationPlugin>${extra.plugins}
+      </simpleAuthenticationPlugin>`
+      }${extra.plugins}
     </plugins>${extra.children}
     <sslContext>
       <sslContext keyStore="file:${ca.p12File}" keyStorePassword="${ca.p12Password}" keyStoreType="PKCS12"/>
