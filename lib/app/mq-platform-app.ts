@@ -147,15 +147,31 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
   limitResources(monitoring, 'monitoring', () => 'the alarm topic and dashboard');
   if (network) limitResources(network, 'network', () => 'the network');
   alarms.forEach((stack, i) => limitResources(stack, `brokers[${i}].queues`, () => `${config.brokers[i].monitoring.queues.length} queues`));
+  // CRDR replicas: the same stacks in the replica Region (the replica plan has no replicas itself).
+  // Their stacks belong to this environment: one guard below compares them all with its snapshots.
+  const replicas = config.brokers.some((b) => b.replica)
+    ? addReplicas(
+        app,
+        config,
+        { brokers, alarms },
+        {
+          stackProps: common,
+          addEnvironment: (plan) => addEnvironment(app, plan, { ...options, baseline: false }),
+        },
+      )
+    : undefined;
+  const replicaStacks = (replicas ?? []).flatMap((r) => [
+    r.replicationKey,
+    r.stacks.network,
+    r.stacks.brokers,
+    r.stacks.monitoring,
+    ...r.stacks.alarms,
+  ]);
   // Every stack is compared with its snapshot: the alarm topic's key is retained like the brokers' keys.
   if (options.baseline !== false) {
-    const baseline = addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms], options);
+    const baseline = addReplacementGuard(app, config, [network, brokers, monitoring, ...alarms, ...replicaStacks], options);
     if (baseline && config.protected) checkEngineUpgrades(brokers, config, baseline.templates);
   }
-  // CRDR replicas: the same stacks in the replica Region (the replica plan has no replicas itself).
-  const replicas = config.brokers.some((b) => b.replica)
-    ? addReplicas(app, config, { brokers, alarms }, { stackProps: common, addEnvironment: (plan) => addEnvironment(app, plan, options) })
-    : undefined;
   return { network, brokers, monitoring, alarms, ...(replicas ? { replicas } : {}) };
 }
 

@@ -114,6 +114,9 @@ export function replicaPlan(config: ResolvedConfig, region: string): ResolvedCon
       alarmStackName: replicaStackName(env, region, names.alarmStackPart(b.name)),
       clients: b.replica!.clients.map(toResolvedClient),
       deploymentMode: CRDR_DEPLOYMENT_MODE,
+      // Event source mappings name functions of the primary's Region, and a replica accepts no
+      // clients: the replica Region gets its consumers after a promotion, from its own config.
+      consumers: [],
       replica: undefined,
     })),
     // Shown once, by the primary environment.

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { synthEnvironment } from '../../lib/app/synth';
+import { environmentTemplates, synthEnvironment } from '../../lib/app/synth';
 import { parseConfig } from '../../lib/config/load-config';
 import { replicaPlan, replicaRegions } from '../../lib/stacks/replica-stacks';
 import { lockOutRule } from '../../lib/review/update-behavior';
@@ -10,7 +10,7 @@ import { deployedBaseline } from '../../lib/review/deployed-baseline';
 import { minimalConfig } from '../support/configs';
 
 /** The minimal config in us-east-1 with an active/standby ActiveMQ broker replicated to us-west-2. */
-function drConfig() {
+function drConfig(edit: (c: any) => void = () => undefined) {
   const c: any = structuredClone(minimalConfig({ environment: 'dr' }));
   c.region = 'us-east-1';
   c.protected = true;
@@ -25,6 +25,7 @@ function drConfig() {
     },
   });
   delete c.brokers[0].rotation;
+  edit(c);
   return parseConfig(c, 'test');
 }
 
@@ -158,6 +159,22 @@ describe('CRDR replica stacks', () => {
       ['amq-dr'],
       undefined,
     ]);
+    expect(plan.brokers[0].consumers).toEqual([]);
+  });
+});
+
+describe('the replacement guard covers the replica stacks with the rest of the environment', () => {
+  const baseline = environmentTemplates(drConfig(), { baseline: false });
+
+  test('its own templates as baseline: nothing to refuse (no stack of one Region looks removed to the other)', () => {
+    expect(() => environmentTemplates(drConfig(), { baseline })).not.toThrow();
+  });
+
+  test('a new replica VPC CIDR replaces the replica network and broker: refused in a protected environment', () => {
+    const changed = drConfig((c) => (c.brokers[0].replica.network.cidr = '10.19.0.0/16'));
+    expect(() => environmentTemplates(changed, { baseline })).toThrow(
+      /MqPlatform-dr-us-west-2-(Network|Brokers)[\s\S]*replaced|will be (deleted and recreated|replaced)/,
+    );
   });
 });
 
