@@ -25,6 +25,7 @@ import { committedBaseline, isBaseline, type Baseline } from '../review/baseline
 import { isProtectedBaseline } from '../review/protection-guard';
 import type { StackTemplates } from '../review/template-diff';
 import { ReplacementGuardPlugin } from './replacement-guard-plugin';
+import { addWebIdentityTokenEndpoint } from '../stacks/token-broker';
 
 export interface EnvironmentStacks {
   readonly network?: NetworkStack;
@@ -90,6 +91,8 @@ export function addEnvironment(app: App, config: ResolvedConfig, options: AddEnv
         roleArns: consumers.map((c) => c.roleArn),
       });
     }
+    // IAM-authenticated RabbitMQ clients in the VPC get their tokens from STS (issue 15).
+    addWebIdentityTokenEndpoint(network.network, config.brokers);
   }
   const brokers = new BrokersStack(app, config.names.brokersStack, {
     ...common,

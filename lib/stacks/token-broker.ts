@@ -5,6 +5,7 @@ import type { ResolvedBroker } from '../config/resolve';
 import * as names from '../contract/names';
 import { TAG_KEYS } from '../contract/tags';
 import type { MqBroker } from '../constructs/broker/mq-broker';
+import type { MqNetwork } from '../constructs/network/mq-network';
 import type { MqBrokerTokenAuthentication } from '../constructs/broker/token-authentication';
 
 /** The broker's token authentication (IAM, OAuth 2.0) as MqBroker props, when its strategy is one. */
@@ -52,4 +53,28 @@ export function completeTokenBroker(stack: Stack, b: ResolvedBroker, broker: MqB
   });
   if (a.issuer) new CfnOutput(stack, `${prefix}TokenIssuer`, { value: a.issuer, description: `Token issuer ${b.brokerName} trusts` });
   return !a.internalUsers;
+}
+
+/**
+ * IAM-authenticated applications inside the brokers' VPC (isolated subnets) reach STS through the
+ * VPC's STS interface endpoint; its policy lets exactly the config's roles get web identity tokens
+ * for their broker's audience (outbound identity federation: VPC endpoint policies can restrict
+ * GetWebIdentityToken, AUTHENTICATION_SOURCES.outboundFederation). No IAM broker, no statement.
+ */
+export function addWebIdentityTokenEndpoint(network: MqNetwork, brokers: readonly ResolvedBroker[]): void {
+  for (const b of brokers) {
+    const a = b.authentication;
+    if (!isTokenAuthentication(a) || a.strategy !== 'iam' || a.roles.length === 0) continue;
+    network.stsInterfaceEndpoint().addToPolicy(
+      new iam.PolicyStatement({
+        principals: a.roles.map((r) => new iam.ArnPrincipal(r.roleArn)),
+        actions: ['sts:GetWebIdentityToken'],
+        resources: ['*'],
+        conditions: {
+          'ForAllValues:StringEquals': { 'sts:IdentityTokenAudience': [a.audience] },
+          Null: { 'sts:IdentityTokenAudience': 'false' },
+        },
+      }),
+    );
+  }
 }
