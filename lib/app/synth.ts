@@ -22,19 +22,21 @@ export interface AppOptions {
   readonly cloudFormationValidation?: boolean;
   /**
    * A stack trace for every CloudFormation element (metadata `aws:cdk:creationStack`, shown in the
-   * validation report). Capturing one per alarm is a measurable part of a synth at scale, so
-   * cdk.json turns them off (`aws:cdk:disable-creation-stack-traces`); `CDK_DEBUG=1` brings them back.
-   * @default - as cdk.json says (off), unless setAppDefaults() said otherwise
+   * validation report). Capturing one per alarm is a measurable part of a synth at scale, so they
+   * are off (`aws:cdk:disable-creation-stack-traces`, set in code: the CDK CLI warns about `aws:`
+   * keys in cdk.json); `CDK_DEBUG=1` brings them back.
+   * @default - false, unless setAppDefaults() said otherwise
    */
   readonly creationStackTraces?: boolean;
 }
 
-const CREATION_STACK_TRACES_OFF = 'aws:cdk:disable-creation-stack-traces';
+/** Context key read by aws-cdk-lib (cx-api DISABLE_CREATION_STACK_TRACES); bin/ sets it too. */
+export const CREATION_STACK_TRACES_OFF = 'aws:cdk:disable-creation-stack-traces';
 
 type AppDefaults = Required<Pick<AppOptions, 'cloudFormationValidation' | 'creationStackTraces'>>;
 const defaults: AppDefaults = {
   cloudFormationValidation: true,
-  creationStackTraces: !(cdkJson.context as Record<string, unknown>)[CREATION_STACK_TRACES_OFF],
+  creationStackTraces: false,
 };
 
 /**

@@ -116,17 +116,19 @@ export class AmazonMqChecks extends NagPack {
     ];
   }
 
-  /** Outside production every finding is a warning: reported, but synth goes on. */
+  /**
+   * Only errors fail synth: outside production every finding is a warning, and in production the
+   * warning-level rules (MQP.7) are reported without failing it.
+   */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    return this.downgrade(super.validate(context));
+    return this.failOnErrorsOnly(super.validate(context));
   }
 
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    return this.downgrade(super.validateScope(scope));
+    return this.failOnErrorsOnly(super.validateScope(scope));
   }
 
-  private downgrade(report: PolicyValidationPluginReport): PolicyValidationPluginReport {
-    if (this.level === NagMessageLevel.ERROR) return report;
+  private failOnErrorsOnly(report: PolicyValidationPluginReport): PolicyValidationPluginReport {
     return { ...report, success: report.violations.every((v) => v.severity === 'warning') };
   }
 

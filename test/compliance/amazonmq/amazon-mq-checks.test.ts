@@ -90,6 +90,16 @@ describe('AmazonMqChecks', () => {
     expect(findings(rabbit, { production: false, requiredTagKeys: ['owner'] })).toEqual([]);
   });
 
+  test('in production a warning alone (MQP.7) does not fail synth; an error does', () => {
+    const report = (edit: Partial<amazonmq.CfnBrokerProps>) => {
+      const stack = new Stack(plainApp(), 'Test');
+      new amazonmq.CfnBroker(stack, 'Broker', { tags: [{ key: 'owner', value: 'team' }], ...compliantBroker, ...edit });
+      return new AmazonMqChecks(stack, { production: true, requiredTagKeys: ['owner'] }).validateScope(stack);
+    };
+    expect(report(rabbit).success).toBe(true);
+    expect(report({ ...rabbit, autoMinorVersionUpgrade: false }).success).toBe(false);
+  });
+
   test('MQP.3 does not apply to a token (or LDAP) broker without users: it has no broker password', () => {
     expect(findings({ ...rabbit, authenticationStrategy: 'CONFIG_MANAGED', users: [] })).toEqual([]);
     expect(findings({ ...rabbit, authenticationStrategy: 'CONFIG_MANAGED', users: [{ username: 'admin', password: 'literal' }] })).toEqual([
