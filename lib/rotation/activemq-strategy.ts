@@ -3,6 +3,7 @@ import {
   DescribeBrokerCommand,
   DescribeUserCommand,
   NotFoundException,
+  type DescribeBrokerResponse,
   paginateListBrokers,
   RebootBrokerCommand,
   UpdateUserCommand,
@@ -64,6 +65,21 @@ function answeredRefusal(e: unknown): boolean {
   const err = e as { $fault?: string; $metadata?: { httpStatusCode?: number } };
   const status = err.$metadata?.httpStatusCode;
   return err.$fault === 'client' || (status !== undefined && status >= 400 && status < 500);
+}
+
+/**
+ * A CRDR replica: BrokerState REPLICA or data replication role REPLICA (API DescribeBroker). "At any
+ * given moment, only the primary broker is available for client connections" (AWS Compute Blog,
+ * introducing-amazon-mq-cross-region-data-replication-for-activemq-brokers), and "You can reboot only
+ * a broker with the RUNNING status" (api-reference/rest-api-broker-reboot).
+ */
+export function isCrdrReplica(d: Pick<DescribeBrokerResponse, 'BrokerState' | 'DataReplicationMetadata'>): boolean {
+  return d.BrokerState === 'REPLICA' || d.DataReplicationMetadata?.DataReplicationRole === 'REPLICA';
+}
+
+/** The one line a rotation of a replica's secret logs. */
+export function replicaHoldLine(brokerName: string): string {
+  return `${brokerName} is a CRDR replica: it accepts no client connections; its users' passwords change at the first rotation after it is promoted`;
 }
 
 /** Login attempts after the change is applied before testSecret reports "could not connect". */
@@ -162,6 +178,18 @@ export class ActiveMqStrategy implements EngineStrategy {
     this.now = props.now ?? Date.now;
   }
 
+  /**
+   * A CRDR replica accepts no client connections and cannot be rebooted, so a user change there would
+   * stay pending and apply at some later reboot (the docs do not say whether promotion applies it).
+   * Its rotation therefore writes nothing to the broker and keeps the password (createSecret stores
+   * AWSCURRENT's value); the first rotation after promotion changes it as usual.
+   */
+  async holdReason(broker: BrokerTarget): Promise<string | undefined> {
+    const b = await this.resolve(broker);
+    const d = await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }));
+    return isCrdrReplica(d) ? replicaHoldLine(b.name) : undefined;
+  }
+
   /** The password the lease owner's batch prepared for this pair's next rotation, if it is still meant for it. */
   async preparedPassword(ctx: PrepareContext): Promise<string | undefined> {
     const arn = ctx.credential.brokerUserSecretArns?.[ctx.pendingUsername];
@@ -184,7 +212,14 @@ export class ActiveMqStrategy implements EngineStrategy {
     const b = await this.resolve(ctx.broker);
     const described = await this.describeUser(b, user);
     const probeWith = stored?.password === ctx.pending.password && !described.Pending ? ctx.pending : ctx.current;
-    const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }))).BrokerState;
+    const d = await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }));
+    if (isCrdrReplica(d)) {
+      throw new Error(
+        `setSecret: broker ${b.name} became a CRDR replica after this rotation began; nothing was changed and clients keep using ` +
+          `${ctx.current.username}. Remove the AWSPENDING label and rotate again: on a replica the rotation keeps the password`,
+      );
+    }
+    const state = d.BrokerState;
     // While the broker reboots (maintenance, an operator) no login can answer; recording the change on the
     // user clients do not use needs only the Amazon MQ API, and testSecret applies it later.
     const r: ProbeResult =
@@ -212,6 +247,12 @@ export class ActiveMqStrategy implements EngineStrategy {
 
   async checkCurrent(ctx: RotationContext): Promise<void> {
     const b = await this.resolve(ctx.broker);
+    const hold = await this.holdReason(ctx.broker);
+    if (hold) {
+      // A replica answers no login (a held rotation reaches here too: AWSPENDING holds AWSCURRENT).
+      this.log('testSecret: AWSCURRENT not checked (no client connections on a replica)', { secret: ctx.secretName, reason: hold });
+      return;
+    }
     const r = await this.probe(b.stompEndpoints, ctx.current);
     if (r.outcome === 'unreachable')
       throw new BrokerUnreachableError(`configuration test: could not connect to broker ${b.name} (${r.detail})`);
@@ -248,7 +289,14 @@ export class ActiveMqStrategy implements EngineStrategy {
             `clients keep using ${ctx.current.username}. Rerun the rotation once the broker is RUNNING`,
         );
       }
-      const state = (await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }))).BrokerState;
+      const d = await this.mq.send(new DescribeBrokerCommand({ BrokerId: b.brokerId }));
+      if (isCrdrReplica(d)) {
+        throw new Error(
+          `testSecret: broker ${b.name} became a CRDR replica during this rotation (no reboot, no login there); ${user} stays pending ` +
+            `and clients keep using ${ctx.current.username}. Remove the AWSPENDING label and rotate again: on a replica the rotation keeps the password`,
+        );
+      }
+      const state = d.BrokerState;
       if (state !== 'RUNNING') {
         this.log('testSecret: broker is not RUNNING; waiting', { secret: ctx.secretName, state });
         await this.sleep(this.t.pollMs);

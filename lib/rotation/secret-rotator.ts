@@ -63,6 +63,10 @@ export class SecretRotator {
       case 'createSecret':
         return this.createSecret(secretId, token, name, broker, credential, currentVersionId, strategy);
       case 'setSecret':
+        if (await this.pendingIsCurrent(secretId, token)) {
+          this.log('setSecret: AWSPENDING holds the AWSCURRENT value; nothing to set', { secret: name });
+          return;
+        }
         return strategy.setSecret(await this.context(secretId, token, name, broker, credential, currentVersionId));
       case 'testSecret': {
         const check = await this.configurationTest(secretId, token, name, broker, credential, currentVersionId);
@@ -142,9 +146,24 @@ export class SecretRotator {
     currentVersionId: string | undefined,
     strategy: EngineStrategy,
   ): Promise<void> {
-    const current = await this.secretValue(secretId, { VersionStage: 'AWSCURRENT' });
+    const currentString = (await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }))).SecretString;
+    const current = parseJson(currentString, 'AWSCURRENT');
     if (await this.exists(secretId, { VersionId: token, VersionStage: 'AWSPENDING' })) {
       this.log('createSecret: pending version already has a value', { secret: name });
+      return;
+    }
+    const hold = await strategy.holdReason?.(broker);
+    if (hold) {
+      // The exact AWSCURRENT string: setSecret does nothing and testSecret only checks AWSCURRENT.
+      await this.sm.send(
+        new PutSecretValueCommand({
+          SecretId: secretId,
+          ClientRequestToken: token,
+          SecretString: currentString,
+          VersionStages: ['AWSPENDING'],
+        }),
+      );
+      this.log(hold, { secret: name, step: 'createSecret', changed: false });
       return;
     }
     const pendingUsername = pendingUserOf(credential, parseCredentials(current, 'AWSCURRENT').username, name);
@@ -222,6 +241,18 @@ export class SecretRotator {
       );
     }
     return { secretArn: credential.secretArn, secretName: name, token, broker, credential, currentVersionId, current, pending };
+  }
+
+  /** AWSPENDING holds exactly AWSCURRENT's value (a rotation held on a replica, or Secrets Manager's configuration test). */
+  private async pendingIsCurrent(secretId: string, token: string): Promise<boolean> {
+    const current = await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
+    try {
+      const pending = await this.sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: 'AWSPENDING' }));
+      return pending.SecretString !== undefined && pending.SecretString === current.SecretString;
+    } catch (e) {
+      if (e instanceof ResourceNotFoundException) return false;
+      throw e;
+    }
   }
 
   private async secretValue(secretId: string, version: { VersionId?: string; VersionStage: string }): Promise<Record<string, unknown>> {

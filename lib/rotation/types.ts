@@ -63,4 +63,9 @@ export interface EngineStrategy {
    * on an AWSPENDING version it makes and removes): proves the AWSCURRENT credentials log in, changing nothing.
    */
   checkCurrent(ctx: RotationContext): Promise<void>;
+  /**
+   * Why this broker's passwords must not change now (an ActiveMQ CRDR replica), or undefined. With a
+   * reason, createSecret stores AWSCURRENT's value as AWSPENDING, so the rotation changes nothing.
+   */
+  holdReason?(broker: BrokerTarget): Promise<string | undefined>;
 }

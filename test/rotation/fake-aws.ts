@@ -213,6 +213,8 @@ interface Broker {
   pending: Map<string, User>;
   tags: Record<string, string>;
   tagWrites: { tags: Record<string, string>; visibleAt: number }[];
+  /** CRDR role; a REPLICA is in state REPLICA: no logins, no reboot (crdr-for-active-mq, brokers-broker-id-reboot). */
+  crdrRole?: 'PRIMARY' | 'REPLICA';
   /** Reboots requested and when they start / end, on the fake clock. */
   reboots: { cause: 'api' | 'maintenance'; startAt: number; endAt: number; started: boolean; done: boolean }[];
 }
@@ -262,6 +264,7 @@ export class FakeAmazonMq {
         BrokerArn: b.arn,
         BrokerName: b.name,
         BrokerState: this.state(b),
+        ...(b.crdrRole ? { DataReplicationMode: 'CRDR', DataReplicationMetadata: { DataReplicationRole: b.crdrRole } } : {}),
         BrokerInstances: [1, 2].map((n) => ({
           Endpoints: [`ssl://${b.id}-${n}.mq.eu-west-1.on.aws:61617`, `stomp+ssl://${b.id}-${n}.mq.eu-west-1.on.aws:61614`],
         })),
@@ -378,7 +381,7 @@ export class FakeAmazonMq {
       if (unreachable()) return { outcome: 'unreachable', detail: 'connect ECONNREFUSED (injected)' };
       const b = this.brokers.get(id)!;
       this.tick();
-      if (this.state(b) !== 'RUNNING') return { outcome: 'unreachable', detail: 'broker rebooting' };
+      if (this.state(b) !== 'RUNNING') return { outcome: 'unreachable', detail: `broker ${this.state(b)}` };
       return b.users.get(creds.username)?.password === creds.password
         ? { outcome: 'ok' }
         : { outcome: 'wrong-credentials', detail: 'User name or password is invalid' };
@@ -390,7 +393,8 @@ export class FakeAmazonMq {
     b.reboots.push({ cause, startAt: after, endAt: after + this.rebootDurationMs, started: false, done: false });
   }
 
-  private state(b: Broker): 'RUNNING' | 'REBOOT_IN_PROGRESS' {
+  private state(b: Broker): 'RUNNING' | 'REBOOT_IN_PROGRESS' | 'REPLICA' {
+    if (b.crdrRole === 'REPLICA') return 'REPLICA';
     return b.reboots.some((r) => r.started && !r.done) ? 'REBOOT_IN_PROGRESS' : 'RUNNING';
   }
 
