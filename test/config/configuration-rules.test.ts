@@ -127,6 +127,27 @@ const cases: Array<[string, (c: Mutable) => void, string[]]> = [
     ],
   ],
   [
+    'rabbitmq-resource-limits: channels per node above the mq.m7g.large cluster maximum',
+    (c) => rmqConf(c, { limits: { channelsPerNode: 15001 } }),
+    [
+      'brokers[1].configuration.rabbitmq.limits.channelsPerNode: 15001 is out of range for channel_max_per_node on mq.m7g.large cluster brokers; allowed: 1 to 15000',
+    ],
+  ],
+  [
+    'rabbitmq-resource-limits: exchanges above the mq.m7g.large cluster maximum',
+    (c) => rmqConf(c, { limits: { exchanges: 50001 } }),
+    [
+      'brokers[1].configuration.rabbitmq.limits.exchanges: 50001 is out of range for cluster_exchange_limit on mq.m7g.large cluster brokers; allowed: 1 to 50000',
+    ],
+  ],
+  [
+    'rabbitmq-resource-limits: consumers per channel above the maximum',
+    (c) => rmqConf(c, { limits: { consumersPerChannel: 1001 } }),
+    [
+      'brokers[1].configuration.rabbitmq.limits.consumersPerChannel: 1001 is out of range for consumer_max_per_channel on mq.m7g.large cluster brokers; allowed: 1 to 1000',
+    ],
+  ],
+  [
     'rabbitmq-resource-limits: message size above 128 MiB',
     (c) => rmqConf(c, { limits: { maxMessageSizeBytes: 134217729 } }),
     [
@@ -219,6 +240,61 @@ const cases: Array<[string, (c: Mutable) => void, string[]]> = [
       'brokers[0].configuration.activemq.authorization[1].read[0]: "a b" is not an ActiveMQ group name; allowed: 2 to 100 of A-Z a-z 0-9 _ . ~ -',
       'brokers[0].users[0].groups: ["other"] names no group of configuration.activemq.authorization, so app could use no queue or topic; allowed: one of a b',
     ],
+  ],
+  [
+    'activemq-redelivery: redeliveryDelayMs below 1000',
+    (c) => amqConf(c, { redelivery: { policies: [{ queue: 'orders.>', redeliveryDelayMs: 999 }] } }),
+    [
+      'brokers[0].configuration.activemq.redelivery.policies[0].redeliveryDelayMs: 999 is below 1000: the redelivery plugin would stop the broker from starting; allowed: 1000 or more (ms)',
+    ],
+  ],
+  [
+    'activemq-authorization: a bad group in write',
+    (c) => {
+      amq(c).users = [{ username: 'app', groups: ['apps'] }];
+      amqConf(c, { authorization: [{ queue: 'orders.>', read: ['apps'], write: ['a b'] }] });
+    },
+    [
+      'brokers[0].configuration.activemq.authorization[0].write[0]: "a b" is not an ActiveMQ group name; allowed: 2 to 100 of A-Z a-z 0-9 _ . ~ -',
+    ],
+  ],
+  [
+    'activemq-authorization: a bad group in admin',
+    (c) => {
+      amq(c).users = [{ username: 'app', groups: ['apps'] }];
+      amqConf(c, { authorization: [{ queue: 'orders.>', read: ['apps'], admin: ['x'] }] });
+    },
+    [
+      'brokers[0].configuration.activemq.authorization[0].admin[0]: "x" is not an ActiveMQ group name; allowed: 2 to 100 of A-Z a-z 0-9 _ . ~ -',
+    ],
+  ],
+  // Booleans and enums only the schema checks: zod's message, as synth prints it.
+  [
+    'schema: producerFlowControl is a boolean',
+    (c) => amqConf(c, { destinationPolicies: [{ queue: 'orders.>', producerFlowControl: 'yes' }] }),
+    ['brokers[0].configuration.activemq.destinationPolicies[0].producerFlowControl: "yes" is not a boolean'],
+  ],
+  [
+    'schema: deadLetter.processExpired is a boolean',
+    (c) => amqConf(c, { destinationPolicies: [{ queue: 'orders.>', deadLetter: { strategy: 'individual', processExpired: 'no' } }] }),
+    ['brokers[0].configuration.activemq.destinationPolicies[0].deadLetter.processExpired: "no" is not a boolean'],
+  ],
+  [
+    'schema: deadLetter.strategy is one of the enum',
+    (c) => amqConf(c, { destinationPolicies: [{ queue: 'orders.>', deadLetter: { strategy: 'sometimes' } }] }),
+    [
+      'brokers[0].configuration.activemq.destinationPolicies[0].deadLetter.strategy: "sometimes" is not accepted; allowed: individual, shared, discard',
+    ],
+  ],
+  [
+    'schema: operatorPolicyChangesDisabled is a boolean',
+    (c) => rmqConf(c, { operatorPolicyChangesDisabled: 'true' }),
+    ['brokers[1].configuration.rabbitmq.operatorPolicyChangesDisabled: "true" is not a boolean'],
+  ],
+  [
+    'schema: quorumQueueRelaxedChecksOnRedeclaration is a boolean',
+    (c) => rmqConf(c, { quorumQueueRelaxedChecksOnRedeclaration: 1 }),
+    ['brokers[1].configuration.rabbitmq.quorumQueueRelaxedChecksOnRedeclaration: 1 is not a boolean'],
   ],
 ];
 

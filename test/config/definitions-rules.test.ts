@@ -83,6 +83,15 @@ describe('definitions: valid', () => {
     ).toEqual([]);
   });
 
+  test('an alternate exchange declared in the vhost and a headers binding with x-match "any" are accepted', () => {
+    expect(
+      problemsOf((c) => {
+        d(c).exchanges[0].arguments = { 'alternate-exchange': 'orders.dlx' };
+        d(c).bindings[0].arguments = { 'x-match': 'any' };
+      }),
+    ).toEqual([]);
+  });
+
   test('3.13: a classic mirroring policy for classic queues and a transient classic queue are accepted', () => {
     expect(
       problemsOf((c) => {
@@ -301,6 +310,110 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     'negative vhost limit',
     (c) => (d(c).limits[0].maxConnections = -1),
     `${B}.limits[0].maxConnections: -1 is negative; allowed: 0 or more (omit it for no limit)`,
+  ],
+  [
+    "a policy named with the AWS-DEFAULT prefix of Amazon MQ's own policies",
+    (c) => d(c).policies.push({ vhost: 'orders', name: 'AWS-DEFAULT-POLICY-CLUSTER', pattern: '.*', definition: { 'max-length': 10 } }),
+    `${B}.policies[1].name: "AWS-DEFAULT-POLICY-CLUSTER" starts with "AWS-DEFAULT", the prefix of Amazon MQ's own default policies (never applied, removed or drift-checked by the platform); allowed: a name without that prefix`,
+  ],
+  [
+    'alternate exchange not declared in the vhost',
+    (c) => (d(c).exchanges[0].arguments = { 'alternate-exchange': 'orders.unrouted' }),
+    `${B}.exchanges[0].arguments.alternate-exchange: "orders.unrouted" is not an exchange declared in vhost "orders" (alternate exchange of exchange "orders"); allowed: an exchange of definitions.exchanges in vhost "orders" or amq.direct, amq.fanout, amq.headers, amq.match, amq.topic`,
+  ],
+  [
+    'alternate exchange that is not a string',
+    (c) => (d(c).exchanges[0].arguments = { 'alternate-exchange': 5 }),
+    `${B}.exchanges[0].arguments.alternate-exchange: 5 is not a string; allowed: the name of an exchange declared in vhost "orders"`,
+  ],
+  [
+    'headers binding with an unknown x-match',
+    (c) => (d(c).bindings[0].arguments = { 'x-match': 'some' }),
+    `${B}.bindings[0].arguments.x-match: "some" is not a headers exchange match mode; allowed: all, any, all-with-x, any-with-x`,
+  ],
+  [
+    'dead-letter-routing-key that is not a string (schema)',
+    (c) => (d(c).policies[0].definition['dead-letter-routing-key'] = 5),
+    `${B}.policies[0].definition.dead-letter-routing-key: 5 is not a string`,
+  ],
+  ['empty vhost name', (c) => d(c).vhosts.push({ name: '' }), `${B}.vhosts[1].name: "" is empty; allowed: a vhost name of 1 to 255 bytes`],
+  [
+    'vhost declared twice',
+    (c) => d(c).vhosts.push({ name: 'orders' }),
+    `${B}.vhosts[1].name: "orders" is declared twice in vhosts; allowed: one vhost per name`,
+  ],
+  [
+    'vhost name over 255 bytes',
+    (c) => d(c).vhosts.push({ name: 'v'.repeat(256) }),
+    `${B}.vhosts[1].name: "${'v'.repeat(256)}" is 256 bytes; allowed: a vhost name of 1 to 255 bytes`,
+  ],
+  [
+    'exchange in an unknown vhost',
+    (c) => d(c).exchanges.push({ vhost: 'billing', name: 'invoices', type: 'direct' }),
+    `${B}.exchanges[2].vhost: "billing" is not a declared vhost (exchange "invoices"); allowed: "/", "orders" (declare it in definitions.vhosts)`,
+  ],
+  [
+    'policy in an unknown vhost',
+    (c) => (d(c).policies[0].vhost = 'billing'),
+    `${B}.policies[0].vhost: "billing" is not a declared vhost (policy "orders-dlx"); allowed: "/", "orders" (declare it in definitions.vhosts)`,
+  ],
+  [
+    'limits for an unknown vhost',
+    (c) => (d(c).limits[0].vhost = 'billing'),
+    `${B}.limits[0].vhost: "billing" is not a declared vhost (limits); allowed: "/", "orders" (declare it in definitions.vhosts)`,
+  ],
+  [
+    'limits declared twice for a vhost',
+    (c) => d(c).limits.push({ vhost: 'orders', maxQueues: 50 }),
+    `${B}.limits[1].vhost: "orders" is declared twice in limits; allowed: one limits entry per vhost`,
+  ],
+  ['negative policy priority', (c) => (d(c).policies[0].priority = -1), `${B}.policies[0].priority: -1 is negative; allowed: 0 or more`],
+  [
+    'negative max-length in a policy',
+    (c) => (d(c).policies[0].definition['max-length'] = -1),
+    `${B}.policies[0].definition.max-length: -1 is negative; allowed: 0 or more`,
+  ],
+  [
+    'negative max-length-bytes in a policy',
+    (c) => (d(c).policies[0].definition['max-length-bytes'] = -1),
+    `${B}.policies[0].definition.max-length-bytes: -1 is negative; allowed: 0 or more`,
+  ],
+  [
+    'policy expires below 1 ms',
+    (c) => (d(c).policies[0].definition.expires = 0),
+    `${B}.policies[0].definition.expires: 0 is below 1 ms; allowed: 1 or more`,
+  ],
+  [
+    'negative delivery-limit in a policy',
+    (c) => (d(c).policies[0].definition['delivery-limit'] = -1),
+    `${B}.policies[0].definition.delivery-limit: -1 is negative; allowed: 0 or more`,
+  ],
+  [
+    'delivery-limit that is not an integer (schema)',
+    (c) => (d(c).policies[0].definition['delivery-limit'] = 1.5),
+    `${B}.policies[0].definition.delivery-limit: 1.5 is not an int`,
+  ],
+  [
+    '4.x: ha-params in a policy',
+    (c) => d(c).policies.push({ vhost: 'orders', name: 'ha', pattern: '^x$', applyTo: 'classic_queues', definition: { 'ha-params': 2 } }),
+    `${B}.policies[1].definition.ha-params: 2 is classic queue mirroring, removed in RabbitMQ 4.x (4.2); allowed: remove it (quorum queues replicate)`,
+  ],
+  [
+    '4.x: ha-sync-mode in a policy',
+    (c) =>
+      d(c).policies.push({
+        vhost: 'orders',
+        name: 'ha',
+        pattern: '^x$',
+        applyTo: 'classic_queues',
+        definition: { 'ha-sync-mode': 'automatic' },
+      }),
+    `${B}.policies[1].definition.ha-sync-mode: "automatic" is classic queue mirroring, removed in RabbitMQ 4.x (4.2); allowed: remove it (quorum queues replicate)`,
+  ],
+  [
+    'exchange-to-exchange binding to an unknown exchange',
+    (c) => d(c).bindings.push({ vhost: 'orders', source: 'orders', destination: 'orders.audit', destinationType: 'exchange' }),
+    `${B}.bindings[2].destination: "orders.audit" is not an exchange declared in vhost "orders" (binding from exchange "orders"); allowed: an exchange of definitions.exchanges in vhost "orders"`,
   ],
 ];
 

@@ -34,6 +34,8 @@ export const DEFINITIONS_SOURCES = {
   deadLettering: `${RMQ}/quorum-queues#dead-lettering`,
   ttl: `${RMQ}/ttl`,
   maxLength: `${RMQ}/maxlength`,
+  alternateExchange: `${RMQ}/ae`,
+  brokerDefaults: `${MQ}/rabbitmq-defaults.html`,
 } as const;
 
 /**
@@ -74,6 +76,9 @@ const PCRE_ONLY = /\(\?(?![:=!]|<[=!]|<[A-Za-z])|[*+?}]\+/;
 /** The document as JSON: two copies and the event's other fields stay under Lambda's 1 MB asynchronous payload. */
 export const MAX_DOCUMENT_BYTES = 400_000;
 const ADVISED_NAME = /^[A-Za-z0-9\-_.:/]+$/;
+/** Prefix of the default policies Amazon MQ creates (AWS-DEFAULT-POLICY-*, AWS-DEFAULT-QUORUM-QUEUES-POLICY-*). */
+const AMAZON_MQ_POLICY_PREFIX = 'AWS-DEFAULT';
+const X_MATCH = ['all', 'any', 'all-with-x', 'any-with-x'];
 
 /** Queue arguments per type (quorum feature matrix, TTL and max-length pages). */
 const COMMON_ARGUMENTS = [
@@ -120,10 +125,14 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
       else if (reserved && value.startsWith('amq.'))
         report(path, value, `starts with "amq.", reserved for the broker's own ${what}s; allowed: a name without that prefix`);
     };
-    const twice = (kind: string, entries: ReadonlyArray<{ key: string; path: string; value: unknown; where: string }>) => {
+    const twice = (
+      kind: string,
+      entries: ReadonlyArray<{ key: string; path: string; value: unknown; where: string }>,
+      per = 'per name and vhost',
+    ) => {
       const seen = new Set<string>();
       for (const e of entries) {
-        if (seen.has(e.key)) report(e.path, e.value, `is declared twice ${e.where}; allowed: one ${kind} per name and vhost`);
+        if (seen.has(e.key)) report(e.path, e.value, `is declared twice ${e.where}; allowed: one ${kind} ${per}`);
         seen.add(e.key);
       }
     };
@@ -134,6 +143,7 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
     twice(
       'vhost',
       (d.vhosts ?? []).map((v, i) => ({ key: v.name, path: p(ctx, 'vhosts', i, 'name'), value: v.name, where: 'in vhosts' })),
+      'per name',
     );
     const perVhost = (kind: 'exchanges' | 'queues' | 'policies') =>
       twice(
@@ -151,6 +161,7 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
     twice(
       'limits entry',
       (d.limits ?? []).map((l, i) => ({ key: l.vhost, path: p(ctx, 'limits', i, 'vhost'), value: l.vhost, where: 'in limits' })),
+      'per vhost',
     );
   }),
 
@@ -168,6 +179,52 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
             'warning',
           );
       });
+  }),
+
+  // Amazon MQ names its default policies AWS-DEFAULT-*; the docs let operators edit them but do not reserve
+  // the prefix. We refuse it because definitions-apply and drift treat AWS-DEFAULT* as Amazon MQ's own:
+  // a declared one would take over Amazon MQ's default and never be removed or checked for drift.
+  brokerRule('definitions-policy-names', DEFINITIONS_SOURCES.brokerDefaults, (b, ctx, report) => {
+    const d = b.engine === 'RABBITMQ' ? b.definitions : undefined;
+    (d?.policies ?? []).forEach((x, i) => {
+      if (x.name.toUpperCase().startsWith(AMAZON_MQ_POLICY_PREFIX))
+        report(
+          p(ctx, 'policies', i, 'name'),
+          x.name,
+          `starts with "${AMAZON_MQ_POLICY_PREFIX}", the prefix of Amazon MQ's own default policies (never applied, removed or drift-checked by the platform); allowed: a name without that prefix`,
+        );
+    });
+  }),
+
+  // An exchange's alternate-exchange argument names an exchange of the same vhost (RabbitMQ AE docs).
+  brokerRule('definitions-exchange-arguments', DEFINITIONS_SOURCES.alternateExchange, (b, ctx, report) => {
+    const d = b.engine === 'RABBITMQ' ? b.definitions : undefined;
+    if (!d) return;
+    const exchanges = new Set((d.exchanges ?? []).map((e) => `${vhostOf(e)}|${e.name}`));
+    (d.exchanges ?? []).forEach((e, i) => {
+      const ae = e.arguments?.['alternate-exchange'];
+      if (ae === undefined) return;
+      const path = p(ctx, 'exchanges', i, 'arguments', 'alternate-exchange');
+      const v = vhostOf(e);
+      if (typeof ae !== 'string') report(path, ae, `is not a string; allowed: the name of an exchange declared in vhost "${v}"`);
+      else if (!exchanges.has(`${v}|${ae}`) && (ae === '' || !BUILT_IN_EXCHANGES.includes(ae)))
+        report(
+          path,
+          ae,
+          `is not an exchange declared in vhost "${v}" (alternate exchange of exchange "${e.name}"); allowed: an exchange of definitions.exchanges in vhost "${v}" or amq.direct, amq.fanout, amq.headers, amq.match, amq.topic`,
+        );
+    });
+  }),
+
+  // A headers binding's x-match is any, all, any-with-x or all-with-x (RabbitMQ refuses the binding otherwise).
+  brokerRule('definitions-binding-arguments', DEFINITIONS_SOURCES.exchanges, (b, ctx, report) => {
+    const d = b.engine === 'RABBITMQ' ? b.definitions : undefined;
+    if (!d) return;
+    (d.bindings ?? []).forEach((x, i) => {
+      const m = x.arguments?.['x-match'];
+      if (m !== undefined && !X_MATCH.includes(String(m)))
+        report(p(ctx, 'bindings', i, 'arguments', 'x-match'), m, `is not a headers exchange match mode; allowed: ${list(X_MATCH)}`);
+    });
   }),
 
   // Policy patterns (and permission patterns) are regular expressions the broker compiles.
@@ -231,7 +288,7 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
         report(
           p(ctx, 'bindings', i, 'destination'),
           x.destination,
-          `is not a ${toExchange ? 'exchange' : 'queue'} declared in vhost "${v}" (binding from exchange "${x.source}"); allowed: a ${toExchange ? 'exchange' : 'queue'} of definitions.${toExchange ? 'exchanges' : 'queues'} in vhost "${v}"`,
+          `is not ${toExchange ? 'an exchange' : 'a queue'} declared in vhost "${v}" (binding from exchange "${x.source}"); allowed: ${toExchange ? 'an exchange' : 'a queue'} of definitions.${toExchange ? 'exchanges' : 'queues'} in vhost "${v}"`,
         );
     });
     const deadLetter = (path: string, v: string, value: unknown, owner: string) => {
