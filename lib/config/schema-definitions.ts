@@ -27,7 +27,9 @@ export const DefinitionExchangeSchema = z
     vhost,
     type: z.enum(EXCHANGE_TYPES).describe('Exchange type: direct, fanout, topic or headers.'),
     internal: z.boolean().optional().describe('Only other exchanges may publish to it. Default: false.'),
-    arguments: args('exchange'),
+    arguments: args('exchange').describe(
+      'Optional exchange arguments, for example { "alternate-exchange": "orders.unrouted" } (an exchange declared in the same vhost). Default: none.',
+    ),
   })
   .describe('A durable exchange (never auto-deleted). Its type, internal flag and arguments cannot change in place.');
 
@@ -60,7 +62,9 @@ export const DefinitionBindingSchema = z
     destination: z.string().describe('Queue (or exchange) the messages go to; declared in queues or exchanges (same vhost).'),
     destinationType: z.enum(['queue', 'exchange']).optional().describe('Default: "queue".'),
     routingKey: z.string().optional().describe('Routing (binding) key. Default: "".'),
-    arguments: args('binding'),
+    arguments: args('binding').describe(
+      'Optional binding arguments; from a headers exchange, "x-match" is all, any, all-with-x or any-with-x. Default: none.',
+    ),
   })
   .describe('A binding from an exchange to a queue or exchange.');
 

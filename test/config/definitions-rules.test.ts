@@ -83,11 +83,12 @@ describe('definitions: valid', () => {
     ).toEqual([]);
   });
 
-  test('an alternate exchange declared in the vhost and a headers binding with x-match "any" are accepted', () => {
+  test('an alternate exchange declared in the vhost and a headers binding with x-match "any" are accepted; x-match on other exchanges is ignored', () => {
     expect(
       problemsOf((c) => {
         d(c).exchanges[0].arguments = { 'alternate-exchange': 'orders.dlx' };
         d(c).bindings[0].arguments = { 'x-match': 'any' };
+        d(c).bindings[1].arguments = { 'x-match': 'ignored' }; // a fanout exchange ignores binding arguments
       }),
     ).toEqual([]);
   });
@@ -328,7 +329,10 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   ],
   [
     'headers binding with an unknown x-match',
-    (c) => (d(c).bindings[0].arguments = { 'x-match': 'some' }),
+    (c) => {
+      d(c).exchanges[0].type = 'headers';
+      d(c).bindings[0].arguments = { 'x-match': 'some' };
+    },
     `${B}.bindings[0].arguments.x-match: "some" is not a headers exchange match mode; allowed: all, any, all-with-x, any-with-x`,
   ],
   [

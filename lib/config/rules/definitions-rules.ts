@@ -220,9 +220,12 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
   brokerRule('definitions-binding-arguments', DEFINITIONS_SOURCES.exchanges, (b, ctx, report) => {
     const d = b.engine === 'RABBITMQ' ? b.definitions : undefined;
     if (!d) return;
+    // Only headers exchanges validate binding arguments (rabbit_exchange_type_headers:validate_binding).
+    const headers = new Set((d.exchanges ?? []).filter((e) => e.type === 'headers').map((e) => `${vhostOf(e)}|${e.name}`));
     (d.bindings ?? []).forEach((x, i) => {
       const m = x.arguments?.['x-match'];
-      if (m !== undefined && !X_MATCH.includes(String(m)))
+      const isHeaders = headers.has(`${vhostOf(x)}|${x.source}`) || ['amq.headers', 'amq.match'].includes(x.source);
+      if (isHeaders && m !== undefined && !X_MATCH.includes(String(m)))
         report(p(ctx, 'bindings', i, 'arguments', 'x-match'), m, `is not a headers exchange match mode; allowed: ${list(X_MATCH)}`);
     });
   }),
