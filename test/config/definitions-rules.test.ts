@@ -315,7 +315,7 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
   [
     "a policy named with the AWS-DEFAULT prefix of Amazon MQ's own policies",
     (c) => d(c).policies.push({ vhost: 'orders', name: 'AWS-DEFAULT-POLICY-CLUSTER', pattern: '.*', definition: { 'max-length': 10 } }),
-    `${B}.policies[1].name: "AWS-DEFAULT-POLICY-CLUSTER" starts with "AWS-DEFAULT", the prefix of Amazon MQ's own default policies (never applied, removed or drift-checked by the platform); allowed: a name without that prefix`,
+    `${B}.policies[1].name: "AWS-DEFAULT-POLICY-CLUSTER" starts with "AWS-DEFAULT", the prefix of Amazon MQ's own default policies (one declared here overwrites Amazon MQ's, and once removed from the config is never deleted or reported as drift); allowed: a name without that prefix`,
   ],
   [
     'alternate exchange not declared in the vhost',

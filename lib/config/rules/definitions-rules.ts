@@ -182,16 +182,17 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
   }),
 
   // Amazon MQ names its default policies AWS-DEFAULT-*; the docs let operators edit them but do not reserve
-  // the prefix. We refuse it because definitions-apply and drift treat AWS-DEFAULT* as Amazon MQ's own:
-  // a declared one would take over Amazon MQ's default and never be removed or checked for drift.
+  // the prefix. We refuse it because definitions-apply and drift skip undeclared AWS-DEFAULT* policies
+  // (case-sensitive) as Amazon MQ's: a declared one overwrites Amazon MQ's default, and once removed from
+  // the config it is never deleted or reported.
   brokerRule('definitions-policy-names', DEFINITIONS_SOURCES.brokerDefaults, (b, ctx, report) => {
     const d = b.engine === 'RABBITMQ' ? b.definitions : undefined;
     (d?.policies ?? []).forEach((x, i) => {
-      if (x.name.toUpperCase().startsWith(AMAZON_MQ_POLICY_PREFIX))
+      if (x.name.startsWith(AMAZON_MQ_POLICY_PREFIX))
         report(
           p(ctx, 'policies', i, 'name'),
           x.name,
-          `starts with "${AMAZON_MQ_POLICY_PREFIX}", the prefix of Amazon MQ's own default policies (never applied, removed or drift-checked by the platform); allowed: a name without that prefix`,
+          `starts with "${AMAZON_MQ_POLICY_PREFIX}", the prefix of Amazon MQ's own default policies (one declared here overwrites Amazon MQ's, and once removed from the config is never deleted or reported as drift); allowed: a name without that prefix`,
         );
     });
   }),
