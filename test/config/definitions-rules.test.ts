@@ -214,6 +214,16 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     `${B}.queues[0].arguments.x-max-length: -1 is not a non-negative integer; allowed: 0 or more`,
   ],
   [
+    'dead-letter routing key argument that is not a string',
+    (c) => (d(c).queues[0].arguments = { 'x-dead-letter-routing-key': 5 }),
+    `${B}.queues[0].arguments.x-dead-letter-routing-key: 5 is not a string; allowed: a string`,
+  ],
+  [
+    'single-active-consumer argument that is not a boolean',
+    (c) => (d(c).queues[0].arguments = { 'x-single-active-consumer': 'true' }),
+    `${B}.queues[0].arguments.x-single-active-consumer: "true" is not a boolean; allowed: true or false`,
+  ],
+  [
     'reject-publish-dlx on a quorum queue',
     (c) => (d(c).queues[0].arguments = { 'x-overflow': 'reject-publish-dlx' }),
     `${B}.queues[0].arguments.x-overflow: "reject-publish-dlx" is not accepted by quorum queues; allowed: drop-head, reject-publish`,

@@ -97,6 +97,9 @@ const QUEUE_ARGUMENTS: Record<QueueType, readonly string[]> = {
   quorum: [...COMMON_ARGUMENTS, 'x-delivery-limit', 'x-dead-letter-strategy', 'x-quorum-initial-group-size', 'x-max-priority'],
 };
 const INTEGER_ARGUMENTS = ['x-message-ttl', 'x-expires', 'x-max-length', 'x-max-length-bytes', 'x-delivery-limit', 'x-max-priority'];
+/** Arguments the broker refuses unless they are strings or booleans (rabbit_amqqueue's declare-argument checks). */
+const STRING_ARGUMENTS = ['x-dead-letter-exchange', 'x-dead-letter-routing-key', 'x-dead-letter-strategy', 'x-queue-leader-locator'];
+const BOOLEAN_ARGUMENTS = ['x-single-active-consumer'];
 const CLASSIC_MIRRORING_KEYS = ['ha-mode', 'ha-params', 'ha-sync-mode'];
 
 const p = (ctx: BrokerRuleContext, ...rest: Array<string | number>) => at('brokers', ctx.index, 'definitions', ...rest);
@@ -510,6 +513,9 @@ function checkArguments(args: Arguments, type: QueueType, path: string, report: 
         value,
         `is not ${key === 'x-expires' ? 'a positive' : 'a non-negative'} integer; allowed: ${key === 'x-expires' ? '1' : '0'} or more`,
       );
+    if (STRING_ARGUMENTS.includes(key) && typeof value !== 'string') report(at(path, key), value, 'is not a string; allowed: a string');
+    if (BOOLEAN_ARGUMENTS.includes(key) && typeof value !== 'boolean')
+      report(at(path, key), value, 'is not a boolean; allowed: true or false');
     if (
       key === 'x-overflow' &&
       !['drop-head', 'reject-publish', ...(type === 'classic' ? ['reject-publish-dlx'] : [])].includes(String(value))
