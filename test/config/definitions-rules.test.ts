@@ -323,16 +323,6 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
     `${B}.limits[0].maxConnections: -1 is negative; allowed: 0 or more (omit it for no limit)`,
   ],
   [
-    "a policy named with the AWS-DEFAULT prefix of Amazon MQ's own policies",
-    (c) => d(c).policies.push({ vhost: 'orders', name: 'AWS-DEFAULT-POLICY-CLUSTER', pattern: '.*', definition: { 'max-length': 10 } }),
-    `${B}.policies[1].name: "AWS-DEFAULT-POLICY-CLUSTER" starts with "AWS-DEFAULT", the prefix of Amazon MQ's own default policies (one declared here overwrites Amazon MQ's, and once removed from the config is never deleted or reported as drift); allowed: a name without that prefix`,
-  ],
-  [
-    'alternate exchange not declared in the vhost',
-    (c) => (d(c).exchanges[0].arguments = { 'alternate-exchange': 'orders.unrouted' }),
-    `${B}.exchanges[0].arguments.alternate-exchange: "orders.unrouted" is not an exchange declared in vhost "orders" (alternate exchange of exchange "orders"); allowed: an exchange of definitions.exchanges in vhost "orders" or amq.direct, amq.fanout, amq.headers, amq.match, amq.topic`,
-  ],
-  [
     'alternate exchange that is not a string',
     (c) => (d(c).exchanges[0].arguments = { 'alternate-exchange': 5 }),
     `${B}.exchanges[0].arguments.alternate-exchange: 5 is not a string; allowed: the name of an exchange declared in vhost "orders"`,
@@ -432,6 +422,16 @@ const cases: Array<[string, (c: Mutable) => void, string]> = [
 ];
 
 const warningCases: Array<[string, (c: Mutable) => void, string]> = [
+  [
+    "a policy named with the AWS-DEFAULT prefix of Amazon MQ's own policies",
+    (c) => d(c).policies.push({ vhost: 'orders', name: 'AWS-DEFAULT-POLICY-CLUSTER', pattern: '.*', definition: { 'max-length': 10 } }),
+    `${B}.policies[1].name: "AWS-DEFAULT-POLICY-CLUSTER" starts with "AWS-DEFAULT", the prefix of Amazon MQ's own default policies (one declared here overwrites Amazon MQ's, and once removed from the config is never deleted or reported as drift); advised: a name without that prefix`,
+  ],
+  [
+    'alternate exchange not declared in the vhost',
+    (c) => (d(c).exchanges[0].arguments = { 'alternate-exchange': 'orders.unrouted' }),
+    `${B}.exchanges[0].arguments.alternate-exchange: "orders.unrouted" is not an exchange declared in vhost "orders" (alternate exchange of exchange "orders"; RabbitMQ accepts it, and drops what the exchange cannot route until it exists); advised: an exchange of definitions.exchanges in vhost "orders" or amq.direct, amq.fanout, amq.headers, amq.match, amq.topic`,
+  ],
   [
     'a name with characters Amazon MQ advises against',
     (c) => {

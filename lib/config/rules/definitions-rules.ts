@@ -195,12 +195,14 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
         report(
           p(ctx, 'policies', i, 'name'),
           x.name,
-          `starts with "${AMAZON_MQ_POLICY_PREFIX}", the prefix of Amazon MQ's own default policies (one declared here overwrites Amazon MQ's, and once removed from the config is never deleted or reported as drift); allowed: a name without that prefix`,
+          `starts with "${AMAZON_MQ_POLICY_PREFIX}", the prefix of Amazon MQ's own default policies (one declared here overwrites Amazon MQ's, and once removed from the config is never deleted or reported as drift); advised: a name without that prefix`,
+          'warning',
         );
     });
   }),
 
-  // An exchange's alternate-exchange argument names an exchange of the same vhost (RabbitMQ AE docs).
+  // An exchange's alternate-exchange argument is a string (an error) naming an exchange of the same
+  // vhost (a warning: RabbitMQ accepts one that does not exist yet; RabbitMQ AE docs).
   brokerRule('definitions-exchange-arguments', DEFINITIONS_SOURCES.alternateExchange, (b, ctx, report) => {
     const d = b.engine === 'RABBITMQ' ? b.definitions : undefined;
     if (!d) return;
@@ -215,7 +217,8 @@ export const DEFINITIONS_RULES: readonly BrokerRule[] = [
         report(
           path,
           ae,
-          `is not an exchange declared in vhost "${v}" (alternate exchange of exchange "${e.name}"); allowed: an exchange of definitions.exchanges in vhost "${v}" or amq.direct, amq.fanout, amq.headers, amq.match, amq.topic`,
+          `is not an exchange declared in vhost "${v}" (alternate exchange of exchange "${e.name}"; RabbitMQ accepts it, and drops what the exchange cannot route until it exists); advised: an exchange of definitions.exchanges in vhost "${v}" or amq.direct, amq.fanout, amq.headers, amq.match, amq.topic`,
+          'warning',
         );
     });
   }),
