@@ -193,11 +193,17 @@ export function planBrokerAlarmList(environment: string, b: AlarmPlanInput): Pla
   if (publishesQueueMetrics(b.engine, b.engineVersion)) {
     const instances = brokerDimensionValues(b);
     const exclude = monitoring.deadLetterQueues;
+    // Metrics Insights has no prefix match: DLQ.<queue> of queues the config does not name stay in this query.
+    const prefixes = monitoring.deadLetterPrefixes ?? [];
+    const unwatched =
+      prefixes.length > 0
+        ? `; ${prefixes.map((p) => `${p}<queue>`).join(', ')} of queues not named in queues or consumers count here too`
+        : '';
     instances.forEach((broker, i) => {
       const suffix = instances.length > 1 ? `-${i + 1}` : '';
       add(`AnyQueueDepth${suffix}`, true, {
         alarmName: name(`any-queue-depth${suffix}`),
-        description: `${title}${suffix ? ` (instance ${broker})` : ''}: a queue holds more than ${s.queueDepth} messages (${b.engine === 'ACTIVEMQ' ? 'QueueSize' : 'MessageCount'}, any queue but the dead-letter queues). First: find the queue on the dashboard's depth widget, then check its consumers are running and keeping up.`,
+        description: `${title}${suffix ? ` (instance ${broker})` : ''}: a queue holds more than ${s.queueDepth} messages (${b.engine === 'ACTIVEMQ' ? 'QueueSize' : 'MessageCount'}, any queue but the dead-letter queues${unwatched}). First: find the queue on the dashboard's depth widget${unwatched ? '; a dead-letter queue there means failed deliveries: read a few messages for the cause and fix the consumer' : ''}, then check its consumers are running and keeping up.`,
         watch: { kind: 'any-queue-depth', broker, exclude },
         threshold: s.queueDepth,
         comparison: 'above',

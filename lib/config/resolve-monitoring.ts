@@ -1,5 +1,6 @@
 import { alarmTopicName } from '../contract/names';
-import type { AlarmSettingsConfig, BrokerConfig, Engine, MonitoringConfig } from './schema';
+import { defaultDeadLetterQueues, individualDeadLetterPrefixes } from './resolve-dead-letters';
+import type { AlarmSettingsConfig, BrokerConfig, MonitoringConfig } from './schema';
 
 /** Alarm settings with every default applied. */
 export interface AlarmSettings {
@@ -28,8 +29,7 @@ export const DEFAULT_ALARM_SETTINGS: Omit<AlarmSettings, 'datapointsToAlarm'> = 
   evaluationPeriods: 3,
 };
 
-/** ActiveMQ's default dead-letter queue (shared by every destination unless a policy says otherwise). */
-export const ACTIVEMQ_DEFAULT_DLQ = 'ActiveMQ.DLQ';
+export { ACTIVEMQ_DEFAULT_DLQ, defaultDeadLetterQueues } from './resolve-dead-letters';
 
 export interface ResolvedQueue {
   readonly name: string;
@@ -43,6 +43,12 @@ export interface ResolvedBrokerMonitoring {
   readonly alarms: AlarmSettings;
   readonly queues: readonly ResolvedQueue[];
   readonly deadLetterQueues: ReadonlyArray<{ readonly name: string; readonly virtualHost?: string }>;
+  /**
+   * ActiveMQ: prefixes of the individual dead-letter strategies (`DLQ.`); their queues are watched
+   * one by one only when named (lib/config/resolve-dead-letters.ts).
+   * @default - none
+   */
+  readonly deadLetterPrefixes?: readonly string[];
 }
 
 export interface ResolvedMonitoring {
@@ -60,12 +66,9 @@ export function resolveAlarmSettings(...layers: Array<AlarmSettingsConfig | unde
   return { ...base, datapointsToAlarm: base.datapointsToAlarm ?? base.evaluationPeriods };
 }
 
-export function defaultDeadLetterQueues(engine: Engine): Array<{ name: string; virtualHost?: string }> {
-  return engine === 'ACTIVEMQ' ? [{ name: ACTIVEMQ_DEFAULT_DLQ }] : [];
-}
-
 export function resolveBrokerMonitoring(broker: BrokerConfig, monitoring: MonitoringConfig | undefined): ResolvedBrokerMonitoring {
   const alarms = resolveAlarmSettings(monitoring?.alarms, broker.alarms);
+  const prefixes = individualDeadLetterPrefixes(broker);
   return {
     alarms,
     queues: (broker.queues ?? []).map((q) => ({
@@ -74,10 +77,11 @@ export function resolveBrokerMonitoring(broker: BrokerConfig, monitoring: Monito
       maxDepth: q.maxDepth ?? alarms.queueDepth,
       alarmWithoutConsumers: q.alarmWithoutConsumers ?? true,
     })),
-    deadLetterQueues: (broker.deadLetterQueues ?? defaultDeadLetterQueues(broker.engine)).map((q) => ({
+    deadLetterQueues: (broker.deadLetterQueues ?? defaultDeadLetterQueues(broker)).map((q) => ({
       name: q.name,
       virtualHost: broker.engine === 'RABBITMQ' ? (q.virtualHost ?? '/') : undefined,
     })),
+    ...(broker.engine === 'ACTIVEMQ' && prefixes.length > 0 ? { deadLetterPrefixes: prefixes } : {}),
   };
 }
 
