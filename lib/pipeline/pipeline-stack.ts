@@ -47,13 +47,24 @@ export function reviewCommands(
       `aws configure set profile.${region}.credential_source EcsContainer`,
       `aws configure set profile.${region}.region ${region}`,
     ]),
-    // A stack not deployed yet has no template: the review treats it as new.
-    ...stacks.map(
-      (s) =>
-        `aws cloudformation get-template --profile ${s.region} --stack-name ${s.stackName} --query TemplateBody --output json > deployed/${s.stackName}.json || rm -f deployed/${s.stackName}.json`,
-    ),
+    // A stack not deployed yet has no template (GetTemplate: ValidationError "Stack with id <name> does
+    // not exist"): the review treats it as new. Any other error (AccessDenied, throttling) fails the
+    // step, so the gate never passes having checked nothing.
+    ...stacks.map((s) => getTemplateCommand(s.stackName, s.region)),
     `npm run review -- --check --stage ${environment} --deployed deployed`,
   ];
+}
+
+/**
+ * Fetches one deployed template into deployed/<stack>.json; only a missing stack leaves no file.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html
+ */
+export function getTemplateCommand(stackName: string, region: string): string {
+  const err = `get-template-${stackName}.err`;
+  return (
+    `aws cloudformation get-template --profile ${region} --stack-name ${stackName} --query TemplateBody --output json > deployed/${stackName}.json 2> ${err}` +
+    ` || { cat ${err} >&2; grep -q 'ValidationError.*Stack with id ${stackName} does not exist' ${err} && rm -f deployed/${stackName}.json; }`
+  );
 }
 
 /** One environment of config/ as a pipeline stage: the same stacks as `cdk deploy -c stage=<environment>`. */
