@@ -8,7 +8,13 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 import { renderSnapshot } from '../../lib/app/normalize-template';
 import { newApp } from '../../lib/app/synth';
 import { loadPipeline, pipelinePath, type EnvironmentLoader } from '../../lib/pipeline/load-pipeline';
-import { getTemplateCommand, PipelineStack, reviewCommands, synthCommands } from '../../lib/pipeline/pipeline-stack';
+import {
+  CODEBUILD_NODEJS_VERSION,
+  getTemplateCommand,
+  PipelineStack,
+  reviewCommands,
+  synthCommands,
+} from '../../lib/pipeline/pipeline-stack';
 import { fixtureConfig, type FixtureName } from '../support/configs';
 import { expectFileSnapshot } from '../support/file-snapshot';
 
@@ -93,6 +99,16 @@ describe('PipelineStack (test/fixtures/pipelines/test.json: dev, then protected 
       }),
     });
     expect(stage('UpdatePipeline').Actions[0].Name).toBe('SelfMutate');
+  });
+
+  test('every CodeBuild job (synth, review, self-mutation, assets) pins Node.js 20 on the standard:7.0 image', () => {
+    expect(CODEBUILD_NODEJS_VERSION).toBe('20');
+    const projects = Object.values(template.findResources('AWS::CodeBuild::Project'));
+    expect(projects.length).toBeGreaterThanOrEqual(3);
+    for (const p of projects) {
+      expect(p.Properties.Environment.Image).toBe('aws/codebuild/standard:7.0');
+      expect(JSON.parse(p.Properties.Source.BuildSpec).phases.install['runtime-versions']).toEqual({ nodejs: '20' });
+    }
   });
 
   test('one stage per environment, in order, each first running the review gate; a manual approval only before the protected one', () => {
