@@ -228,18 +228,6 @@ export const AUTHENTICATION_RULES: readonly BrokerRule[] = [
     }
   }),
 
-  // Rotation is for passwords; a token broker without internal users has none (synth says so).
-  brokerRule('token-rotation', S.iam, (b, ctx, report) => {
-    const a = token(b);
-    if (!a || b.engine !== 'RABBITMQ' || !tokenOnly(a)) return;
-    report(
-      p(ctx, 'strategy'),
-      a.strategy,
-      `has no broker password: the platform creates no user secret and rotates nothing on this broker; clients use short-lived ${a.strategy === 'iam' ? 'STS' : 'identity provider'} tokens that they refresh before expiry`,
-      'warning',
-    );
-  }),
-
   // The platform applies definitions through the management API as the administrator (a password user).
   brokerRule('token-definitions', S.rabbitMqAuthentication, (b, ctx, report) => {
     const a = token(b);
