@@ -45,6 +45,7 @@ function findings(base: () => Mutable, edit: (c: Mutable) => void): { problems: 
 describe('valid token configs', () => {
   test.each([
     ['IAM without any password user', iamConfig, () => undefined],
+    ["IAM with roles of the environment's own account", iamConfig, (c: Mutable) => (c.account = '123456789012')],
     ['IAM on 3.13', iamConfig, (c: Mutable) => Object.assign(rmq(c), { engineVersion: '3.13', instanceType: 'mq.m5.large' })],
     [
       'IAM with internal users kept (administrator and users)',
@@ -116,6 +117,12 @@ const cases: Array<[string, () => Mutable, (c: Mutable) => void, string, ('error
     iamConfig,
     (c) => auth(c).roles.push(structuredClone(auth(c).roles[0])),
     `brokers[1].authentication.roles[1].roleArn: "${ROLE}" is listed twice; allowed: one entry per role`,
+  ],
+  [
+    'iam-roles',
+    iamConfig,
+    (c) => (c.account = '111111111111'),
+    `brokers[1].authentication.roles[0].roleArn: "${ROLE}" is in account 123456789012, not the broker's account 111111111111: the platform attaches the connect policy by role name in its own account; allowed: a role of account 111111111111 (grant a role of another account in that account)`,
   ],
   [
     'iam-roles',
