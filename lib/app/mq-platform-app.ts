@@ -198,9 +198,20 @@ function limitResources(stack: Stack, path: string, what: () => string): void {
   });
 }
 
+/**
+ * The acknowledge id of a synth warning: its config path, with `[i]` written `.i` (the CLI cuts an
+ * id at `[`, so `brokers[0].x` would print the unusable `mq-platform:brokers[0`).
+ */
+export function warningId(message: string): string {
+  return `mq-platform:${message
+    .split(':')[0]
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/[[\]]/g, '.')}`;
+}
+
 /** Synth warnings (annotations, not template content): validation warnings, a stale catalog, nobody notified. */
 function addWarnings(config: ResolvedConfig, monitoring: MonitoringStack, today: Date): void {
-  const warn = (message: string) => Annotations.of(monitoring).addWarningV2(`mq-platform:${message.split(':')[0]}`, message);
+  const warn = (message: string) => Annotations.of(monitoring).addWarningV2(warningId(message), message);
   for (const line of config.warnings ?? []) warn(line);
   const age = catalogAge(today);
   if (age.days > CATALOG_MAX_AGE_DAYS) {

@@ -1,5 +1,6 @@
 import { Stack, Stage, Tags, type StackProps } from 'aws-cdk-lib';
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -18,6 +19,15 @@ export const BOOTSTRAP_QUALIFIER = 'hnb659fds';
 export function synthCommands(pipelineName: string): string[] {
   return ['npm ci', 'npm test', `npx cdk synth -c pipeline=${pipelineName}`];
 }
+
+/**
+ * The Node.js major every CodeBuild job of the pipeline runs (package.json engines: node >= 20).
+ * CDK Pipelines' default image, aws/codebuild/standard:7.0, offers nodejs 18 and 20 and picks its
+ * own default when none is named, so the buildspec names it.
+ * @see https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html
+ * @see https://github.com/aws/aws-codebuild-docker-images/blob/master/ubuntu/standard/7.0/runtimes.yml
+ */
+export const CODEBUILD_NODEJS_VERSION = '20';
 
 /** The stack names an environment deploys (what the review compares with what is deployed). */
 export function deployedStackNames(stage: Stage): Array<{ stackName: string; region: string }> {
@@ -47,13 +57,24 @@ export function reviewCommands(
       `aws configure set profile.${region}.credential_source EcsContainer`,
       `aws configure set profile.${region}.region ${region}`,
     ]),
-    // A stack not deployed yet has no template: the review treats it as new.
-    ...stacks.map(
-      (s) =>
-        `aws cloudformation get-template --profile ${s.region} --stack-name ${s.stackName} --query TemplateBody --output json > deployed/${s.stackName}.json || rm -f deployed/${s.stackName}.json`,
-    ),
+    // A stack not deployed yet has no template (GetTemplate: ValidationError "Stack with id <name> does
+    // not exist"): the review treats it as new. Any other error (AccessDenied, throttling) fails the
+    // step, so the gate never passes having checked nothing.
+    ...stacks.map((s) => getTemplateCommand(s.stackName, s.region)),
     `npm run review -- --check --stage ${environment} --deployed deployed`,
   ];
+}
+
+/**
+ * Fetches one deployed template into deployed/<stack>.json; only a missing stack leaves no file.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html
+ */
+export function getTemplateCommand(stackName: string, region: string): string {
+  const err = `get-template-${stackName}.err`;
+  return (
+    `aws cloudformation get-template --profile ${region} --stack-name ${stackName} --query TemplateBody --output json > deployed/${stackName}.json 2> ${err}` +
+    ` || { cat ${err} >&2; grep -q 'ValidationError.*Stack with id ${stackName} does not exist' ${err} && rm -f deployed/${stackName}.json; }`
+  );
 }
 
 /** One environment of config/ as a pipeline stage: the same stacks as `cdk deploy -c stage=<environment>`. */
@@ -128,6 +149,12 @@ export class PipelineStack extends Stack {
       crossAccountKeys: true,
       enableKeyRotation: true,
       selfMutation: c.selfMutation ?? true,
+      // Synth, review, self-mutation and asset jobs alike.
+      codeBuildDefaults: {
+        partialBuildSpec: codebuild.BuildSpec.fromObject({
+          phases: { install: { 'runtime-versions': { nodejs: CODEBUILD_NODEJS_VERSION } } },
+        }),
+      },
       synth: new pipelines.ShellStep('Synth', { input: source, env, commands: synthCommands(c.name) }),
     });
 

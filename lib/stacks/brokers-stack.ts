@@ -114,7 +114,7 @@ export class BrokersStack extends Stack {
       }
 
       // LDAP brokers have no broker users: nothing to rotate (synth says so).
-      // Token brokers without internal users have no password either (plan warning token-rotation).
+      // Token brokers without internal users have no password either (an info on the broker says so).
       if (!completeLdapBroker(this, b, broker) && !completeTokenBroker(this, b, broker))
         this.credentialRotation.addBroker(
           broker,

@@ -1,4 +1,4 @@
-import { CfnOutput, Tags, Validations, type Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Tags, Validations, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { isTokenAuthentication } from '../config/authentication-plan';
 import type { ResolvedBroker } from '../config/resolve';
@@ -25,7 +25,7 @@ export function tokenBrokerProps(b: ResolvedBroker): MqBrokerTokenAuthentication
  * A token broker after construction: each IAM role of the config may get tokens for the broker
  * (its scope alias is already in the plan's entries), and outputs name the audience and issuer.
  * Returns true when the broker has no password user, so the caller skips credential rotation
- * (the plan's warning token-rotation says so at synth).
+ * (an info on the broker says so at synth, as for LDAP: nothing to acknowledge).
  */
 export function completeTokenBroker(stack: Stack, b: ResolvedBroker, broker: MqBroker): boolean {
   const a = b.authentication;
@@ -52,7 +52,13 @@ export function completeTokenBroker(stack: Stack, b: ResolvedBroker, broker: MqB
     description: `Audience (resource server id) of the ${a.strategy === 'iam' ? 'STS web identity' : 'OAuth 2.0'} tokens ${b.brokerName} accepts`,
   });
   if (a.issuer) new CfnOutput(stack, `${prefix}TokenIssuer`, { value: a.issuer, description: `Token issuer ${b.brokerName} trusts` });
+  if (!a.internalUsers) Annotations.of(broker).addInfo(tokenRotationInfo(b.name, a.strategy));
   return !a.internalUsers;
+}
+
+/** Why a token broker without internal users gets no secret and no rotation (an info, like LDAP's). */
+export function tokenRotationInfo(broker: string, strategy: 'iam' | 'oauth2'): string {
+  return `brokers: "${broker}" authenticates with ${strategy === 'iam' ? 'IAM' : 'OAuth 2.0'} tokens only: it has no broker password, so the platform creates no user secret and rotates nothing on it; clients use short-lived ${strategy === 'iam' ? 'STS' : 'identity provider'} tokens that they refresh before expiry`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { warningId } from '../../lib/app/mq-platform-app';
 import { environmentTemplates, synthEnvironment } from '../../lib/app/synth';
 import { CATALOG_MAX_AGE_DAYS, catalogAge, ENGINE_VERSIONS, FACT_DATES, INSTANCE_TYPE_RULES } from '../../lib/amazonmq/catalog';
 import * as catalog from '../../lib/amazonmq/catalog';
@@ -84,6 +85,35 @@ describe('synth warnings (annotations, never template content)', () => {
     expect(config.warnings).toEqual([
       'brokers: "201 brokers" is more than the default Amazon MQ quota of 200 brokers per account and region (adjustable, and shared with brokers outside this config); allowed: up to 200, or more once AWS has raised the quota',
     ]);
+  });
+});
+
+describe('acknowledge ids of synth warnings: the config path without brackets (the CLI cuts an id at "[")', () => {
+  test.each([
+    ['brokers[1].authentication.roles: [] is empty', 'mq-platform:brokers.1.authentication.roles'],
+    ['consumers[0].brokers[12]: "x" is …', 'mq-platform:consumers.0.brokers.12'],
+    ['monitoring.subscriptions: (missing) notifies nobody', 'mq-platform:monitoring.subscriptions'],
+    ['catalog: lib/amazonmq/catalog.ts was last checked', 'mq-platform:catalog'],
+  ])('%s → %s', (message, id) => {
+    expect(warningId(message)).toBe(id);
+  });
+
+  test('an indexed validation warning reaches synth with a usable id', () => {
+    const raw: Mutable = minimalConfig();
+    const b = raw.brokers[1];
+    delete b.administrator;
+    b.users = [];
+    b.authentication = { strategy: 'iam', issuer: 'https://a1b2c3d4-0000-1111-2222-333344445555.tokens.sts.global.api.aws', roles: [] };
+    const { stacks } = synthEnvironment(parseConfig(raw), undefined, { baseline: {} });
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const data = Annotations.fromStack(stacks.monitoring)
+        .findWarning('*', Match.stringLikeRegexp('^brokers\\[1\\]\\.authentication\\.roles: '))
+        .map((w) => String(w.entry.data));
+      expect(data).toEqual([expect.stringMatching(/ \[ack: mq-platform:brokers\.1\.authentication\.roles\]$/)]);
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,7 +8,13 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 import { renderSnapshot } from '../../lib/app/normalize-template';
 import { newApp } from '../../lib/app/synth';
 import { loadPipeline, pipelinePath, type EnvironmentLoader } from '../../lib/pipeline/load-pipeline';
-import { PipelineStack, reviewCommands, synthCommands } from '../../lib/pipeline/pipeline-stack';
+import {
+  CODEBUILD_NODEJS_VERSION,
+  getTemplateCommand,
+  PipelineStack,
+  reviewCommands,
+  synthCommands,
+} from '../../lib/pipeline/pipeline-stack';
 import { fixtureConfig, type FixtureName } from '../support/configs';
 import { expectFileSnapshot } from '../support/file-snapshot';
 
@@ -94,6 +101,16 @@ describe('PipelineStack (test/fixtures/pipelines/test.json: dev, then protected 
     expect(stage('UpdatePipeline').Actions[0].Name).toBe('SelfMutate');
   });
 
+  test('every CodeBuild job (synth, review, self-mutation, assets) pins Node.js 20 on the standard:7.0 image', () => {
+    expect(CODEBUILD_NODEJS_VERSION).toBe('20');
+    const projects = Object.values(template.findResources('AWS::CodeBuild::Project'));
+    expect(projects.length).toBeGreaterThanOrEqual(3);
+    for (const p of projects) {
+      expect(p.Properties.Environment.Image).toBe('aws/codebuild/standard:7.0');
+      expect(JSON.parse(p.Properties.Source.BuildSpec).phases.install['runtime-versions']).toEqual({ nodejs: '20' });
+    }
+  });
+
   test('one stage per environment, in order, each first running the review gate; a manual approval only before the protected one', () => {
     expect(pipeline().Stages.map((s: { Name: string }) => s.Name)).toEqual([
       'Source',
@@ -131,7 +148,7 @@ describe('PipelineStack (test/fixtures/pipelines/test.json: dev, then protected 
       'aws configure set profile.eu-west-1.role_arn arn:aws:iam::333333333333:role/cdk-hnb659fds-lookup-role-333333333333-eu-west-1',
       'aws configure set profile.eu-west-1.credential_source EcsContainer',
       'aws configure set profile.eu-west-1.region eu-west-1',
-      'aws cloudformation get-template --profile eu-west-1 --stack-name MqPlatform-production-Brokers --query TemplateBody --output json > deployed/MqPlatform-production-Brokers.json || rm -f deployed/MqPlatform-production-Brokers.json',
+      getTemplateCommand('MqPlatform-production-Brokers', 'eu-west-1'),
       'npm run review -- --check --stage production --deployed deployed',
     ]);
     const review = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.includes('Reviewproduction'))![1];
@@ -140,6 +157,52 @@ describe('PipelineStack (test/fixtures/pipelines/test.json: dev, then protected 
       Effect: 'Allow',
       Resource: 'arn:aws:iam::333333333333:role/cdk-hnb659fds-lookup-role-333333333333-eu-west-1',
     });
+  });
+
+  // Runs the command under sh with a stand-in `aws` on PATH (no AWS call): only a missing stack is "not deployed".
+  test.each([
+    ['deployed', 0, '{"Resources":{}}', '', 0, true],
+    [
+      'not deployed yet',
+      254,
+      '',
+      'An error occurred (ValidationError) when calling the GetTemplate operation: Stack with id MqPlatform-dev-Brokers does not exist',
+      0,
+      false,
+    ],
+    ['access denied', 254, '', 'An error occurred (AccessDenied) when calling the AssumeRole operation: denied', 1, false],
+    ['throttled', 254, '', 'An error occurred (Throttling) when calling the GetTemplate operation: Rate exceeded', 1, false],
+    [
+      'another stack missing',
+      254,
+      '',
+      'An error occurred (ValidationError) when calling the GetTemplate operation: Stack with id Other does not exist',
+      1,
+      false,
+    ],
+  ])('get-template of a stack %s: aws exit %s, step exit as tabled', (_case, awsExit, stdout, stderr, stepExit, file) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-get-template-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'bin'));
+      fs.mkdirSync(path.join(dir, 'deployed'));
+      const fake = `#!/bin/sh\nprintf '%s' '${stdout}'\nprintf '%s\\n' '${stderr}' >&2\nexit ${awsExit}\n`;
+      fs.writeFileSync(path.join(dir, 'bin', 'aws'), fake, { mode: 0o755 });
+      let status = 0;
+      try {
+        execFileSync('sh', ['-c', getTemplateCommand('MqPlatform-dev-Brokers', 'eu-west-1')], {
+          cwd: dir,
+          env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` },
+          stdio: 'pipe',
+        });
+      } catch (e) {
+        status = (e as { status: number }).status;
+      }
+      expect(status).toBe(stepExit);
+      // a failed step stops the wave: its leftover file is never read
+      if (stepExit === 0) expect(fs.existsSync(path.join(dir, 'deployed', 'MqPlatform-dev-Brokers.json'))).toBe(file);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('artifacts: customer-managed key with rotation, versioned, TLS only, access-logged', () => {

@@ -105,6 +105,15 @@ export const AUTHENTICATION_RULES: readonly BrokerRule[] = [
       if (!IAM_ROLE_ARN_PATTERN.test(r.roleArn))
         report(p(ctx, 'roles', i, 'roleArn'), r.roleArn, 'is not an IAM role ARN; allowed: arn:aws:iam::<12-digit account>:role/<name>');
       else if (seen.has(r.roleArn)) report(p(ctx, 'roles', i, 'roleArn'), r.roleArn, 'is listed twice; allowed: one entry per role');
+      // The connect policy is attached by role NAME (AttachRolePolicy takes "the name (friendly name,
+      // not ARN)": https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html), so
+      // another account's role would attach to a same-named role of this one.
+      else if (ctx.config.account !== undefined && r.roleArn.split(':')[4] !== ctx.config.account)
+        report(
+          p(ctx, 'roles', i, 'roleArn'),
+          r.roleArn,
+          `is in account ${r.roleArn.split(':')[4]}, not the broker's account ${ctx.config.account}: the platform attaches the connect policy by role name in its own account; allowed: a role of account ${ctx.config.account} (grant a role of another account in that account)`,
+        );
       seen.add(r.roleArn);
       if (r.permissions.length === 0)
         report(p(ctx, 'roles', i, 'permissions'), r.permissions, 'is empty; allowed: at least one virtual host');
@@ -226,18 +235,6 @@ export const AUTHENTICATION_RULES: readonly BrokerRule[] = [
           `cannot log in: a broker with ${name} authentication and no internal users takes tokens only; allowed: none (grant roles instead), or set authentication.internalUsers to true`,
         );
     }
-  }),
-
-  // Rotation is for passwords; a token broker without internal users has none (synth says so).
-  brokerRule('token-rotation', S.iam, (b, ctx, report) => {
-    const a = token(b);
-    if (!a || b.engine !== 'RABBITMQ' || !tokenOnly(a)) return;
-    report(
-      p(ctx, 'strategy'),
-      a.strategy,
-      `has no broker password: the platform creates no user secret and rotates nothing on this broker; clients use short-lived ${a.strategy === 'iam' ? 'STS' : 'identity provider'} tokens that they refresh before expiry`,
-      'warning',
-    );
   }),
 
   // The platform applies definitions through the management API as the administrator (a password user).
