@@ -104,10 +104,13 @@ describe('pipeline rules', () => {
   test('loadPipeline reports shape and rule problems at once, naming the file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-'));
     const file = path.join(dir, 'p.json');
-    fs.writeFileSync(file, JSON.stringify({ ...base(), stages: [{ environment: 'dev' }], extra: 1 }));
-    expect(() => loadPipeline(file)).toThrow(/p\.json: 1 problem\(s\) in the pipeline config:\n {2}- \(root\): Unrecognized key: "extra"/);
-    fs.writeFileSync(file, JSON.stringify({ ...base(), stages: [{ environment: 'production' }] }));
+    // Environments come from the fixtures, never from config/.
     const loader = (e: string) => ({ plan: fixtureConfig(e as FixtureName), configFile: `test/fixtures/${e}.json` });
+    fs.writeFileSync(file, JSON.stringify({ ...base(), stages: [{ environment: 'dev' }], extra: 1 }));
+    expect(() => loadPipeline(file, loader)).toThrow(
+      /p\.json: 1 problem\(s\) in the pipeline config:\n {2}- \(root\): Unrecognized key: "extra"/,
+    );
+    fs.writeFileSync(file, JSON.stringify({ ...base(), stages: [{ environment: 'production' }] }));
     expect(() => loadPipeline(file, loader)).toThrow(
       `${file}: 1 problem(s) in the pipeline config:\n  - stages[0].account: (missing) is required: config/production.json names no account and every stage deploys to its own; allowed: 12 digits here or "account" in config/production.json`,
     );
