@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StompMessagingClient } from '../../lib/client';
 import { openWireFailoverUrl } from '../../lib/cli/promote';
-import { ACTIVEMQ_JAR, freePort, makeCa, secret, tempDir, waitForPort, type TestCa } from './harness/brokers';
+import { ACTIVEMQ_JAR, activeMqStartArgs, freePort, makeCa, secret, tempDir, waitForPort, type TestCa } from './harness/brokers';
 
 const QUEUE = 'crdr.failover';
 const COUNT = 40;
@@ -62,22 +62,7 @@ class RegionBroker {
       { mode: 0o600 },
     );
     const out = fs.openSync(path.join(d, 'activemq.out'), 'a');
-    this.child = spawn(
-      'java',
-      [
-        '-Xms64m',
-        '-Xmx256m',
-        '-Dactivemq.home=/usr/share/activemq',
-        `-Dactivemq.base=${d}`,
-        `-Dactivemq.conf=${path.join(d, 'conf')}`,
-        `-Dactivemq.data=${path.join(d, 'data')}`,
-        '-jar',
-        ACTIVEMQ_JAR,
-        'start',
-        `xbean:file:${path.join(d, 'conf', 'activemq.xml')}`,
-      ],
-      { cwd: d, stdio: ['ignore', out, out] },
-    );
+    this.child = spawn('java', activeMqStartArgs(d), { cwd: d, stdio: ['ignore', out, out] });
     fs.closeSync(out);
     await Promise.all([waitForPort(this.openwire), waitForPort(this.stomp)]);
   }

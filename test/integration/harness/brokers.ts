@@ -15,6 +15,23 @@ const run = promisify(execFile);
 
 export const RABBITMQ_BIN = '/usr/lib/rabbitmq/bin';
 export const ACTIVEMQ_JAR = '/usr/share/activemq/bin/activemq.jar';
+
+/** The JVM arguments that start an ActiveMQ broker without systemd from base directory `d` (conf/activemq.xml). */
+export function activeMqStartArgs(d: string, jvmArgs: readonly string[] = []): string[] {
+  return [
+    '-Xms64m',
+    '-Xmx256m',
+    ...jvmArgs,
+    '-Dactivemq.home=/usr/share/activemq',
+    `-Dactivemq.base=${d}`,
+    `-Dactivemq.conf=${path.join(d, 'conf')}`,
+    `-Dactivemq.data=${path.join(d, 'data')}`,
+    '-jar',
+    ACTIVEMQ_JAR,
+    'start',
+    `xbean:file:${path.join(d, 'conf', 'activemq.xml')}`,
+  ];
+}
 export const INSTALL_LINE = 'apt-get update && apt-get install -y rabbitmq-server activemq';
 
 /** Returns a message naming what is missing, or undefined when all is installed. */
@@ -401,21 +418,7 @@ export class ActiveMqBroker {
     const out = fs.openSync(this.logFile, 'a');
     this.child = spawn(
       'java',
-      [
-        '-Xms64m',
-        '-Xmx256m',
-        '-Djava.awt.headless=true',
-        ...(this.options.jvmArgs ?? []),
-        `-Dlog4j.configuration=file:${log4j}`,
-        '-Dactivemq.home=/usr/share/activemq',
-        `-Dactivemq.base=${d}`,
-        `-Dactivemq.conf=${path.join(d, 'conf')}`,
-        `-Dactivemq.data=${path.join(d, 'data')}`,
-        '-jar',
-        ACTIVEMQ_JAR,
-        'start',
-        `xbean:file:${path.join(d, 'conf', 'activemq.xml')}`,
-      ],
+      activeMqStartArgs(d, ['-Djava.awt.headless=true', ...(this.options.jvmArgs ?? []), `-Dlog4j.configuration=file:${log4j}`]),
       { cwd: d, stdio: ['ignore', out, out] },
     );
     fs.closeSync(out);
