@@ -1,18 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { brokerConfigurationName } from '../../../lib/constructs/broker/broker-configuration';
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
-import { plainApp } from '../../support/apps';
+import { isolatedVpc, plainApp } from '../../support/apps';
 
 function build(props: Partial<MqBrokerProps> = {}) {
   const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+  const vpc = isolatedVpc(stack, ['eu-west-1a', 'eu-west-1b']);
   const broker = new MqBroker(stack, 'Broker', {
     brokerName: 'events-test',
     engine: 'RABBITMQ',

@@ -1,10 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { MqBrokerLdap } from '../../../lib/constructs/broker/ldap-server';
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
-import { plainApp } from '../../support/apps';
+import { isolatedVpc, plainApp } from '../../support/apps';
 
 const REFERENCED = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:directory/amazonmq-a1B2c3';
 
@@ -22,11 +21,7 @@ const LDAP: MqBrokerLdap = {
 function build(ldap: (stack: Stack) => MqBrokerLdap, props: Partial<MqBrokerProps> = {}) {
   const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+  const vpc = isolatedVpc(stack, ['eu-west-1a', 'eu-west-1b']);
   const broker = new MqBroker(stack, 'Broker', {
     brokerName: 'orders-test',
     engine: 'ACTIVEMQ',

@@ -3,16 +3,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
-import { plainApp } from '../../support/apps';
+import { isolatedVpc, plainApp } from '../../support/apps';
 
 function build(props: Partial<MqBrokerProps> = {}, extra?: (stack: Stack, broker: MqBroker) => void) {
   const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+  const vpc = isolatedVpc(stack);
   const broker = new MqBroker(stack, 'Broker', {
     brokerName: 'orders-test',
     engine: 'ACTIVEMQ',

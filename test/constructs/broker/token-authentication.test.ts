@@ -1,7 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { plainApp } from '../../support/apps';
+import { isolatedVpc, plainApp } from '../../support/apps';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { resolveAuthentication, isTokenAuthentication } from '../../../lib/config/authentication-plan';
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
@@ -16,11 +15,7 @@ const plan = (() => {
 function build(props: Partial<MqBrokerProps> = {}) {
   const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1', account: '123456789012' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+  const vpc = isolatedVpc(stack);
   const broker = new MqBroker(stack, 'Broker', {
     brokerName: 'events-test',
     engine: 'RABBITMQ',

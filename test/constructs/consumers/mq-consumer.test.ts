@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { MqBroker, type MqBrokerProps } from '../../../lib/constructs/broker/mq-broker';
 import type { MqConsumerOptions } from '../../../lib/constructs/consumers/mq-consumer';
-import { plainApp } from '../../support/apps';
+import { isolatedVpc, plainApp } from '../../support/apps';
 import { MqNetwork } from '../../../lib/constructs/network/mq-network';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/notifier';
@@ -24,11 +24,7 @@ const rabbitMq: Partial<MqBrokerProps> = {
 function build(brokerProps: Partial<MqBrokerProps>, consume?: (broker: MqBroker, fn: lambda.IFunction, stack: Stack) => void) {
   const app = plainApp();
   const stack = new Stack(app, 'Test', { env: { region: 'eu-west-1', account: '123456789012' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'Brokers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+  const vpc = isolatedVpc(stack);
   const broker = new MqBroker(stack, 'Broker', {
     brokerName: 'orders-test',
     engine: 'ACTIVEMQ',
