@@ -177,45 +177,36 @@ export function compareDefinitions(desired: RabbitMqDefinitions, live: LiveDefin
 
   const read = new Set(live.readVhosts);
   const seen = { exchange: new Set<string>(), queue: new Set<string>(), binding: new Set<string>(), policy: new Set<string>() };
-  for (const e of desired.exchanges) {
-    const k = keyOf.exchange(e);
-    seen.exchange.add(k);
-    const l = live.exchanges.get(k);
-    const name = `${e.vhost}/${e.name}`;
-    if (!l) out.push({ kind: 'exchange', name, state: 'missing' });
-    else {
-      const d = exchangeDiff(e, l);
-      if (d.length) out.push({ kind: 'exchange', name, state: 'different', detail: d.join(', '), immutable: true });
+  // Exchanges, queues and policies: missing, or different (exchanges and queues only by re-creation).
+  const compareNamed = <D extends { vhost: string; name: string }, L>(
+    kind: 'exchange' | 'queue' | 'policy',
+    items: readonly D[],
+    key: (d: D) => string,
+    liveItems: ReadonlyMap<string, L>,
+    diff: (d: D, l: L) => string[],
+    immutable: boolean,
+  ) => {
+    for (const item of items) {
+      const k = key(item);
+      seen[kind].add(k);
+      const l = liveItems.get(k);
+      const name = `${item.vhost}/${item.name}`;
+      if (!l) out.push({ kind, name, state: 'missing' });
+      else {
+        const d = diff(item, l);
+        if (d.length) out.push({ kind, name, state: 'different', detail: d.join(', '), ...(immutable ? { immutable } : {}) });
+      }
     }
-  }
-  for (const q of desired.queues) {
-    const k = keyOf.queue(q);
-    seen.queue.add(k);
-    const l = live.queues.get(k);
-    const name = `${q.vhost}/${q.name}`;
-    if (!l) out.push({ kind: 'queue', name, state: 'missing' });
-    else {
-      const d = queueDiff(q, l);
-      if (d.length) out.push({ kind: 'queue', name, state: 'different', detail: d.join(', '), immutable: true });
-    }
-  }
+  };
+  compareNamed('exchange', desired.exchanges, keyOf.exchange, live.exchanges, exchangeDiff, true);
+  compareNamed('queue', desired.queues, keyOf.queue, live.queues, queueDiff, true);
   const liveBindings = new Set(live.bindings.map(liveBindingKey));
   for (const b of desired.bindings) {
     const k = keyOf.binding(b);
     seen.binding.add(k);
     if (!liveBindings.has(k)) out.push({ kind: 'binding', name: bindingName(b), state: 'missing' });
   }
-  for (const p of desired.policies) {
-    const k = keyOf.policy(p);
-    seen.policy.add(k);
-    const l = live.policies.get(k);
-    const name = `${p.vhost}/${p.name}`;
-    if (!l) out.push({ kind: 'policy', name, state: 'missing' });
-    else {
-      const d = policyDiff(p, l);
-      if (d.length) out.push({ kind: 'policy', name, state: 'different', detail: d.join(', ') });
-    }
-  }
+  compareNamed('policy', desired.policies, keyOf.policy, live.policies, policyDiff, false);
   const limitVhosts = new Set<string>();
   for (const l of desired.limits) {
     limitVhosts.add(l.vhost);
